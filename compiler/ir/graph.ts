@@ -13,7 +13,12 @@ export type AttrValue =
   | { type: "floats"; value: number[] }
   | { type: "strings"; value: string[] }
   | { type: "tensor"; value: Tensor }
-  | { type: "graph"; value: unknown };
+  | { type: "graph"; value: unknown }
+  // rarer kinds, kept so that every AttributeProto decodes (no supported op reads them yet)
+  | { type: "tensors"; value: Tensor[] }
+  | { type: "graphs"; value: unknown[] }
+  | { type: "type_proto"; value: unknown }
+  | { type: "type_protos"; value: unknown[] };
 
 export interface Node {
   /** ONNX node name; the frontend invents `<opType>_<index>` when the model has none */

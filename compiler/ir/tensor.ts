@@ -70,9 +70,11 @@ export function storeAs(dtype: DType, x: number): number {
     case "float64":
       return x;
     case "float32":
-    case "float16":
-    case "bfloat16":
       return Math.fround(x);
+    case "float16":
+      return halfBitsToNumber(numberToHalfBits(x));
+    case "bfloat16":
+      return bfloat16BitsToNumber(numberToBfloat16Bits(x));
     case "bool":
       return x !== 0 && !Number.isNaN(x) ? 1 : 0;
     case "int64":
@@ -88,6 +90,65 @@ export function storeAs(dtype: DType, x: number): number {
       return w + range[0];
     }
   }
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE half-precision bits (as a uint16) to the number they encode. */
+export function halfBitsToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24; // subnormal
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** A number to IEEE half-precision bits, rounding to nearest even (overflow gives infinity). */
+export function numberToHalfBits(x: number): number {
+  if (Number.isNaN(x)) return 0x7e00;
+  const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
+  const a = Math.abs(x);
+  if (a === Infinity) return sign | 0x7c00;
+  if (a < 2 ** -24 * 0.5) return sign; // rounds to zero (exact half rounds to even = 0)
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--; // guard log2 rounding
+  if (e < -14) {
+    // subnormal: units of 2^-24
+    const m = roundHalfEven(a / 2 ** -24);
+    return sign | m; // m == 1024 carries into the smallest normal, which is the right encoding
+  }
+  let m = roundHalfEven((a / 2 ** e - 1) * 1024);
+  if (m === 1024) {
+    m = 0;
+    e++;
+  }
+  if (e > 15) return sign | 0x7c00;
+  return sign | ((e + 15) << 10) | m;
+}
+
+/** bfloat16 bits (the high half of a float32) to the number they encode. */
+export function bfloat16BitsToNumber(b: number): number {
+  u32[0] = (b & 0xffff) << 16;
+  return f32[0]!;
+}
+
+/** A number to bfloat16 bits, rounding the float32 value to nearest even. */
+export function numberToBfloat16Bits(x: number): number {
+  if (Number.isNaN(x)) return 0x7fc0;
+  f32[0] = x;
+  const bits = u32[0]!;
+  const rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+  return (rounded >>> 16) & 0xffff;
+}
+
+function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const d = v - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
 }
 
 /** A tensor from data already in range for the dtype (no copy). */
