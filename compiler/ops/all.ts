@@ -5,7 +5,95 @@
 import type { OpDef } from "./op.js";
 
 // --- element-wise math, activations, reductions ---
-const MATH_OPS: OpDef[] = [];
+import { Abs_1 } from "./abs.js";
+import { Acos_7 } from "./acos.js";
+import { Acosh_9 } from "./acosh.js";
+import { Add_1, Add_7 } from "./add.js";
+import { And_1, And_7 } from "./and.js";
+import { ArgMax_1 } from "./arg-max.js";
+import { ArgMin_1 } from "./arg-min.js";
+import { Asin_7 } from "./asin.js";
+import { Asinh_9 } from "./asinh.js";
+import { Atan_7 } from "./atan.js";
+import { Atanh_9 } from "./atanh.js";
+import { Ceil_1 } from "./ceil.js";
+import { Celu_12 } from "./celu.js";
+import { Clip_6, Clip_11 } from "./clip.js";
+import { Cos_7 } from "./cos.js";
+import { Cosh_9 } from "./cosh.js";
+import { CumSum_11 } from "./cumsum.js";
+import { Div_1, Div_7 } from "./div.js";
+import { Elu_1 } from "./elu.js";
+import { Equal_1, Equal_7 } from "./equal.js";
+import { Erf_9 } from "./erf.js";
+import { Exp_1 } from "./exp.js";
+import { Floor_1 } from "./floor.js";
+import { Gelu_20 } from "./gelu.js";
+import { Greater_1, Greater_7 } from "./greater.js";
+import { GreaterOrEqual_12 } from "./greater-or-equal.js";
+import { HardSigmoid_1 } from "./hard-sigmoid.js";
+import { HardSwish_14 } from "./hard-swish.js";
+import { Hardmax_1, Hardmax_13 } from "./hardmax.js";
+import { IsInf_10 } from "./is-inf.js";
+import { IsNaN_9 } from "./is-nan.js";
+import { LeakyRelu_1 } from "./leaky-relu.js";
+import { Less_1, Less_7 } from "./less.js";
+import { LessOrEqual_12 } from "./less-or-equal.js";
+import { Log_1 } from "./log.js";
+import { LogSoftmax_1, LogSoftmax_13 } from "./log-softmax.js";
+import { Max_1, Max_8 } from "./max.js";
+import { Mean_1, Mean_8 } from "./mean.js";
+import { Min_1, Min_8 } from "./min.js";
+import { Mish_18 } from "./mish.js";
+import { Mod_10 } from "./mod.js";
+import { Mul_1, Mul_7 } from "./mul.js";
+import { Neg_1 } from "./neg.js";
+import { Not_1 } from "./not.js";
+import { Or_1, Or_7 } from "./or.js";
+import { Pow_1, Pow_7 } from "./pow.js";
+import { PRelu_1, PRelu_7 } from "./prelu.js";
+import { Reciprocal_1 } from "./reciprocal.js";
+import { ReduceL1_1, ReduceL1_18 } from "./reduce-l1.js";
+import { ReduceL2_1, ReduceL2_18 } from "./reduce-l2.js";
+import { ReduceLogSum_1, ReduceLogSum_18 } from "./reduce-log-sum.js";
+import { ReduceLogSumExp_1, ReduceLogSumExp_18 } from "./reduce-log-sum-exp.js";
+import { ReduceMax_1, ReduceMax_18 } from "./reduce-max.js";
+import { ReduceMean_1, ReduceMean_18 } from "./reduce-mean.js";
+import { ReduceMin_1, ReduceMin_18 } from "./reduce-min.js";
+import { ReduceProd_1, ReduceProd_18 } from "./reduce-prod.js";
+import { ReduceSum_1, ReduceSum_13 } from "./reduce-sum.js";
+import { ReduceSumSquare_1, ReduceSumSquare_18 } from "./reduce-sum-square.js";
+import { Relu_1 } from "./relu.js";
+import { Round_11 } from "./round.js";
+import { Selu_1 } from "./selu.js";
+import { Shrink_9 } from "./shrink.js";
+import { Sigmoid_1 } from "./sigmoid.js";
+import { Sign_9 } from "./sign.js";
+import { Sin_7 } from "./sin.js";
+import { Sinh_9 } from "./sinh.js";
+import { Softmax_1, Softmax_13 } from "./softmax.js";
+import { Softplus_1 } from "./softplus.js";
+import { Softsign_1 } from "./softsign.js";
+import { Sqrt_1 } from "./sqrt.js";
+import { Sub_1, Sub_7 } from "./sub.js";
+import { Sum_1, Sum_8 } from "./sum.js";
+import { Tan_7 } from "./tan.js";
+import { Tanh_1 } from "./tanh.js";
+import { ThresholdedRelu_10 } from "./thresholded-relu.js";
+import { Xor_1, Xor_7 } from "./xor.js";
+const MATH_OPS: OpDef[] = [
+  Abs_1, Acos_7, Acosh_9, Add_1, Add_7, And_1, And_7, ArgMax_1, ArgMin_1, Asin_7, Asinh_9, Atan_7, Atanh_9,
+  Ceil_1, Celu_12, Clip_6, Clip_11, Cos_7, Cosh_9, CumSum_11, Div_1, Div_7, Elu_1, Equal_1, Equal_7, Erf_9,
+  Exp_1, Floor_1, Gelu_20, Greater_1, Greater_7, GreaterOrEqual_12, HardSigmoid_1, HardSwish_14, Hardmax_1,
+  Hardmax_13, IsInf_10, IsNaN_9, LeakyRelu_1, Less_1, Less_7, LessOrEqual_12, Log_1, LogSoftmax_1,
+  LogSoftmax_13, Max_1, Max_8, Mean_1, Mean_8, Min_1, Min_8, Mish_18, Mod_10, Mul_1, Mul_7, Neg_1, Not_1,
+  Or_1, Or_7, Pow_1, Pow_7, PRelu_1, PRelu_7, Reciprocal_1, ReduceL1_1, ReduceL1_18, ReduceL2_1, ReduceL2_18,
+  ReduceLogSum_1, ReduceLogSum_18, ReduceLogSumExp_1, ReduceLogSumExp_18, ReduceMax_1, ReduceMax_18,
+  ReduceMean_1, ReduceMean_18, ReduceMin_1, ReduceMin_18, ReduceProd_1, ReduceProd_18, ReduceSum_1,
+  ReduceSum_13, ReduceSumSquare_1, ReduceSumSquare_18, Relu_1, Round_11, Selu_1, Shrink_9, Sigmoid_1, Sign_9,
+  Sin_7, Sinh_9, Softmax_1, Softmax_13, Softplus_1, Softsign_1, Sqrt_1, Sub_1, Sub_7, Sum_1, Sum_8, Tan_7,
+  Tanh_1, ThresholdedRelu_10, Xor_1, Xor_7,
+];
 
 // --- linear algebra, convolution, pooling, normalisation ---
 const NN_OPS: OpDef[] = [];

@@ -1,0 +1,7 @@
+/**
+ * ArgMin: index of the smallest value along `axis`. One definition serves every opset: 11 only
+ * allows negative axes and 12 adds `select_last_index`, which older models never set.
+ */
+import { argOp } from "./util/reduce-arg.js";
+
+export const ArgMin_1 = argOp("ArgMin", 1, (a, b) => a < b);

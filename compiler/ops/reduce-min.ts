@@ -1,0 +1,17 @@
+/**
+ * ReduceMin: the minimum (NaN propagates; +inf for an empty set) over `axes` (all axes when none are given), `keepdims` default 1.
+ * Opset 1-17: axes as an attribute. Opset 18+: axes as optional input 1 (constant at compile
+ * time), and `noop_with_empty_axes=1` turns an empty axes list into no reduction.
+ */
+import { type ReduceSpec, reduceOp } from "./util/reduce.js";
+
+const semantics: Omit<ReduceSpec, "opType" | "sinceVersion" | "axesFrom"> = {
+  init: Infinity,
+  fold: (acc, x) => (acc <= x || Number.isNaN(acc) ? acc : x),
+  dtypes: "any",
+};
+
+/** opset 1-17: `axes` attribute */
+export const ReduceMin_1 = reduceOp({ opType: "ReduceMin", sinceVersion: 1, axesFrom: "attribute", ...semantics });
+/** opset 18+: `axes` input and `noop_with_empty_axes` */
+export const ReduceMin_18 = reduceOp({ opType: "ReduceMin", sinceVersion: 18, axesFrom: "input", ...semantics });

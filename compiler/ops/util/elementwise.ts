@@ -1,0 +1,282 @@
+/**
+ * Builders for element-wise ops: unary maps, broadcasting binary maps and variadic folds. An op
+ * file describes only its scalar function and dtype rule; shape checking, broadcasting and
+ * dtype rounding (`storeAs`) live here once.
+ */
+import { ZkcError } from "../../errors.js";
+import { type DType, FLOAT_DTYPES, type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../../ir/tensor.js";
+import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "../op.js";
+import { broadcastIndex, broadcastShapes } from "./broadcast.js";
+
+/** Which input dtypes an op accepts (the ONNX type constraint, coarsely). */
+export type DTypeClass = "float" | "numeric" | "signed" | "integer" | "bool" | "any";
+
+const SIGNED_INTS: ReadonlySet<DType> = new Set(["int8", "int16", "int32", "int64"]);
+const UNSIGNED_INTS: ReadonlySet<DType> = new Set(["uint8", "uint16", "uint32", "uint64"]);
+
+export function inDTypeClass(dtype: DType, cls: DTypeClass): boolean {
+  switch (cls) {
+    case "float":
+      return FLOAT_DTYPES.has(dtype);
+    case "numeric":
+      return dtype !== "bool";
+    case "signed":
+      return FLOAT_DTYPES.has(dtype) || SIGNED_INTS.has(dtype);
+    case "integer":
+      return SIGNED_INTS.has(dtype) || UNSIGNED_INTS.has(dtype);
+    case "bool":
+      return dtype === "bool";
+    case "any":
+      return true;
+  }
+}
+
+/** True for the integer dtypes (signed or unsigned), where division truncates. */
+export function isIntegerDType(dtype: DType): boolean {
+  return SIGNED_INTS.has(dtype) || UNSIGNED_INTS.has(dtype);
+}
+
+/** A dtype the op does not accept: names the input, the accepted class and what came. */
+export function dtypeError(ctx: OpContext, reason: string, expected: string, got: string): ZkcError {
+  return new ZkcError("UNSUPPORTED_DTYPE", reason, {
+    file: ctx.source,
+    node: ctx.node.name,
+    op: ctx.node.opType,
+    expected,
+    got,
+    hint: "the ONNX specification does not allow this dtype here; insert a Cast before the node or re-export the model",
+  });
+}
+
+/** An attribute whose value the op does not accept (an unknown mode string, a zero divisor, ...). */
+export function attributeError(ctx: OpContext, name: string, expected: string, got: string): ZkcError {
+  return new ZkcError("ATTRIBUTE", `attribute "${name}" has a value the op does not accept`, {
+    file: ctx.source,
+    node: ctx.node.name,
+    op: ctx.node.opType,
+    expected,
+    got,
+    hint: "check the exporter's output against the ONNX operator specification",
+  });
+}
+
+/** Checks input `i` against a dtype class. */
+export function checkDType(ctx: OpContext, dtype: DType, cls: DTypeClass, i: number): void {
+  if (!inDTypeClass(dtype, cls)) {
+    throw dtypeError(ctx, `input ${i} ("${ctx.node.inputs[i]}") has a dtype the op does not accept`, `${cls} dtype`, dtype);
+  }
+}
+
+/** Checks that every present input has the same dtype (the ONNX constraint `T` shared by inputs). */
+export function checkSameDType(ctx: OpContext, inputs: readonly { dtype: DType }[]): void {
+  const first = inputs[0];
+  if (!first) return;
+  inputs.forEach((x, i) => {
+    if (x.dtype !== first.dtype) {
+      throw dtypeError(ctx, `input ${i} has dtype ${x.dtype} but input 0 has ${first.dtype}`, first.dtype, x.dtype);
+    }
+  });
+}
+
+/** Numpy broadcast of several shapes, or a SHAPE error naming every shape. */
+export function broadcastOrThrow(ctx: OpContext, shapes: readonly (readonly number[])[]): number[] {
+  const out = broadcastShapes(...shapes);
+  if (!out) {
+    throw shapeError(
+      ctx,
+      `input shapes ${shapes.map(shapeToString).join(" and ")} cannot be broadcast together`,
+      "shapes whose trailing dimensions are equal or 1",
+      shapes.map(shapeToString).join(", "),
+    );
+  }
+  return out;
+}
+
+/**
+ * Before opset 7, binary ops broadcast only with `broadcast=1`: B is then aligned with A at
+ * `axis` (default: B's dims are A's trailing dims); without it the shapes must be equal. Returns
+ * B's shape rewritten to A's rank so that numpy broadcasting gives the same result.
+ */
+export function legacyBShape(ctx: OpContext, a: readonly number[], b: readonly number[]): number[] {
+  if (ctx.attrs.int("broadcast", 0) === 0) {
+    if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
+      throw shapeError(
+        ctx,
+        `input shapes ${shapeToString(a)} and ${shapeToString(b)} differ and the node does not set broadcast=1 (required before opset 7)`,
+        shapeToString(a),
+        shapeToString(b),
+      );
+    }
+    return [...b];
+  }
+  const axis = ctx.attrs.has("axis") ? ctx.attrs.int("axis") : a.length - b.length;
+  const start = axis < 0 ? axis + a.length : axis;
+  if (start < 0 || start + b.length > a.length || b.some((d, i) => d !== 1 && d !== a[start + i])) {
+    throw shapeError(
+      ctx,
+      `input B of shape ${shapeToString(b)} cannot be broadcast onto A of shape ${shapeToString(a)} at axis ${axis}`,
+      `B's dims matching A's dims from axis ${axis}`,
+      shapeToString(b),
+    );
+  }
+  const out = new Array<number>(a.length).fill(1);
+  b.forEach((d, i) => (out[start + i] = d));
+  return out;
+}
+
+/** Options shared by the element-wise builders. */
+interface CommonSpec {
+  opType: string;
+  sinceVersion: number;
+  /** accepted input dtypes (default "numeric") */
+  dtypes?: DTypeClass;
+  /** output dtype when it is not the input dtype (comparisons, IsNaN: "bool") */
+  outDType?: DType;
+}
+
+export interface UnarySpec extends CommonSpec {
+  /** The scalar function, built once per node from its attributes and input dtype. */
+  fn(ctx: OpContext, dtype: DType): (x: number) => number;
+}
+
+/** An OpDef for `y = f(x)` element by element. */
+export function unaryOp(spec: UnarySpec): OpDef {
+  const cls = spec.dtypes ?? "numeric";
+  return {
+    opType: spec.opType,
+    sinceVersion: spec.sinceVersion,
+    infer(inputs, ctx): OutputInfo[] {
+      const x = required(ctx, inputs, 0);
+      checkDType(ctx, x.dtype, cls, 0);
+      spec.fn(ctx, x.dtype); // reads (and so validates) the attributes at compile time
+      return [{ dtype: spec.outDType ?? x.dtype, shape: [...x.shape] }];
+    },
+    run(inputs, ctx): Tensor[] {
+      const x = required(ctx, inputs, 0);
+      const f = spec.fn(ctx, x.dtype);
+      const outDType = spec.outDType ?? x.dtype;
+      const out = new Float64Array(x.data.length);
+      for (let i = 0; i < out.length; i++) out[i] = storeAs(outDType, f(x.data[i]!));
+      return [tensor(outDType, x.shape, out)];
+    },
+  };
+}
+
+export interface BinarySpec extends CommonSpec {
+  /** The scalar function; `dtype` is input 0's dtype. */
+  fn(ctx: OpContext, dtype: DType): (a: number, b: number) => number;
+  /** both inputs must share a dtype (default true; Pow's exponent may differ) */
+  sameDType?: boolean;
+  /** dtype class of input 1 when it may differ from input 0 */
+  dtypes1?: DTypeClass;
+  /** opset < 7 semantics: `broadcast`/`axis` attributes instead of numpy broadcasting */
+  legacyBroadcast?: boolean;
+}
+
+/** An OpDef for `c = f(a, b)` with numpy (or, for legacy versions, attribute-driven) broadcasting. */
+export function binaryOp(spec: BinarySpec): OpDef {
+  const cls = spec.dtypes ?? "numeric";
+  const shapes = (ctx: OpContext, a: readonly number[], b: readonly number[]): [number[], number[]] => {
+    const bShape = spec.legacyBroadcast ? legacyBShape(ctx, a, b) : [...b];
+    return [broadcastOrThrow(ctx, [a, bShape]), bShape];
+  };
+  return {
+    opType: spec.opType,
+    sinceVersion: spec.sinceVersion,
+    infer(inputs, ctx): OutputInfo[] {
+      const a = required(ctx, inputs, 0);
+      const b = required(ctx, inputs, 1);
+      checkDType(ctx, a.dtype, cls, 0);
+      checkDType(ctx, b.dtype, spec.dtypes1 ?? cls, 1);
+      if (spec.sameDType !== false) checkSameDType(ctx, [a, b]);
+      spec.fn(ctx, a.dtype);
+      return [{ dtype: spec.outDType ?? a.dtype, shape: shapes(ctx, a.shape, b.shape)[0] }];
+    },
+    run(inputs, ctx): Tensor[] {
+      const a = required(ctx, inputs, 0);
+      const b = required(ctx, inputs, 1);
+      const [outShape, bShape] = shapes(ctx, a.shape, b.shape);
+      const f = spec.fn(ctx, a.dtype);
+      const outDType = spec.outDType ?? a.dtype;
+      return [broadcastMap2(a, { ...b, shape: bShape }, outShape, outDType, f)];
+    },
+  };
+}
+
+/** Applies `f` over two tensors broadcast to `outShape`, rounding results to `outDType`. */
+export function broadcastMap2(
+  a: Tensor,
+  b: Tensor,
+  outShape: readonly number[],
+  outDType: DType,
+  f: (a: number, b: number) => number,
+): Tensor {
+  const n = sizeOf(outShape);
+  const out = new Float64Array(n);
+  const ia = broadcastIndex(a.shape, outShape);
+  const ib = broadcastIndex(b.shape, outShape);
+  const da = a.data;
+  const db = b.data;
+  for (let i = 0; i < n; i++) out[i] = storeAs(outDType, f(da[ia[i]!]!, db[ib[i]!]!));
+  return tensor(outDType, outShape, out);
+}
+
+export interface VariadicSpec extends CommonSpec {
+  /** combines the running value with the next input's element (in float64, rounded once at the end) */
+  fold(acc: number, x: number): number;
+  /** turns the folded value into the result; `count` is the number of inputs (Mean divides) */
+  finish?(acc: number, count: number): number;
+  /** numpy broadcasting (opset >= 8); before that all inputs must have one shape */
+  broadcast: boolean;
+}
+
+/** An OpDef for variadic element-wise ops (Sum, Mean, Max, Min) over one or more inputs. */
+export function variadicOp(spec: VariadicSpec): OpDef {
+  const cls = spec.dtypes ?? "numeric";
+  const outShapeOf = (ctx: OpContext, shapes: (readonly number[])[]): number[] => {
+    if (spec.broadcast) return broadcastOrThrow(ctx, shapes);
+    const first = shapes[0]!;
+    for (const s of shapes) {
+      if (s.length !== first.length || s.some((d, i) => d !== first[i])) {
+        throw shapeError(
+          ctx,
+          `inputs have shapes ${shapes.map(shapeToString).join(", ")}, which must be equal before opset 8`,
+          shapeToString(first),
+          shapeToString(s),
+        );
+      }
+    }
+    return [...first];
+  };
+  const present = <T>(ctx: OpContext, inputs: (T | undefined)[]): T[] => {
+    if (inputs.length === 0) throw shapeError(ctx, "the op needs at least one input", ">= 1 input", "0");
+    return inputs.map((_, i) => required(ctx, inputs, i));
+  };
+  return {
+    opType: spec.opType,
+    sinceVersion: spec.sinceVersion,
+    infer(inputs, ctx): OutputInfo[] {
+      const xs = present<InputInfo>(ctx, inputs);
+      xs.forEach((x, i) => checkDType(ctx, x.dtype, cls, i));
+      checkSameDType(ctx, xs);
+      return [{ dtype: spec.outDType ?? xs[0]!.dtype, shape: outShapeOf(ctx, xs.map((x) => x.shape)) }];
+    },
+    run(inputs, ctx): Tensor[] {
+      const xs = present<Tensor>(ctx, inputs);
+      const outShape = outShapeOf(ctx, xs.map((x) => x.shape));
+      const outDType = spec.outDType ?? xs[0]!.dtype;
+      const n = sizeOf(outShape);
+      const acc = new Float64Array(n);
+      const i0 = broadcastIndex(xs[0]!.shape, outShape);
+      for (let i = 0; i < n; i++) acc[i] = xs[0]!.data[i0[i]!]!;
+      for (const x of xs.slice(1)) {
+        const ix = broadcastIndex(x.shape, outShape);
+        for (let i = 0; i < n; i++) acc[i] = spec.fold(acc[i]!, x.data[ix[i]!]!);
+      }
+      for (let i = 0; i < n; i++) {
+        acc[i] = storeAs(outDType, spec.finish ? spec.finish(acc[i]!, xs.length) : acc[i]!);
+      }
+      return [tensor(outDType, outShape, acc)];
+    },
+  };
+}
