@@ -81,7 +81,7 @@ import { Tan_7 } from "./tan.js";
 import { Tanh_1 } from "./tanh.js";
 import { ThresholdedRelu_10 } from "./thresholded-relu.js";
 import { Xor_1, Xor_7 } from "./xor.js";
-const MATH_OPS: OpDef[] = [
+export const MATH_OPS: readonly OpDef[] = [
   Abs_1, Acos_7, Acosh_9, Add_1, Add_7, And_1, And_7, ArgMax_1, ArgMin_1, Asin_7, Asinh_9, Atan_7, Atanh_9,
   Ceil_1, Celu_12, Clip_6, Clip_11, Cos_7, Cosh_9, CumSum_11, Div_1, Div_7, Elu_1, Equal_1, Equal_7, Erf_9,
   Exp_1, Floor_1, Gelu_20, Greater_1, Greater_7, GreaterOrEqual_12, HardSigmoid_1, HardSwish_14, Hardmax_1,
@@ -96,7 +96,24 @@ const MATH_OPS: OpDef[] = [
 ];
 
 // --- linear algebra, convolution, pooling, normalisation ---
-const NN_OPS: OpDef[] = [];
+import { AveragePool_1 } from "./average-pool.js";
+import { BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14, BatchNormalization_15 } from "./batch-normalization.js";
+import { Conv_1 } from "./conv.js";
+import { Gemm_1, Gemm_7, Gemm_11 } from "./gemm.js";
+import { GlobalAveragePool_1 } from "./global-average-pool.js";
+import { GlobalMaxPool_1 } from "./global-max-pool.js";
+import { GroupNormalization_18, GroupNormalization_21 } from "./group-normalization.js";
+import { InstanceNormalization_1 } from "./instance-normalization.js";
+import { LayerNormalization_17 } from "./layer-normalization.js";
+import { LRN_1 } from "./lrn.js";
+import { MatMul_1 } from "./matmul.js";
+import { MaxPool_1 } from "./max-pool.js";
+const NN_OPS: OpDef[] = [
+  AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
+  BatchNormalization_15, Conv_1, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
+  GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, MatMul_1,
+  MaxPool_1,
+];
 
 // --- shape, data movement, constants, casts ---
 const SHAPE_OPS: OpDef[] = [];
