@@ -1,0 +1,103 @@
+/**
+ * ONNX conformance report: runs ../shared/onnx-conformance (node and simple cases) through the
+ * frontend and the float interpreter and prints a per-op table and the failures.
+ *
+ *   tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose]
+ *
+ * `--verbose` also lists every skipped case with its reason. The last line is always
+ * `conformance: N passed, M failed, K skipped`. Exit code 0 unless the data is missing or the
+ * arguments are wrong (the pass-rate threshold is enforced by test/conformance).
+ */
+import {
+  type CaseResult,
+  type Evaluator,
+  type Suite,
+  CONFORMANCE_ROOT,
+  SUITES,
+  floatEvaluator,
+  runSuite,
+  tally,
+} from "../test/conformance/cases.js";
+
+const EVALUATORS: readonly Evaluator[] = [floatEvaluator];
+
+function usage(msg: string): never {
+  console.error(`conformance: ${msg}\nusage: tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose]`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): { suites: Suite[]; filter?: string; verbose: boolean } {
+  let suites: Suite[] = [...SUITES];
+  let filter: string | undefined;
+  let verbose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--verbose" || a === "-v") verbose = true;
+    else if (a === "--filter") filter = argv[++i] ?? usage("--filter needs a value");
+    else if (a === "--suite") {
+      const s = argv[++i];
+      if (s === "all") suites = [...SUITES];
+      else if (s === "node" || s === "simple") suites = [s];
+      else usage(`unknown suite "${s ?? ""}"`);
+    } else usage(`unknown argument "${a}"`);
+  }
+  return { suites, filter, verbose };
+}
+
+function pad(s: string | number, n: number, right = false): string {
+  const t = String(s);
+  return right ? t.padStart(n) : t.padEnd(n);
+}
+
+function printTable(results: readonly CaseResult[]): void {
+  const tallies = EVALUATORS.map((e) => tally(results, e.name));
+  const ops = [...new Set(results.map((r) => r.op))].sort();
+  const width = Math.max(4, ...ops.map((o) => o.length)) + 2;
+  const head = EVALUATORS.map((e) => `${pad(`${e.name}:pass`, 11, true)}${pad("fail", 6, true)}${pad("skip", 6, true)}`).join("  ");
+  console.log(`${pad("op", width)}${head}`);
+  for (const op of ops) {
+    const cols = tallies.map((t) => {
+      const c = t.byOp.get(op) ?? { passed: 0, failed: 0, skipped: 0 };
+      return `${pad(c.passed, 11, true)}${pad(c.failed, 6, true)}${pad(c.skipped, 6, true)}`;
+    });
+    console.log(`${pad(op, width)}${cols.join("  ")}`);
+  }
+}
+
+function main(): void {
+  const { suites, filter, verbose } = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const results: CaseResult[] = [];
+  for (const suite of suites) {
+    const r = runSuite(suite, EVALUATORS, { filter });
+    if (!r) {
+      console.error(`conformance: ${CONFORMANCE_ROOT}${suite} is absent; nothing to run`);
+      console.log("conformance: 0 passed, 0 failed, 0 skipped");
+      process.exit(1);
+    }
+    results.push(...r);
+  }
+  printTable(results);
+
+  for (const ev of EVALUATORS) {
+    const failed = results.filter((r) => r.outcomes[ev.name]?.status === "failed");
+    if (failed.length) {
+      console.log(`\nfailures (${ev.name}):`);
+      for (const r of failed) console.log(`  ${r.case.suite}/${r.case.name} [${r.op}]: ${r.outcomes[ev.name]!.reason}`);
+    }
+    if (verbose) {
+      const skipped = results.filter((r) => r.outcomes[ev.name]?.status === "skipped");
+      if (skipped.length) {
+        console.log(`\nskipped (${ev.name}):`);
+        for (const r of skipped) console.log(`  ${r.case.suite}/${r.case.name} [${r.op}]: ${r.outcomes[ev.name]!.reason}`);
+      }
+    }
+  }
+  const { total } = tally(results, EVALUATORS[0]!.name);
+  const applicable = total.passed + total.failed;
+  const rate = applicable ? ((100 * total.passed) / applicable).toFixed(1) : "n/a";
+  console.log(`\n${results.length} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rate}% of applicable cases pass (${EVALUATORS[0]!.name})`);
+  console.log(`conformance: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+}
+
+main();
