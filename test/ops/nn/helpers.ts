@@ -96,6 +96,11 @@ export interface SingleNodeCase {
   nodeInputs?: string[];
   outputs: string[];
   attrs?: Record<string, AttrInput>;
+  /**
+   * Attributes for the onnxruntime model when they must differ from zkc's (e.g. explicit pads
+   * standing in for an auto_pad form onnxruntime does not implement); default `attrs`.
+   */
+  ortAttrs?: Record<string, AttrInput>;
 }
 
 function specOf(c: SingleNodeCase): ModelSpec {
@@ -111,7 +116,8 @@ function specOf(c: SingleNodeCase): ModelSpec {
 /** Runs one node with onnxruntime (optimisations off) and with zkc; returns both outputs by name. */
 export async function againstOrt(c: SingleNodeCase): Promise<{ name: string; zkc: Tensor; ort: { shape: number[]; data: Float64Array } }[]> {
   const bytes = buildModel(specOf(c));
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "disabled" });
+  const ortBytes = c.ortAttrs ? buildModel(specOf({ ...c, attrs: c.ortAttrs })) : bytes;
+  const session = await ort.InferenceSession.create(ortBytes, { graphOptimizationLevel: "disabled" });
   const feeds: Record<string, ort.Tensor> = {};
   for (const i of c.inputs) {
     const type = ORT_TYPES[i.value.dtype];
