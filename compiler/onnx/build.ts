@@ -22,7 +22,7 @@ export type DimSpec = number | string | null;
 
 export interface ValueSpec {
   name: string;
-  /** default float32 */
+  /** inputs: default float32; outputs: omitted means no type is written (inference supplies it) */
   dtype?: DType;
   /** omitted: the value has no shape information at all */
   shape?: DimSpec[];
@@ -102,7 +102,7 @@ export function buildModelProto(spec: ModelSpec): OnnxTypes.IModelProto {
     opsetImport,
     graph: {
       name: spec.name ?? "graph",
-      input: spec.inputs.map(valueInfo),
+      input: spec.inputs.map((v) => valueInfo({ ...v, dtype: v.dtype ?? "float32" })),
       output: spec.outputs.map(valueInfo),
       initializer,
       node: spec.nodes.map(nodeProto),
@@ -121,7 +121,8 @@ export function buildModel(spec: ModelSpec): Uint8Array {
 }
 
 function valueInfo(v: ValueSpec): OnnxTypes.IValueInfoProto {
-  const tensorType: OnnxTypes.TypeProto.ITensor = { elemType: onnxFromDtype(v.dtype ?? "float32") };
+  if (v.dtype === undefined && v.shape === undefined) return { name: v.name };
+  const tensorType: OnnxTypes.TypeProto.ITensor = { elemType: v.dtype === undefined ? 0 : onnxFromDtype(v.dtype) };
   if (v.shape) {
     tensorType.shape = {
       dim: v.shape.map((d) => (typeof d === "number" ? { dimValue: d } : typeof d === "string" ? { dimParam: d } : {})),

@@ -231,6 +231,8 @@ function decodeInputs(
 
 function decodeOutput(v: OnnxTypes.IValueInfoProto, source: string): ValueInfo {
   const name = v.name ?? "";
+  // outputs may carry no type at all: inference supplies dtype and shape
+  if (!v.type) return { name, dtype: "float32", shape: [] };
   const tt = tensorTypeOf(v, source, "graph output");
   // an output's elem_type may be left unset; inference supplies the real dtype
   const dtype = tt.elemType ? dtypeFromOnnx(tt.elemType, `graph output "${name}"`, { file: source }) : "float32";

@@ -116,6 +116,32 @@ const NN_OPS: OpDef[] = [
 ];
 
 // --- shape, data movement, constants, casts ---
-const SHAPE_OPS: OpDef[] = [];
+import { Cast_1, Cast_6 } from "./cast.js";
+import { CastLike_15 } from "./cast-like.js";
+import { Concat_1, Concat_4 } from "./concat.js";
+import { Constant_1 } from "./constant.js";
+import { ConstantOfShape_9 } from "./constant-of-shape.js";
+import { Dropout_1, Dropout_7, Dropout_10, Dropout_12 } from "./dropout.js";
+import { Expand_8 } from "./expand.js";
+import { Flatten_1 } from "./flatten.js";
+import { Gather_1 } from "./gather.js";
+import { Identity_1 } from "./identity.js";
+import { Pad_2, Pad_11, Pad_18, Pad_19 } from "./pad.js";
+import { Reshape_1, Reshape_5, Reshape_14 } from "./reshape.js";
+import { Shape_1, Shape_15 } from "./shape.js";
+import { Size_1 } from "./size.js";
+import { Slice_1, Slice_10 } from "./slice.js";
+import { Split_1, Split_2, Split_13, Split_18 } from "./split.js";
+import { Squeeze_1, Squeeze_13 } from "./squeeze.js";
+import { Tile_6 } from "./tile.js";
+import { Transpose_1 } from "./transpose.js";
+import { Unsqueeze_1, Unsqueeze_13 } from "./unsqueeze.js";
+import { Where_9 } from "./where.js";
+const SHAPE_OPS: OpDef[] = [
+  Cast_1, Cast_6, CastLike_15, Concat_1, Concat_4, Constant_1, ConstantOfShape_9, Dropout_1, Dropout_7,
+  Dropout_10, Dropout_12, Expand_8, Flatten_1, Gather_1, Identity_1, Pad_2, Pad_11, Pad_18, Pad_19, Reshape_1,
+  Reshape_5, Reshape_14, Shape_1, Shape_15, Size_1, Slice_1, Slice_10, Split_1, Split_2, Split_13, Split_18,
+  Squeeze_1, Squeeze_13, Tile_6, Transpose_1, Unsqueeze_1, Unsqueeze_13, Where_9,
+];
 
 export const ALL_OPS: readonly OpDef[] = [...MATH_OPS, ...NN_OPS, ...SHAPE_OPS];
