@@ -109,15 +109,24 @@ function graphOps(g: proto.IGraphProto, out: OpRef[] = []): OpRef[] {
 
 const normalise = (s: string): string => s.toLowerCase().replace(/_/g, "");
 
+/** Case-name prefixes that are not the op's name. */
+const NAME_ALIASES: Readonly<Record<string, string>> = {
+  nllloss: "NegativeLogLikelihoodLoss",
+  sce: "SoftmaxCrossEntropyLoss",
+};
+
 /**
- * The op a case is filed under: its single op type, or, for multi-node graphs (function
+ * The op a case is filed under: the op type of its top-level nodes when there is one, or, for multi-node graphs (function
  * expansions such as `test_softmax_axis_0_expanded`), the known op type whose name is the longest
  * prefix of the case name; "(graph)" when none is.
  */
 export function caseOp(caseName: string, opTypes: readonly string[], knownOps: Iterable<string>): string {
   const distinct = [...new Set(opTypes)];
   if (distinct.length === 1) return distinct[0]!;
-  const key = normalise(caseName.replace(/^test_/, ""));
+  const bare = caseName.replace(/^test_/, "");
+  const alias = NAME_ALIASES[bare.split("_")[0]!];
+  if (alias) return alias;
+  const key = normalise(bare);
   let best = "";
   for (const op of knownOps) if (key.startsWith(normalise(op)) && op.length > best.length) best = op;
   return best || "(graph)";
@@ -145,7 +154,10 @@ const isDtypeError = (e: unknown): boolean => e instanceof ZkcError && e.code ==
 
 interface CaseModel {
   model: proto.ModelProto;
+  /** every node's op, subgraphs included */
   ops: OpRef[];
+  /** op types of the top-level nodes */
+  topOps: string[];
   opset: number;
   /** runtime graph inputs (initializers excluded), in order: input_N.pb feeds the N-th */
   inputs: proto.IValueInfoProto[];
@@ -158,7 +170,7 @@ function readCaseModel(c: ConformanceCase): CaseModel {
   const inits = new Set((g.initializer ?? []).map((t) => t.name ?? ""));
   const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
   const opset = entry ? toNumber(entry.version as LongLike) : 1;
-  return { model, ops: graphOps(g), opset, inputs: (g.input ?? []).filter((v) => !inits.has(v.name ?? "")) };
+  return { model, ops: graphOps(g), topOps: (g.node ?? []).map((n) => n.opType ?? ""), opset, inputs: (g.input ?? []).filter((v) => !inits.has(v.name ?? "")) };
 }
 
 interface DataSet {
@@ -208,7 +220,7 @@ export function runCase(c: ConformanceCase, evaluators: readonly Evaluator[], kn
   const opTypes = cm.ops.map((o) => (o.domain ? `${o.domain}::${o.opType}` : o.opType));
   const result = (outcomes: Record<string, Outcome>, notes?: string): CaseResult => ({
     case: c,
-    op: caseOp(c.name, opTypes, knownOps),
+    op: caseOp(c.name, cm.topOps, knownOps),
     opTypes,
     outcomes,
     ...(notes ? { notes } : {}),
@@ -323,7 +335,7 @@ export function runSuite(suite: Suite, evaluators: readonly Evaluator[], opts: R
   const known = new Set(supportedOps());
   for (const c of listCases("node", opts.root) ?? []) {
     try {
-      const ops = new Set(readCaseModel(c).ops.map((o) => o.opType));
+      const ops = new Set(readCaseModel(c).topOps);
       if (ops.size === 1) known.add([...ops][0]!);
     } catch {
       // unreadable models are reported by runCase
