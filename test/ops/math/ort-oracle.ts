@@ -58,7 +58,7 @@ const ORT_DTYPES: Record<string, DType> = {
 };
 
 function fromOrt(t: ort.Tensor): Tensor {
-  const data = Float64Array.from([...(t.data as ArrayLike<number | bigint | boolean>)].map((v) => Number(v)));
+  const data = Float64Array.from(Array.from(t.data as ArrayLike<number | bigint | boolean>, (v) => Number(v)));
   return tensor(ORT_DTYPES[t.type]!, [...t.dims], data);
 }
 

@@ -99,7 +99,7 @@ describe("reductions: axes attribute vs axes input, keepdims, noop_with_empty_ax
   ];
   for (const [op, opset, attrs, axes] of cases) {
     it(`${op} opset ${opset} ${JSON.stringify(attrs)} axes input ${JSON.stringify(axes)}`, async () => {
-      const init = axes ? { axes: tensorOf("int64", [axes.length], axes) } : {};
+      const init: Record<string, Tensor> = axes ? { axes: tensorOf("int64", [axes.length], axes) } : {};
       await agree(oneNode(op, opset, { x: X234 }, attrs, init), { x: X234 });
     });
   }
