@@ -19,6 +19,12 @@ export interface LoadOptions {
    * batch dim (dim 0, which defaults to 1); given shapes must agree with the model's fixed dims.
    */
   inputShapes?: Record<string, number[]>;
+  /**
+   * Values to bind graph inputs to at compile time, by name: such inputs become constants (like
+   * initializers) and fold. For models that take shape arguments as inputs (ONNX test cases feed
+   * Reshape's shape, Slice's starts, ... this way) and for fixing inputs the prover will not vary.
+   */
+  constants?: Record<string, Tensor>;
 }
 
 /**
@@ -68,6 +74,7 @@ export function decodeModel(bytes: Uint8Array, source: string, opts: LoadOptions
     const name = sp.values?.name ?? "";
     constants.set(name, densify(sp, source, `sparse initializer "${name}"`));
   }
+  bindConstants(g.input ?? [], constants, source, opts.constants ?? {});
 
   const inputs = decodeInputs(g.input ?? [], constants, source, opts, warnings);
   const outputs = (g.output ?? []).map((o) => decodeOutput(o, source));
@@ -191,7 +198,7 @@ function decodeInputs(
     const name = v.name ?? "";
     const tt = tensorTypeOf(v, source, "graph input");
     const dtype = dtypeFromOnnx(tt.elemType ?? 0, `graph input "${name}"`, { file: source });
-    const dims = tt.shape ? (tt.shape.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue as LongLike) > 0 ? toNumber(d.dimValue as LongLike) : (d.dimParam || null))) : undefined;
+    const dims = tt.shape ? (tt.shape.dim ?? []).map(dimOf) : undefined;
     const hint = `pass the shape when loading, e.g. inputShapes: { "${name}": [...] }`;
     const override = given[name];
     if (override) {
@@ -229,6 +236,45 @@ function decodeInputs(
   });
 }
 
+/** Binds graph inputs to caller-given values, checked against the declared dtype and fixed dims. */
+function bindConstants(protos: OnnxTypes.IValueInfoProto[], constants: Map<string, Tensor>, source: string, given: Record<string, Tensor>): void {
+  for (const [name, t] of Object.entries(given)) {
+    const v = protos.find((p) => p.name === name);
+    if (!v || constants.has(name)) {
+      throw new ZkcError("INPUT", `a constant was given for "${name}", which is not a runtime graph input`, {
+        file: source,
+        hint: `the model's inputs are: ${protos.filter((p) => !constants.has(p.name ?? "")).map((p) => p.name).join(", ") || "(none)"}`,
+      });
+    }
+    const tt = tensorTypeOf(v, source, "graph input");
+    const dtype = dtypeFromOnnx(tt.elemType ?? 0, `graph input "${name}"`, { file: source });
+    const dims = tt.shape ? (tt.shape.dim ?? []).map((d) => {
+      const v = dimOf(d);
+      return typeof v === "number" ? v : -1;
+    }) : undefined;
+    if (t.dtype !== dtype || (dims && (dims.length !== t.shape.length || dims.some((d, i) => d >= 0 && d !== t.shape[i])))) {
+      throw new ZkcError("INPUT", `the constant given for input "${name}" does not match its declaration`, {
+        file: source,
+        expected: `${dtype} [${(dims ?? []).map((d) => (d >= 0 ? d : "?")).join(", ")}]`,
+        got: `${t.dtype} ${shapeToString(t.shape)}`,
+      });
+    }
+    constants.set(name, t);
+  }
+}
+
+/**
+ * A dim as the model states it: a size (an explicit dim_value, 0 included), the dim_param name,
+ * or null when neither is set. onnx-proto leaves an unset oneof member null/undefined.
+ */
+function dimOf(d: OnnxTypes.TensorShapeProto.IDimension): number | string | null {
+  if (d.dimValue !== undefined && d.dimValue !== null) {
+    const v = toNumber(d.dimValue as LongLike);
+    if (v >= 0) return v;
+  }
+  return d.dimParam || null;
+}
+
 function decodeOutput(v: OnnxTypes.IValueInfoProto, source: string): ValueInfo {
   const name = v.name ?? "";
   // outputs may carry no type at all: inference supplies dtype and shape
@@ -237,7 +283,10 @@ function decodeOutput(v: OnnxTypes.IValueInfoProto, source: string): ValueInfo {
   // an output's elem_type may be left unset; inference supplies the real dtype
   const dtype = tt.elemType ? dtypeFromOnnx(tt.elemType, `graph output "${name}"`, { file: source }) : "float32";
   // unknown dims are -1: inferGraph checks declared positive dims only
-  const shape = tt.shape ? (tt.shape.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue as LongLike) || -1 : -1)) : [];
+  const shape = tt.shape ? (tt.shape.dim ?? []).map((d) => {
+    const v = dimOf(d);
+    return typeof v === "number" ? v : -1;
+  }) : [];
   return { name, dtype, shape };
 }
 

@@ -84,7 +84,6 @@ export function decodeTensorProto(proto: OnnxTypes.ITensorProto | Uint8Array, sr
     throw new ZkcError("MODEL_FORMAT", `${what} has invalid dims ${shapeToString(shape)}`, { ...where, hint: "the model is corrupt; re-export it" });
   }
   const n = sizeOf(shape);
-  const data = new Float64Array(n);
   const lengthError = (field: string, got: number) =>
     new ZkcError("MODEL_FORMAT", `${what}: ${field} does not match its dims ${shapeToString(shape)}`, {
       ...where,
@@ -97,6 +96,7 @@ export function decodeTensorProto(proto: OnnxTypes.ITensorProto | Uint8Array, sr
   if (raw && raw.length > 0) {
     const size = ELEMENT_BYTES[dtype];
     if (raw.length !== n * size) throw lengthError(`raw_data (${size} bytes per element)`, raw.length / size);
+    const data = new Float64Array(n);
     // rawData is a view into the whole file buffer: copy to get our own, offset-0 buffer
     const bytes = new Uint8Array(raw);
     const view = new DataView(bytes.buffer);
@@ -104,10 +104,13 @@ export function decodeTensorProto(proto: OnnxTypes.ITensorProto | Uint8Array, sr
     return { dtype, shape, data };
   }
 
+  // typed fields: the list length is checked before anything is allocated for n elements
+  let out = new Float64Array(0);
   const fromList = (list: ArrayLike<number | LongLike> | null | undefined, field: string, map: (x: number) => number = (x) => x) => {
     const len = list?.length ?? 0;
     if (len !== n) throw lengthError(field, len);
-    for (let i = 0; i < n; i++) data[i] = map(toNumber(list![i] as LongLike));
+    out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = map(toNumber(list![i] as LongLike));
   };
   switch (dtype) {
     case "float32":
@@ -136,7 +139,7 @@ export function decodeTensorProto(proto: OnnxTypes.ITensorProto | Uint8Array, sr
       // int8, uint8, int16, uint16, int32 all live in int32_data
       fromList(p.int32Data, "int32_data");
   }
-  return { dtype, shape, data };
+  return { dtype, shape, data: out };
 }
 
 function readRaw(dtype: DType, v: DataView, out: Float64Array): void {
