@@ -81,6 +81,11 @@ import { Tan_7 } from "./tan.js";
 import { Tanh_1 } from "./tanh.js";
 import { ThresholdedRelu_10 } from "./thresholded-relu.js";
 import { Xor_1, Xor_7 } from "./xor.js";
+import { BitShift_11 } from "./bit-shift.js";
+import { BitwiseAnd_18 } from "./bitwise-and.js";
+import { BitwiseNot_18 } from "./bitwise-not.js";
+import { BitwiseOr_18 } from "./bitwise-or.js";
+import { BitwiseXor_18 } from "./bitwise-xor.js";
 export const MATH_OPS: readonly OpDef[] = [
   Abs_1, Acos_7, Acosh_9, Add_1, Add_7, And_1, And_7, ArgMax_1, ArgMin_1, Asin_7, Asinh_9, Atan_7, Atanh_9,
   Ceil_1, Celu_12, Clip_6, Clip_11, Cos_7, Cosh_9, CumSum_11, Div_1, Div_7, Elu_1, Equal_1, Equal_7, Erf_9,
@@ -93,12 +98,14 @@ export const MATH_OPS: readonly OpDef[] = [
   ReduceSum_13, ReduceSumSquare_1, ReduceSumSquare_18, Relu_1, Round_11, Selu_1, Shrink_9, Sigmoid_1, Sign_9,
   Sin_7, Sinh_9, Softmax_1, Softmax_13, Softplus_1, Softsign_1, Sqrt_1, Sub_1, Sub_7, Sum_1, Sum_8, Tan_7,
   Tanh_1, ThresholdedRelu_10, Xor_1, Xor_7,
+  BitShift_11, BitwiseAnd_18, BitwiseNot_18, BitwiseOr_18, BitwiseXor_18,
 ];
 
 // --- linear algebra, convolution, pooling, normalisation ---
 import { AveragePool_1 } from "./average-pool.js";
 import { BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14, BatchNormalization_15 } from "./batch-normalization.js";
 import { Conv_1 } from "./conv.js";
+import { ConvTranspose_1 } from "./conv-transpose.js";
 import { Gemm_1, Gemm_7, Gemm_11 } from "./gemm.js";
 import { GlobalAveragePool_1 } from "./global-average-pool.js";
 import { GlobalMaxPool_1 } from "./global-max-pool.js";
@@ -110,7 +117,7 @@ import { MatMul_1 } from "./matmul.js";
 import { MaxPool_1 } from "./max-pool.js";
 const NN_OPS: OpDef[] = [
   AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
-  BatchNormalization_15, Conv_1, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
+  BatchNormalization_15, Conv_1, ConvTranspose_1, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
   GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, MatMul_1,
   MaxPool_1,
 ];

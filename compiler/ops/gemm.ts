@@ -79,12 +79,23 @@ function makeGemm(sinceVersion: number, cOptional: boolean, broadcastAttr: boole
       const out = new Float64Array(m * n);
       const ad = a.data;
       const bd = b.data;
-      for (let i = 0; i < m; i++) {
-        const oRow = i * n;
-        for (let kk = 0; kk < k; kk++) {
-          const av = ad[i * aRowStride + kk * aColStride]!;
-          const bRow = kk * bRowStride;
-          for (let j = 0; j < n; j++) out[oRow + j]! += av * bd[bRow + j * bColStride]!;
+      if (transB && !transA) {
+        // the Linear-layer form: rows of A against rows of B, both contiguous
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            for (let kk = 0; kk < k; kk++) acc += ad[i * k + kk]! * bd[j * k + kk]!;
+            out[i * n + j] = acc;
+          }
+        }
+      } else {
+        for (let i = 0; i < m; i++) {
+          const oRow = i * n;
+          for (let kk = 0; kk < k; kk++) {
+            const av = ad[i * aRowStride + kk * aColStride]!;
+            const bRow = kk * bRowStride;
+            for (let j = 0; j < n; j++) out[oRow + j]! += av * bd[bRow + j * bColStride]!;
+          }
         }
       }
       if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i]! *= alpha;

@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import { ZkcError } from "../../../compiler/errors.js";
 import { tensorOf } from "../../../compiler/ir/tensor.js";
 import { Conv_1 } from "../../../compiler/ops/conv.js";
+import { ConvTranspose_1 } from "../../../compiler/ops/conv-transpose.js";
 import { againstOrt, closeness, ctxFor, randomTensor, rng } from "./helpers.js";
 
 const info = (shape: number[]) => ({ dtype: "float32" as const, shape });
 
-function expectError(f: () => unknown, code: string, reason: RegExp): void {
+function expectError(f: () => unknown, code: string, reason: RegExp, op = "Conv"): void {
   let err: unknown;
   try {
     f();
@@ -17,7 +18,7 @@ function expectError(f: () => unknown, code: string, reason: RegExp): void {
   expect(err).toBeInstanceOf(ZkcError);
   expect((err as ZkcError).code).toBe(code);
   expect((err as ZkcError).message).toMatch(reason);
-  expect((err as ZkcError).message).toContain('node "n0" (Conv)');
+  expect((err as ZkcError).message).toContain(`node "n0" (${op})`);
 }
 
 interface ConvCase {
@@ -107,5 +108,32 @@ describe("Conv shape rule", () => {
     expectError(() => Conv_1.infer([info([1, 1, 5, 5]), info([1, 1, 3, 3])], ctxFor("Conv", { strides: [0, 1] })), "ATTRIBUTE", /positive/);
     expectError(() => Conv_1.infer([info([1, 1, 5, 5]), info([1, 1, 3, 3])], ctxFor("Conv", { auto_pad: "SAME" })), "ATTRIBUTE", /auto_pad/);
     expectError(() => Conv_1.infer([info([1, 1, 5, 5]), info([1, 1, 3, 3])], ctxFor("Conv", { auto_pad: "VALID", pads: [1, 1, 1, 1] })), "ATTRIBUTE", /cannot be combined/);
+  });
+});
+
+describe("ConvTranspose against onnxruntime", () => {
+  const cases: ConvCase[] = [
+    { name: "2D, 2 groups, stride 2, dilation [1,2], pads, output_padding, bias", x: [2, 4, 4, 3], w: [4, 3, 3, 2], bias: true, attrs: { group: 2, strides: [2, 2], dilations: [1, 2], pads: [1, 0, 0, 1], output_padding: [1, 0] } },
+    { name: "1D, stride 3", x: [1, 2, 5], w: [2, 3, 4], attrs: { strides: [3] } },
+    { name: "depthwise 2D, stride [1,2]", x: [1, 3, 4, 4], w: [3, 1, 2, 3], attrs: { group: 3, strides: [1, 2], pads: [0, 1, 0, 1] } },
+  ];
+  cases.forEach((c, i) => {
+    it(c.name, async () => {
+      const next = rng(2000 + i);
+      const inputs = [
+        { name: "x", value: randomTensor(next, c.x) },
+        { name: "w", value: randomTensor(next, c.w) },
+      ];
+      if (c.bias) inputs.push({ name: "b", value: randomTensor(next, [c.w[1]! * Number(c.attrs.group ?? 1)]) });
+      const r = await againstOrt({ op: "ConvTranspose", opset: 13, inputs, outputs: ["y"], attrs: c.attrs });
+      expect(r[0]!.zkc.shape).toEqual(r[0]!.ort.shape);
+      expect(closeness(r[0]!.zkc, r[0]!.ort)).toBe(0);
+    });
+  });
+  it("rejects a weight whose first dim is not the input channels, and a wrong bias", () => {
+    const ctx = ctxFor("ConvTranspose");
+    expectError(() => ConvTranspose_1.infer([info([1, 4, 3, 3]), info([2, 2, 3, 3])], ctx), "SHAPE", /first dim must equal the input channels/, "ConvTranspose");
+    expectError(() => ConvTranspose_1.infer([info([1, 4, 3, 3]), info([4, 2, 3, 3]), info([4])], ctx), "SHAPE", /bias/, "ConvTranspose");
+    expectError(() => ConvTranspose_1.infer([info([1, 4, 3, 3]), info([4, 2, 3, 3])], ctxFor("ConvTranspose", { group: 3 })), "SHAPE", /divisible by group/, "ConvTranspose");
   });
 });
