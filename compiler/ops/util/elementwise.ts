@@ -48,6 +48,21 @@ export function dtypeError(ctx: OpContext, reason: string, expected: string, got
   });
 }
 
+const INT_BITS: Partial<Record<DType, number>> = {
+  int8: 8, uint8: 8, int16: 16, uint16: 16, int32: 32, uint32: 32, int64: 64, uint64: 64,
+};
+
+/**
+ * Wraps a BigInt to an integer dtype's width (two's complement for signed types) and returns it
+ * as a number: bit operations go through BigInt so that 64-bit operands keep every bit that a
+ * float64 holds.
+ */
+export function wrapBigInt(dtype: DType, v: bigint): number {
+  const bits = INT_BITS[dtype];
+  if (bits === undefined) return Number(v);
+  return Number(SIGNED_INTS.has(dtype) ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v));
+}
+
 /** An attribute whose value the op does not accept (an unknown mode string, a zero divisor, ...). */
 export function attributeError(ctx: OpContext, name: string, expected: string, got: string): ZkcError {
   return new ZkcError("ATTRIBUTE", `attribute "${name}" has a value the op does not accept`, {
