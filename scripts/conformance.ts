@@ -64,6 +64,32 @@ function printTable(results: readonly CaseResult[]): void {
   }
 }
 
+/** A failure reason without the case-specific prefix (data set, model path, node name). */
+function genericReason(reason: string): string {
+  return reason
+    .replace(/^test_data_set_\d+: /, "")
+    .replace(/^(node|simple)\/[^:]*model\.onnx: /, "")
+    .replace(/^node "[^"]*" \([^)]*\): /, "")
+    .replace(/\. .*$/, "")
+    .slice(0, 160);
+}
+
+/** Per op with failures: up to three reasons, most frequent first. */
+function topReasons(results: readonly CaseResult[], evaluator: string): [string, [string, number][]][] {
+  const byOp = new Map<string, Map<string, number>>();
+  for (const r of results) {
+    const o = r.outcomes[evaluator];
+    if (o?.status !== "failed") continue;
+    const m = byOp.get(r.op) ?? new Map<string, number>();
+    const g = genericReason(o.reason ?? "");
+    m.set(g, (m.get(g) ?? 0) + 1);
+    byOp.set(r.op, m);
+  }
+  return [...byOp]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([op, m]) => [op, [...m].sort((a, b) => b[1] - a[1]).slice(0, 3)]);
+}
+
 function main(): void {
   const { suites, filter, verbose } = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
@@ -93,6 +119,15 @@ function main(): void {
       }
     }
   }
+  for (const ev of EVALUATORS) {
+    const reasons = topReasons(results, ev.name);
+    if (reasons.length) {
+      console.log(`\ntop failure reasons per op (${ev.name}):`);
+      for (const [op, list] of reasons) console.log(`  ${op}: ${list.map(([r, n]) => `${n}x ${r}`).join("; ")}`);
+    }
+  }
+  const bound = results.filter((r) => r.notes).length;
+  if (bound) console.log(`\n${bound} cases ran with shape-like int inputs bound as constants (zkc compiles static shapes)`);
   const { total } = tally(results, EVALUATORS[0]!.name);
   const applicable = total.passed + total.failed;
   const rate = applicable ? ((100 * total.passed) / applicable).toFixed(1) : "n/a";

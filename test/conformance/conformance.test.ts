@@ -73,6 +73,13 @@ describe.skipIf(!present)("conformance runner", () => {
     expect(r.outcomes["wrong-dtype"]!.reason).toMatch(/dtype float64, expected float32/);
   });
 
+  it.skipIf(!isSupported("Add"))("lets an evaluator skip a graph in its own column only", () => {
+    const partial: Evaluator = { ...floatEvaluator, name: "partial", skip: (g) => (g.nodes.some((n) => n.opType === "Add") ? "no Add lowering" : undefined) };
+    const r = runCase(byName("test_add"), [floatEvaluator, partial]);
+    expect(r.outcomes.float).toEqual({ status: "passed" });
+    expect(r.outcomes.partial).toEqual({ status: "skipped", reason: "no Add lowering" });
+  });
+
   it("skips a case whose op is outside the default domain, naming the op", () => {
     const r = runCase(byName("test_ai_onnx_ml_binarizer"), [floatEvaluator]);
     expect(r.outcomes.float!.status).toBe("skipped");
