@@ -79,7 +79,7 @@ export function storeAs(dtype: DType, x: number): number {
       return x !== 0 && !Number.isNaN(x) ? 1 : 0;
     case "int64":
     case "uint64":
-      return Number.isFinite(x) ? Math.trunc(x) : 0;
+      return Number.isFinite(x) ? Math.trunc(x) + 0 : 0; // + 0 turns -0 into 0: integers have no sign of zero
     default: {
       const range = INT_RANGES[dtype]!;
       if (!Number.isFinite(x)) return 0;

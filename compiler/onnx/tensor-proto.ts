@@ -213,7 +213,8 @@ export function encodeTensorProto(t: Tensor, name = "", encoding: TensorEncoding
       p.doubleData = values;
       break;
     case "int64":
-      p.int64Data = values;
+      // protobufjs wraps numbers beyond int64: write the clamped value as a decimal string it parses exactly
+      p.int64Data = values.map((x) => int64Of(x).toString() as unknown as number);
       break;
     case "uint32":
     case "uint64":
@@ -256,10 +257,20 @@ function writeRaw(dtype: DType, v: DataView, i: number, x: number): void {
     case "uint32":
       return v.setUint32(4 * i, x, true);
     case "int64":
-      return v.setBigInt64(8 * i, BigInt(Math.trunc(x)), true);
+      return v.setBigInt64(8 * i, int64Of(x), true);
     case "uint64":
-      return v.setBigUint64(8 * i, BigInt(Math.trunc(x)), true);
+      return v.setBigUint64(8 * i, x >= 2 ** 64 ? 2n ** 64n - 1n : BigInt(Math.max(0, Math.trunc(x))), true);
   }
+}
+
+/**
+ * A float64 holding an int64 as a bigint. Numbers at or beyond +-2^63 (how INT64_MAX/MIN look
+ * after decoding to float64) clamp to the int64 range, so they survive a round trip.
+ */
+function int64Of(x: number): bigint {
+  if (x >= 2 ** 63) return 2n ** 63n - 1n;
+  if (x <= -(2 ** 63)) return -(2n ** 63n);
+  return BigInt(Math.trunc(x));
 }
 
 /** Serialized TensorProto bytes (what ONNX test cases store in `input_N.pb`). */
