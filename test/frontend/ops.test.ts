@@ -298,7 +298,8 @@ describe("Shape / Size / Constant / ConstantOfShape / Identity / Dropout", () =>
   const r = rng(13);
   const x = randomTensor(r, "float32", [2, 3, 4, 5]);
   it("Shape with start/end (opset 15) and Size fold to constants", async () => {
-    for (const attrs of [{}, { start: 1 }, { end: -1 }, { start: -3, end: 3 }, { start: 3, end: 1 }, { start: -10, end: 10 }]) {
+    const variants: Record<string, number>[] = [{}, { start: 1 }, { end: -1 }, { start: -3, end: 3 }, { start: 3, end: 1 }, { start: -10, end: 10 }];
+    for (const attrs of variants) {
       await expectMatchesOrt(oneNode(15, node("Shape", ["x"], ["y"], attrs), { x }), { x });
     }
     await expectMatchesOrt(oneNode(13, node("Size", ["x"], ["y"]), { x }), { x });
