@@ -54,38 +54,38 @@ function condSubP(f: FnBuilder, x: number[], sc: Scratch): void {
 }
 
 /**
- * out := a * b * R^-1 mod r (CIOS). `a` holds 8 limbs in locals; b is read from memory at `bPtr`.
- * Result in `sc.t[0..7]`.
+ * out := a * b * R^-1 mod r: CIOS with the multiply and reduce passes merged ("no-carry" variant,
+ * valid because r's top limb 0x30644e72 < (2^32 - 1)/2 - 1, so the accumulator never needs a
+ * ninth word). `a` holds 8 limbs in locals; b is read from memory at `bPtr`. Result in sc.t[0..7].
  */
 function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
   const t = sc.t;
-  for (let j = 0; j < 10; j++) f.i64(0n).set(t[j]!);
-  const bi = sc.m; // reuse: b_i is dead before m is computed
+  const bi = sc.d[0]!; // the trial-subtraction words are free until the final condSubP
+  const carryA = sc.d[1]!;
   for (let i = 0; i < 8; i++) {
     f.get(bPtr).mem(Op.i64Load32U, 2, 4 * i).set(bi);
-    f.i64(0n).set(sc.c);
-    for (let j = 0; j < 8; j++) {
-      // s = t_j + a_j * b_i + c  (< 2^64)
-      f.get(a[j]!).get(bi).op(Op.i64Mul).get(t[j]!).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
-      f.get(sc.s).i64(M32).op(Op.i64And).set(t[j]!);
-      f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
-    }
-    f.get(t[8]!).get(sc.c).op(Op.i64Add).set(sc.s);
-    f.get(sc.s).i64(M32).op(Op.i64And).set(t[8]!);
-    f.get(sc.s).i64(32n).op(Op.i64ShrU).set(t[9]!);
-    // m = t_0 * (-r^-1) mod 2^32
+    // j = 0: s = t_0 + a_0 b_i (t is all zero in the first iteration)
+    f.get(a[0]!).get(bi).op(Op.i64Mul);
+    if (i > 0) f.get(t[0]!).op(Op.i64Add);
+    f.set(sc.s);
+    f.get(sc.s).i64(32n).op(Op.i64ShrU).set(carryA);
+    f.get(sc.s).i64(M32).op(Op.i64And).set(t[0]!);
     f.get(t[0]!).i64(BigInt(N_INV_32)).op(Op.i64Mul).i64(M32).op(Op.i64And).set(sc.m);
     f.get(sc.m).i64(P[0]!).op(Op.i64Mul).get(t[0]!).op(Op.i64Add).i64(32n).op(Op.i64ShrU).set(sc.c);
     for (let j = 1; j < 8; j++) {
-      f.get(sc.m).i64(P[j]!).op(Op.i64Mul).get(t[j]!).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
-      f.get(sc.s).i64(M32).op(Op.i64And).set(t[j - 1]!);
+      // (A, t_j) = t_j + a_j b_i + A
+      f.get(a[j]!).get(bi).op(Op.i64Mul);
+      if (i > 0) f.get(t[j]!).op(Op.i64Add);
+      f.get(carryA).op(Op.i64Add).set(sc.s);
+      f.get(sc.s).i64(32n).op(Op.i64ShrU).set(carryA);
+      // (C, t_{j-1}) = low(s) + m p_j + C
+      f.get(sc.s).i64(M32).op(Op.i64And).get(sc.m).i64(P[j]!).op(Op.i64Mul).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
       f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
+      f.get(sc.s).i64(M32).op(Op.i64And).set(t[j - 1]!);
     }
-    f.get(t[8]!).get(sc.c).op(Op.i64Add).set(sc.s);
-    f.get(sc.s).i64(M32).op(Op.i64And).set(t[7]!);
-    f.get(sc.s).i64(32n).op(Op.i64ShrU).get(t[9]!).op(Op.i64Add).set(t[8]!);
+    f.get(sc.c).get(carryA).op(Op.i64Add).set(t[7]!);
   }
-  // r < 2^254 so the result is < 2r < 2^256: t_8 is zero here and one subtraction suffices.
+  // The result is < 2r < 2^256: one conditional subtraction.
   condSubP(f, t.slice(0, 8), sc);
 }
 

@@ -1,0 +1,314 @@
+/**
+ * Sumcheck for sums of products of multilinear polynomials:
+ *
+ *     claim = sum over x in {0,1}^n of  sum_t  c_t * prod_{f in factors_t} P_f(x)
+ *
+ * (e.g. GKR's sum_x eq(r,x)·A(x)·B(x), or c1·f1·g1 + c2·f2). Non-interactive through the caller's
+ * `Transcript`, so several sumchecks compose on one transcript. Variables are bound in MLE order:
+ * variable 0 (the top index bit, see mle.ts) in round 0.
+ *
+ * Degree d = the largest number of factors in a term. Round i sends the univariate round polynomial
+ * g_i as its values at 0, 2, 3, ..., d (**g_i(1) is omitted**: the verifier derives it as
+ * claim_i - g_i(0)), so a round message is d field elements.
+ *
+ * Transcript schedule (prover and verifier identical):
+ *   absorbFields("sumcheck/claim", [claim, n, d]);
+ *   for each round: absorbFields("sumcheck/round", message_i); r_i = challenge("sumcheck/challenge")
+ *
+ * The verifier never throws on proof data: it returns `{ok: false, reason}` for malformed or
+ * inconsistent messages, else `{ok: true, point, claimedEval}`, a sub-claim that the caller (GKR)
+ * must discharge: claimedEval == sum_t c_t prod_f P_f(point) (see `combineTermEvals`).
+ */
+import { FR_MODULUS, Fr, FrVector, readMont, writeMont } from "./field.js";
+import { kernels } from "./kernels.js";
+import { numVarsOf } from "./mle.js";
+import type { Transcript } from "./transcript.js";
+
+/** One product term c * prod_f P_f. `factors` index into the instance's polynomial list. */
+export interface ProductTerm {
+  coeff: bigint;
+  factors: readonly number[];
+}
+
+/** What the prover sums: multilinear tables (all of length 2^n) and the product terms over them. */
+export interface SumcheckInstance {
+  polys: readonly FrVector[];
+  terms: readonly ProductTerm[];
+}
+
+/** Round i's message: g_i(0), g_i(2), ..., g_i(d) (g_i(1) omitted). */
+export type SumcheckRoundMessage = bigint[];
+
+/** The proof: one message per variable. */
+export interface SumcheckProof {
+  rounds: SumcheckRoundMessage[];
+}
+
+/** What the prover hands back besides the proof. */
+export interface SumcheckProverOutput {
+  proof: SumcheckProof;
+  /** the claimed sum (computed when not supplied) */
+  claim: bigint;
+  /** the challenges r_0..r_{n-1}: the point the sub-claim is about */
+  point: bigint[];
+  /** each polynomial's MLE at `point` (GKR sends these on or discharges them) */
+  polyEvals: bigint[];
+}
+
+/** The verifier's verdict. */
+export type SumcheckVerdict =
+  | { ok: true; point: bigint[]; claimedEval: bigint }
+  | { ok: false; reason: string };
+
+export const SUMCHECK_LABELS = {
+  claim: "sumcheck/claim",
+  round: "sumcheck/round",
+  challenge: "sumcheck/challenge",
+} as const;
+
+/** Degree of the round polynomials for these terms: the largest factor count (at least 1). */
+export function sumcheckDegree(terms: readonly ProductTerm[]): number {
+  return Math.max(1, ...terms.map((t) => t.factors.length));
+}
+
+/** sum_t c_t * prod_{f in t} evals[f]: what the sub-claim's claimedEval must equal. */
+export function combineTermEvals(terms: readonly ProductTerm[], evals: readonly bigint[]): bigint {
+  let acc = 0n;
+  for (const t of terms) {
+    let prod = t.coeff;
+    for (const f of t.factors) prod = (prod * evals[f]!) % FR_MODULUS;
+    acc = (acc + prod) % FR_MODULUS;
+  }
+  return acc;
+}
+
+function checkInstance(inst: SumcheckInstance): number {
+  if (inst.polys.length === 0) throw new RangeError("proveSumcheck: expected at least one polynomial, got none");
+  const n = numVarsOf(inst.polys[0]!);
+  inst.polys.forEach((p, i) => {
+    if (p.length !== inst.polys[0]!.length) {
+      throw new RangeError(`proveSumcheck: expected tables of equal length, poly ${i} has ${p.length}, poly 0 has ${inst.polys[0]!.length}`);
+    }
+  });
+  if (inst.terms.length === 0) throw new RangeError("proveSumcheck: expected at least one term, got none");
+  inst.terms.forEach((t, i) => {
+    if (!Fr.isValid(t.coeff)) throw new RangeError(`proveSumcheck: term ${i} has a non-canonical coefficient ${String(t.coeff)}`);
+    if (t.factors.length === 0) throw new RangeError(`proveSumcheck: term ${i} has no factors`);
+    for (const f of t.factors) {
+      if (!Number.isInteger(f) || f < 0 || f >= inst.polys.length) {
+        throw new RangeError(`proveSumcheck: term ${i} names polynomial ${f}, expected 0..${inst.polys.length - 1}`);
+      }
+    }
+  });
+  return n;
+}
+
+function absorbStart(transcript: Transcript, claim: bigint, n: number, d: number): void {
+  transcript.absorbFields(SUMCHECK_LABELS.claim, [claim, BigInt(n), BigInt(d)]);
+}
+
+/**
+ * Prove the sum of the instance's terms. The transcript advances exactly as `verifySumcheck` expects.
+ * @param claim the sum, if the caller already has it (it is checked); computed otherwise
+ * @throws RangeError for a malformed instance or a supplied claim that is not the sum
+ */
+export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, claim?: bigint): SumcheckProverOutput {
+  const n = checkInstance(inst);
+  const d = sumcheckDegree(inst.terms);
+  const P = inst.polys.length;
+  const k = kernels();
+  const heap = k.heap;
+  // Working tables: round 0 reads the caller's tables, its fold writes fresh ones, later folds are in place.
+  let tables: Uint32Array[] = inst.polys.map((p) => p.limbs);
+  const fresh = new Array<boolean>(P).fill(false);
+
+  // Heap layout: accumulators (terms x evaluation points), r, temp, then per poly lo/hi/diff/cur.
+  const maxPoints = d + 1;
+  const accBase = 0;
+  const rSlot = inst.terms.length * maxPoints;
+  const tmpBase = rSlot + 1;
+  const usable = k.heapElements - tmpBase;
+  const C = Math.max(1, Math.min(2048, Math.floor(usable / (4 * P + 1))));
+  const polyBase = (p: number, which: 0 | 1 | 2 | 3): number => tmpBase + C + (4 * p + which) * C;
+
+  const rounds: SumcheckRoundMessage[] = [];
+  const point: bigint[] = [];
+  if (claim !== undefined && !Fr.isValid(claim)) {
+    throw new RangeError(`proveSumcheck: expected a canonical claim, got ${String(claim)}`);
+  }
+  let currentClaim = claim;
+  let startClaim = 0n;
+  for (let round = 0; round < n; round++) {
+    const half = 2 ** (n - round - 1);
+    // Evaluation points of this round: 0, 2..d, and 1 when the claim is still unknown (round 0 only).
+    const needOne = currentClaim === undefined;
+    const points = [0, ...(needOne ? [1] : []), ...Array.from({ length: d - 1 }, (_, i) => i + 2)];
+    heap.fill(0, accBase * 8, (accBase + inst.terms.length * maxPoints) * 8);
+    for (let s = 0; s < half; s += C) {
+      const m = Math.min(C, half - s);
+      for (let p = 0; p < P; p++) {
+        heap.set(tables[p]!.subarray(s * 8, (s + m) * 8), polyBase(p, 0) * 8);
+        heap.set(tables[p]!.subarray((half + s) * 8, (half + s + m) * 8), polyBase(p, 1) * 8);
+        if (d >= 2) k.sub(polyBase(p, 2), polyBase(p, 1), polyBase(p, 0), m);
+      }
+      for (const t of points) {
+        // values of every poly at X = t over this chunk: lo (t=0), hi (t=1), cur = hi + (t-1)·diff
+        if (t >= 2) {
+          for (let p = 0; p < P; p++) k.add(polyBase(p, 3), polyBase(p, t === 2 ? 1 : 3), polyBase(p, 2), m);
+        }
+        const at = (p: number): number => polyBase(p, t === 0 ? 0 : t === 1 ? 1 : 3);
+        inst.terms.forEach((term, ti) => {
+          const acc = accBase + ti * maxPoints + t;
+          const f = term.factors;
+          if (f.length === 1) {
+            k.sumInto(acc, at(f[0]!), m);
+            return;
+          }
+          let left = at(f[0]!);
+          for (let j = 1; j < f.length - 1; j++) {
+            k.mul(tmpBase, left, at(f[j]!), m, 1);
+            left = tmpBase;
+          }
+          k.dotInto(acc, left, at(f[f.length - 1]!), m);
+        });
+      }
+    }
+    // g(t) = sum_t c_t * acc[t]
+    const g = new Map<number, bigint>();
+    for (const t of points) {
+      let v = 0n;
+      inst.terms.forEach((term, ti) => {
+        v = (v + term.coeff * readMont(heap, (accBase + ti * maxPoints + t) * 8)) % FR_MODULUS;
+      });
+      g.set(t, v);
+    }
+    if (currentClaim === undefined) currentClaim = Fr.add(g.get(0)!, g.get(1)!);
+    if (round === 0) {
+      startClaim = currentClaim;
+      absorbStart(transcript, currentClaim, n, d);
+    }
+    const message = [g.get(0)!, ...Array.from({ length: d - 1 }, (_, i) => g.get(i + 2)!)];
+    transcript.absorbFields(SUMCHECK_LABELS.round, message);
+    const r = transcript.challenge(SUMCHECK_LABELS.challenge);
+    rounds.push(message);
+    point.push(r);
+    // Bind variable `round`: table'[i] = lo + r (hi - lo), into the first half of the working table.
+    writeMont(heap, rSlot * 8, r);
+    for (let p = 0; p < P; p++) {
+      const src = tables[p]!;
+      const dst = fresh[p] ? src : new Uint32Array(half * 8);
+      for (let s = 0; s < half; s += C) {
+        const m = Math.min(C, half - s);
+        heap.set(src.subarray(s * 8, (s + m) * 8), polyBase(p, 0) * 8);
+        heap.set(src.subarray((half + s) * 8, (half + s + m) * 8), polyBase(p, 1) * 8);
+        k.fold(polyBase(p, 3), polyBase(p, 0), polyBase(p, 1), rSlot, m);
+        dst.set(heap.subarray(polyBase(p, 3) * 8, (polyBase(p, 3) + m) * 8), s * 8);
+      }
+      tables[p] = dst;
+      fresh[p] = true;
+    }
+    currentClaim = interpolateRound(currentClaim, message, r);
+  }
+  if (n === 0) {
+    // No variables: the sum is the single term value; nothing to send.
+    const evals = inst.polys.map((p) => p.get(0));
+    const value = combineTermEvals(inst.terms, evals);
+    if (claim !== undefined && claim !== value) throw new RangeError("proveSumcheck: the supplied claim is not the sum");
+    absorbStart(transcript, value, 0, d);
+    return { proof: { rounds: [] }, claim: value, point: [], polyEvals: evals };
+  }
+  tables = tables.map((t) => t.subarray(0, 8));
+  const polyEvals = tables.map((t) => readMont(t, 0));
+  const finalValue = combineTermEvals(inst.terms, polyEvals);
+  // A wrong supplied claim makes the derived g_0(1) wrong, which (whp) breaks this final identity.
+  if (finalValue !== currentClaim) {
+    throw new RangeError("proveSumcheck: the supplied claim is not the sum of the terms (the final check fails)");
+  }
+  return { proof: { rounds }, claim: startClaim, point, polyEvals };
+}
+
+/** Lagrange weights' denominators prod_{j != i} (i - j) inverted, per degree. */
+const denominatorCache = new Map<number, bigint[]>();
+function inverseDenominators(d: number): bigint[] {
+  let out = denominatorCache.get(d);
+  if (!out) {
+    out = [];
+    for (let i = 0; i <= d; i++) {
+      let den = 1n;
+      for (let j = 0; j <= d; j++) if (j !== i) den = Fr.mul(den, Fr.fromSigned(i - j));
+      out.push(Fr.inv(den));
+    }
+    denominatorCache.set(d, out);
+  }
+  return out;
+}
+
+/** The polynomial of degree <= d through (i, values[i]) for i = 0..d, evaluated at x. */
+export function interpolateAt(values: readonly bigint[], x: bigint): bigint {
+  const d = values.length - 1;
+  if (x <= BigInt(d)) return values[Number(x)]!;
+  const inv = inverseDenominators(d);
+  // prod_j (x - j), then divide out (x - i) per term
+  const diffs = values.map((_, j) => Fr.sub(x, BigInt(j)));
+  const prefix: bigint[] = [1n];
+  for (let j = 0; j < d; j++) prefix.push(Fr.mul(prefix[j]!, diffs[j]!));
+  let suffix = 1n;
+  let acc = 0n;
+  for (let i = d; i >= 0; i--) {
+    const weight = Fr.mul(Fr.mul(prefix[i]!, suffix), inv[i]!);
+    acc = Fr.add(acc, Fr.mul(weight, values[i]!));
+    suffix = Fr.mul(suffix, diffs[i]!);
+  }
+  return acc;
+}
+
+/** Next claim from a compact round message: g(1) = claim - g(0), then g(r). */
+function interpolateRound(claim: bigint, message: readonly bigint[], r: bigint): bigint {
+  const g0 = message[0]!;
+  const values = [g0, Fr.sub(claim, g0), ...message.slice(1)];
+  return interpolateAt(values, r);
+}
+
+/**
+ * Verify a sumcheck proof of `claim` over `numVars` variables with round polynomials of degree
+ * `degree` (the caller's circuit fixes both; nothing about them is taken from the proof).
+ * Never throws on proof data.
+ */
+export function verifySumcheck(
+  claim: bigint,
+  numVars: number,
+  degree: number,
+  proof: unknown,
+  transcript: Transcript,
+): SumcheckVerdict {
+  if (!Fr.isValid(claim)) return { ok: false, reason: "claim is not a canonical field element" };
+  if (!Number.isSafeInteger(numVars) || numVars < 0) return { ok: false, reason: `bad number of variables ${numVars}` };
+  if (!Number.isSafeInteger(degree) || degree < 1) return { ok: false, reason: `bad degree ${degree}` };
+  const rounds = (proof as { rounds?: unknown } | null | undefined)?.rounds;
+  if (typeof proof !== "object" || proof === null || !Array.isArray(rounds)) {
+    return { ok: false, reason: "proof is not an object with a rounds array" };
+  }
+  if (rounds.length !== numVars) {
+    return { ok: false, reason: `expected ${numVars} rounds, got ${rounds.length}` };
+  }
+  for (let i = 0; i < numVars; i++) {
+    const msg: unknown = rounds[i];
+    if (!Array.isArray(msg) || msg.length !== degree) {
+      return { ok: false, reason: `round ${i}: expected ${degree} values (g(0), g(2..${degree})), got ${Array.isArray(msg) ? msg.length : typeof msg}` };
+    }
+    for (let j = 0; j < degree; j++) {
+      if (!Fr.isValid(msg[j] as bigint)) return { ok: false, reason: `round ${i}: value ${j} is not a canonical field element` };
+    }
+  }
+  absorbStart(transcript, claim, numVars, degree);
+  let current = claim;
+  const point: bigint[] = [];
+  for (let i = 0; i < numVars; i++) {
+    const msg = rounds[i] as bigint[];
+    transcript.absorbFields(SUMCHECK_LABELS.round, msg);
+    const r = transcript.challenge(SUMCHECK_LABELS.challenge);
+    point.push(r);
+    current = interpolateRound(current, msg, r);
+  }
+  return { ok: true, point, claimedEval: current };
+}

@@ -1,0 +1,207 @@
+/**
+ * Field / sumcheck benchmark (`npm run bench:field`). Prints rates next to a plain bigint
+ * `(a*b) % r` baseline measured in the same run. Each figure is the best of several repetitions
+ * (the machine is shared; the best run is the least disturbed one). Every timed result is checked
+ * against bigint arithmetic so a fast wrong kernel cannot report a number.
+ *
+ * Options: --quick (smaller sizes), --no-bigint-sumcheck (skip the slow bigint sumcheck reference).
+ */
+import { FR_MODULUS as P, Fr, FrVector, innerProduct, vecMul, vecMulSmall, vecScaleInts } from "../backends/math/field.js";
+import { kernels, useKernels } from "../backends/math/kernels.js";
+import { proveSumcheck, verifySumcheck } from "../backends/math/sumcheck.js";
+import { Transcript } from "../backends/math/transcript.js";
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has("--quick");
+const REPS = quick ? 3 : 5;
+
+/** Deterministic 64-bit LCG -> field elements / small ints. */
+function rng(seed: bigint) {
+  let s = seed;
+  const next = (): bigint => {
+    s = (s * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+    return s;
+  };
+  return {
+    field: (): bigint => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % P,
+    int32: (bits: number): number => {
+      const v = Number(next() >> 32n) % 2 ** bits;
+      return Number(next() & 1n) ? -v : v;
+    },
+  };
+}
+
+function best(reps: number, fn: () => void): number {
+  let bestMs = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    bestMs = Math.min(bestMs, performance.now() - t0);
+  }
+  return bestMs;
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) {
+    console.error(`CHECK FAILED: ${what}`);
+    process.exit(1);
+  }
+}
+
+const rows: [string, string, string][] = [];
+function row(name: string, perSecond: number, baseline: number): void {
+  rows.push([name, `${(perSecond / 1e6).toFixed(2)} M/s`, `${(perSecond / baseline).toFixed(1)}x`]);
+}
+
+const N = 1 << 14;
+const r = rng(1n);
+const aBig = Array.from({ length: N }, r.field);
+const bBig = Array.from({ length: N }, r.field);
+const ks = Int32Array.from({ length: N }, () => r.int32(16));
+const kBig = Array.from(ks, (k) => BigInt(k));
+
+// bigint baselines
+const cBig = new Array<bigint>(N);
+const bigMulMs = best(REPS + 2, () => {
+  for (let i = 0; i < N; i++) cBig[i] = (aBig[i]! * bBig[i]!) % P;
+});
+const bigintRate = N / (bigMulMs / 1000);
+rows.push(["bigint (a*b) % r  [baseline]", `${(bigintRate / 1e6).toFixed(2)} M/s`, "1.0x"]);
+const smallBig = new Array<bigint>(N);
+const bigSmallMs = best(REPS + 2, () => {
+  for (let i = 0; i < N; i++) {
+    const v = (aBig[i]! * kBig[i]!) % P;
+    smallBig[i] = v < 0n ? v + P : v;
+  }
+});
+rows.push(["bigint (a*k) % r, |k| < 2^16", `${(N / (bigSmallMs / 1000) / 1e6).toFixed(2)} M/s`, `${(bigMulMs / bigSmallMs).toFixed(1)}x`]);
+
+for (const kind of ["wasm", "ts"] as const) {
+  if (useKernels(kind) !== kind) {
+    rows.push([`${kind} kernels`, "unavailable", ""]);
+    continue;
+  }
+  const a = FrVector.fromBigints(aBig);
+  const b = FrVector.fromBigints(bBig);
+  const size = kind === "ts" ? N / 8 : N; // the fallback is slow; a smaller run is enough to rate it
+  const as = a.subarray(0, size);
+  const bs = b.subarray(0, size);
+  let c = vecMul(as, bs);
+  const mulMs = best(REPS, () => {
+    c = vecMul(as, bs, c);
+  });
+  check(c.get(size - 1) === cBig[size - 1] && c.get(0) === cBig[0], `${kind} vecMul`);
+  row(`${kind} batch vecMul (copy in/out)`, size / (mulMs / 1000), bigintRate);
+
+  // raw kernel rate on the scratch heap (no copies): the ceiling the batch ops approach
+  const k = kernels();
+  const m = Math.min(size, 4096);
+  k.heap.set(as.limbs.subarray(0, m * 8), 0);
+  k.heap.set(bs.limbs.subarray(0, m * 8), m * 8);
+  const rawMs = best(REPS, () => {
+    for (let rep = 0; rep < 4; rep++) k.mul(2 * m, 0, m, m, 1);
+  });
+  row(`${kind} kernel mul on heap`, (4 * m) / (rawMs / 1000), bigintRate);
+
+  // scalar: one element per call through the kernel (call overhead included)
+  const scalarMs = best(REPS, () => {
+    for (let i = 0; i < m; i++) k.mul(2 * m + i, i, m + i, 1, 1);
+  });
+  row(`${kind} kernel mul, one element per call`, m / (scalarMs / 1000), bigintRate);
+
+  const kss = ks.subarray(0, size);
+  let sm = vecMulSmall(as, kss);
+  const smallMs = best(REPS, () => {
+    sm = vecMulSmall(as, kss, sm);
+  });
+  check(sm.get(size - 1) === smallBig[size - 1] && sm.get(3) === smallBig[3], `${kind} vecMulSmall`);
+  row(`${kind} field x small int (vecMulSmall)`, size / (smallMs / 1000), bigintRate);
+
+  const s = aBig[5]!;
+  let si = vecScaleInts(s, kss);
+  const scaleIntsMs = best(REPS, () => {
+    si = vecScaleInts(s, kss);
+  });
+  check(si.get(7) === Fr.fromSigned(s * kBig[7]!), `${kind} vecScaleInts`);
+  row(`${kind} scalar x int vector (vecScaleInts)`, size / (scaleIntsMs / 1000), bigintRate);
+
+  const fromMs = best(REPS, () => {
+    si = FrVector.fromInt32(kss);
+  });
+  check(si.get(9) === Fr.fromSigned(kBig[9]!), `${kind} fromInt32`);
+  row(`${kind} Int32Array -> FrVector`, size / (fromMs / 1000), bigintRate);
+
+  let ip = 0n;
+  const ipMs = best(REPS, () => {
+    ip = innerProduct(as, bs);
+  });
+  let ipBig = 0n;
+  for (let i = 0; i < size; i++) ipBig = (ipBig + cBig[i]!) % P;
+  check(ip === ipBig, `${kind} innerProduct`);
+  row(`${kind} innerProduct (mul+add)`, size / (ipMs / 1000), bigintRate);
+}
+
+// Sumcheck over a product of two 2^n multilinears.
+useKernels("wasm");
+const logN = quick ? 16 : 20;
+const SN = 1 << logN;
+const fa = FrVector.fromBigints(Array.from({ length: SN }, r.field));
+const fb = FrVector.fromBigints(Array.from({ length: SN }, r.field));
+const claim = innerProduct(fa, fb);
+const inst = { polys: [fa, fb], terms: [{ coeff: 1n, factors: [0, 1] }] };
+const sumcheckRows: string[] = [];
+for (const kind of ["wasm", "ts"] as const) {
+  if (kind === "ts" && !args.has("--ts-sumcheck")) continue;
+  useKernels(kind);
+  let out = proveSumcheck(inst, new Transcript("bench"), claim);
+  const withClaimMs = best(quick ? 2 : 3, () => {
+    out = proveSumcheck(inst, new Transcript("bench"), claim);
+  });
+  const verdict = verifySumcheck(claim, logN, 2, out.proof, new Transcript("bench"));
+  check(verdict.ok && verdict.claimedEval === Fr.mul(out.polyEvals[0]!, out.polyEvals[1]!), "sumcheck verifies");
+  const noClaimMs = best(quick ? 2 : 3, () => {
+    out = proveSumcheck(inst, new Transcript("bench"));
+  });
+  check(out.claim === claim, "prover-computed claim");
+  const vMs = best(REPS, () => {
+    verifySumcheck(claim, logN, 2, out.proof, new Transcript("bench"));
+  });
+  sumcheckRows.push(
+    `${kind}: prove Σ f·g over 2^${logN}: ${withClaimMs.toFixed(0)} ms (claim given), ${noClaimMs.toFixed(0)} ms (prover computes the claim); verify ${vMs.toFixed(1)} ms`,
+  );
+}
+
+// Reference: the same sumcheck with plain bigint arithmetic (round evaluations at 0 and 2, folds).
+if (!args.has("--no-bigint-sumcheck")) {
+  const fBig = fa.toBigints();
+  const gBig = fb.toBigints();
+  const t0 = performance.now();
+  let f = fBig;
+  let g = gBig;
+  const tr = new Transcript("bench-bigint");
+  for (let round = 0; round < logN; round++) {
+    const half = f.length / 2;
+    let e0 = 0n;
+    let e2 = 0n;
+    for (let i = 0; i < half; i++) {
+      e0 += f[i]! * g[i]!;
+      e2 += (2n * f[half + i]! - f[i]!) * (2n * g[half + i]! - g[i]!);
+    }
+    tr.absorbFields("round", [e0 % P, ((e2 % P) + P) % P]);
+    const ch = tr.challenge("c");
+    const nf = new Array<bigint>(half);
+    const ng = new Array<bigint>(half);
+    for (let i = 0; i < half; i++) {
+      nf[i] = (((f[i]! + ch * (f[half + i]! - f[i]!)) % P) + P) % P;
+      ng[i] = (((g[i]! + ch * (g[half + i]! - g[i]!)) % P) + P) % P;
+    }
+    f = nf;
+    g = ng;
+  }
+  sumcheckRows.push(`bigint reference (lazy reduction): Σ f·g over 2^${logN}: ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+console.log(`BN254 Fr, one thread, vectors of 2^14 (ts kernels: 2^11); best of ${REPS}`);
+const w0 = Math.max(...rows.map((x) => x[0].length));
+for (const [name, rate, ratio] of rows) console.log(`  ${name.padEnd(w0)}  ${rate.padStart(12)}  ${ratio.padStart(7)}`);
+for (const line of sumcheckRows) console.log(`  ${line}`);
