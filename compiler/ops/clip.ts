@@ -1,6 +1,7 @@
 /**
  * Clip: min(max(x, lo), hi). Opset 6-10 take the bounds from the `min`/`max` attributes
- * (defaults: the float range); opset 11+ from optional scalar inputs 1 and 2 (omitted: no bound).
+ * (defaults: the float32 range, so +-inf become +-FLT_MAX); opset 11+ from optional scalar
+ * inputs 1 and 2 (omitted: no bound).
  */
 import { type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type OpContext, type OpDef, type OutputInfo, required, shapeError } from "./op.js";
@@ -15,6 +16,9 @@ function clipTensor(x: Tensor, lo: number, hi: number): Tensor {
   return tensor(x.dtype, x.shape, out);
 }
 
+/** numeric_limits<float>::max(), the spec's default bound before opset 11 */
+const FLT_MAX = 3.4028234663852886e38;
+
 /** opset 6-10: bounds as attributes */
 export const Clip_6: OpDef = {
   opType: "Clip",
@@ -22,13 +26,13 @@ export const Clip_6: OpDef = {
   infer(inputs, ctx): OutputInfo[] {
     const x = required(ctx, inputs, 0);
     checkDType(ctx, x.dtype, "float", 0);
-    ctx.attrs.float("min", -Infinity);
-    ctx.attrs.float("max", Infinity);
+    ctx.attrs.float("min", -FLT_MAX);
+    ctx.attrs.float("max", FLT_MAX);
     return [{ dtype: x.dtype, shape: [...x.shape] }];
   },
   run(inputs, ctx) {
     const x = required(ctx, inputs, 0);
-    return [clipTensor(x, ctx.attrs.float("min", -Infinity), ctx.attrs.float("max", Infinity))];
+    return [clipTensor(x, ctx.attrs.float("min", -FLT_MAX), ctx.attrs.float("max", FLT_MAX))];
   },
 };
 

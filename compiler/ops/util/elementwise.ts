@@ -14,6 +14,7 @@ export type DTypeClass = "float" | "numeric" | "signed" | "integer" | "bool" | "
 const SIGNED_INTS: ReadonlySet<DType> = new Set(["int8", "int16", "int32", "int64"]);
 const UNSIGNED_INTS: ReadonlySet<DType> = new Set(["uint8", "uint16", "uint32", "uint64"]);
 
+/** True when `dtype` belongs to `cls` ("signed" = floats and signed integers). */
 export function inDTypeClass(dtype: DType, cls: DTypeClass): boolean {
   switch (cls) {
     case "float":

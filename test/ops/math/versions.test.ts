@@ -65,6 +65,11 @@ describe("Clip: attributes (6-10) vs optional inputs (11+)", () => {
     const same = await agree(oneNode("Clip", 6, { x: X234 }), { x: X234 });
     expect([...same.data]).toEqual([...X234.data]);
   });
+  it("opset 6 default bounds are the float32 range (+-inf become +-FLT_MAX)", async () => {
+    const x = tensorOf("float32", [3], [Infinity, -Infinity, 1]);
+    const y = await agree(oneNode("Clip", 6, { x }), { x });
+    expect([...y.data]).toEqual([3.4028234663852886e38, -3.4028234663852886e38, 1]);
+  });
   it("opset 11 with only a min input (max omitted), and opset 13 int32 with both", async () => {
     const lo = tensorOf("float32", [], [-1]);
     await agree(oneNode("Clip", 11, { x: X234, lo }, {}, {}, ["x", "lo"]), { x: X234, lo });
