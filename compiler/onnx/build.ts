@@ -22,7 +22,10 @@ export type DimSpec = number | string | null;
 
 export interface ValueSpec {
   name: string;
-  /** inputs: default float32; outputs: omitted means no type is written (inference supplies it) */
+  /**
+   * Default float32. An output with neither dtype nor shape gets no type at all (inference and
+   * onnxruntime supply it), which suits outputs of other dtypes such as Shape's int64.
+   */
   dtype?: DType;
   /** omitted: the value has no shape information at all */
   shape?: DimSpec[];
@@ -122,7 +125,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
 
 function valueInfo(v: ValueSpec): OnnxTypes.IValueInfoProto {
   if (v.dtype === undefined && v.shape === undefined) return { name: v.name };
-  const tensorType: OnnxTypes.TypeProto.ITensor = { elemType: v.dtype === undefined ? 0 : onnxFromDtype(v.dtype) };
+  const tensorType: OnnxTypes.TypeProto.ITensor = { elemType: onnxFromDtype(v.dtype ?? "float32") };
   if (v.shape) {
     tensorType.shape = {
       dim: v.shape.map((d) => (typeof d === "number" ? { dimValue: d } : typeof d === "string" ? { dimParam: d } : {})),
