@@ -106,6 +106,7 @@ import { AveragePool_1 } from "./average-pool.js";
 import { BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14, BatchNormalization_15 } from "./batch-normalization.js";
 import { Conv_1 } from "./conv.js";
 import { ConvTranspose_1 } from "./conv-transpose.js";
+import { Einsum_12 } from "./einsum.js";
 import { Gemm_1, Gemm_7, Gemm_11 } from "./gemm.js";
 import { GlobalAveragePool_1 } from "./global-average-pool.js";
 import { GlobalMaxPool_1 } from "./global-max-pool.js";
@@ -117,7 +118,7 @@ import { MatMul_1 } from "./matmul.js";
 import { MaxPool_1 } from "./max-pool.js";
 const NN_OPS: OpDef[] = [
   AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
-  BatchNormalization_15, Conv_1, ConvTranspose_1, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
+  BatchNormalization_15, Conv_1, ConvTranspose_1, Einsum_12, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
   GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, MatMul_1,
   MaxPool_1,
 ];
