@@ -5,8 +5,8 @@
  *   tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose]
  *
  * `--verbose` also lists every skipped case with its reason. The last line is always
- * `conformance: N passed, M failed, K skipped`. Exit code 0 unless the data is missing or the
- * arguments are wrong (the pass-rate threshold is enforced by test/conformance).
+ * `conformance: N passed, M failed, K skipped`. Exit code 0 unless the arguments are wrong (absent
+ * data is reported as skipped; the pass-rate threshold is enforced by test/conformance).
  */
 import {
   type CaseResult,
@@ -97,9 +97,9 @@ function main(): void {
   for (const suite of suites) {
     const r = runSuite(suite, EVALUATORS, { filter });
     if (!r) {
-      console.error(`conformance: ${CONFORMANCE_ROOT}${suite} is absent; nothing to run`);
+      console.log(`conformance data ${CONFORMANCE_ROOT}${suite} is absent: skipped`);
       console.log("conformance: 0 passed, 0 failed, 0 skipped");
-      process.exit(1);
+      return;
     }
     results.push(...r);
   }
