@@ -126,6 +126,16 @@ function main(): void {
       for (const [op, list] of reasons) console.log(`  ${op}: ${list.map(([r, n]) => `${n}x ${r}`).join("; ")}`);
     }
   }
+  for (const ev of EVALUATORS) {
+    const kinds = new Map<string, number>();
+    for (const r of results) {
+      const o = r.outcomes[ev.name];
+      if (o?.status !== "skipped") continue;
+      const kind = (o.reason ?? "").replace(/^(unsupported op|dtype|opset).*$/, "$1");
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    if (kinds.size) console.log(`\nskipped by reason (${ev.name}): ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(", ")}`);
+  }
   const bound = results.filter((r) => r.notes).length;
   if (bound) console.log(`\n${bound} cases ran with shape-like int inputs bound as constants (zkc compiles static shapes)`);
   const { total } = tally(results, EVALUATORS[0]!.name);
