@@ -114,13 +114,16 @@ import { GroupNormalization_18, GroupNormalization_21 } from "./group-normalizat
 import { InstanceNormalization_1 } from "./instance-normalization.js";
 import { LayerNormalization_17 } from "./layer-normalization.js";
 import { LRN_1 } from "./lrn.js";
+import { LpNormalization_1 } from "./lp-normalization.js";
+import { LpPool_1 } from "./lp-pool.js";
 import { MatMul_1 } from "./matmul.js";
 import { MaxPool_1 } from "./max-pool.js";
+import { MeanVarianceNormalization_9 } from "./mean-variance-normalization.js";
 const NN_OPS: OpDef[] = [
   AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
   BatchNormalization_15, Conv_1, ConvTranspose_1, Einsum_12, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
-  GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, MatMul_1,
-  MaxPool_1,
+  GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, LpNormalization_1,
+  LpPool_1, MatMul_1, MaxPool_1, MeanVarianceNormalization_9,
 ];
 
 // --- shape, data movement, constants, casts ---
