@@ -223,13 +223,17 @@ function buildFold(): FnBuilder {
   return f;
 }
 
-/** 2^224 / r as a double: turns the top 64 bits of a product into a quotient estimate. */
-const INV_P_224 = Number((1n << 224n) * (1n << 64n) / MODULUS) / 2 ** 64;
+/**
+ * 2^224 / r as a double, nudged up by 2^-50 (relative): turns the top 64 bits of a product into a
+ * quotient estimate. The nudge makes the rare "one too many" case happen for products just below a
+ * multiple of r, so the correction path below is reachable and covered by tests.
+ */
+const INV_P_224 = (Number((1n << 352n) / MODULUS) / 2 ** 128) * (1 + 2 ** -50);
 
 /**
  * Reduce the 9-limb value x (locals x[0..8], x < 2^31 * r) modulo r into x[0..7].
- * q = floor(top64(x) * 2^224/r), computed in doubles (relative error < 2^-50), is floor(x / r)
- * or one more (only when x / r is within 2^-18 below an integer): x - q*r lies in [-r, 1.0001 r).
+ * q = floor(top64(x) * 2^224/r), computed in doubles (relative error < 2^-48), is floor(x / r)
+ * or one more (only when x / r is within 2^-17 below an integer): x - q*r lies in [-r, 1.0001 r).
  * The rare negative case adds r back; one conditional subtraction finishes.
  */
 function reduceSmallProduct(f: FnBuilder, x: number[], q: number, mc: number, sc: Scratch): void {
