@@ -137,7 +137,7 @@ function main(): void {
     if (kinds.size) console.log(`\nskipped by reason (${ev.name}): ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(", ")}`);
   }
   const bound = results.filter((r) => r.notes).length;
-  if (bound) console.log(`\n${bound} cases ran with shape-like int inputs bound as constants (zkc compiles static shapes)`);
+  if (bound) console.log(`\n${bound} cases ran with inputs zkc needs at compile time (axes, shapes, pads) bound as constants`);
   const { total } = tally(results, EVALUATORS[0]!.name);
   const applicable = total.passed + total.failed;
   const rate = applicable ? ((100 * total.passed) / applicable).toFixed(1) : "n/a";

@@ -280,18 +280,19 @@ export function runCase(c: ConformanceCase, evaluators: readonly Evaluator[], kn
       break;
     }
     let graph: Graph;
-    let bind = new Set<string>();
+    const bind = new Set<string>();
     try {
-      try {
-        graph = specialise(cm, set, bind, source);
-      } catch (e) {
-        if (!needsConstant(e)) throw e;
-        // bind the integer inputs (axes, shapes, pads, ...) and try again
-        bind = new Set(cm.inputs.filter((_, i) => INDEX_DTYPES.has(set.inputs[i]!.dtype)).map((v) => v.name ?? ""));
-        if (bind.size === 0) throw e;
-        graph = specialise(cm, set, bind, source);
-        notes = `bound as constants: ${[...bind].join(", ")}`;
+      for (;;) {
+        try {
+          graph = specialise(cm, set, bind, source);
+          break;
+        } catch (e) {
+          const more = inputsToBind(e, cm, set, bind);
+          if (more.length === 0) throw e;
+          for (const name of more) bind.add(name);
+        }
       }
+      if (bind.size) notes = `bound as constants: ${[...bind].join(", ")}`;
     } catch (e) {
       if (isDtypeError(e)) return result(all({ status: "skipped", reason: `dtype: ${(e as ZkcError).reason}` }));
       fail(message(e));
@@ -317,6 +318,19 @@ export function runCase(c: ConformanceCase, evaluators: readonly Evaluator[], kn
 
 /** dtypes of shape-like inputs (axes, shapes, pads, indices) that may be bound as constants */
 const INDEX_DTYPES: ReadonlySet<string> = new Set(["int64", "int32"]);
+
+/**
+ * Graph inputs to turn into constants after `e`: none unless an op needs a value at compile time;
+ * then the input the error names (e.g. `(input 1, "axes")`) when it is a graph input, else every
+ * integer input not bound yet.
+ */
+function inputsToBind(e: unknown, cm: CaseModel, set: DataSet, bound: ReadonlySet<string>): string[] {
+  if (!needsConstant(e)) return [];
+  const named = /\(input \d+, "([^"]*)"\)/.exec((e as ZkcError).reason)?.[1];
+  const names = cm.inputs.map((v) => v.name ?? "");
+  if (named !== undefined && names.includes(named) && !bound.has(named)) return [named];
+  return names.filter((n, i) => !bound.has(n) && INDEX_DTYPES.has(set.inputs[i]!.dtype));
+}
 
 /** Runs one data set; `undefined` when every output matches, else the reason. */
 function runWith(ev: Evaluator, graph: Graph, feeds: Record<string, Tensor>, expected: Tensor[]): string | undefined {
