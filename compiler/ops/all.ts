@@ -86,6 +86,8 @@ import { BitwiseAnd_18 } from "./bitwise-and.js";
 import { BitwiseNot_18 } from "./bitwise-not.js";
 import { BitwiseOr_18 } from "./bitwise-or.js";
 import { BitwiseXor_18 } from "./bitwise-xor.js";
+import { Det_11 } from "./det.js";
+import { TopK_1, TopK_10, TopK_11 } from "./top-k.js";
 export const MATH_OPS: readonly OpDef[] = [
   Abs_1, Acos_7, Acosh_9, Add_1, Add_7, And_1, And_7, ArgMax_1, ArgMin_1, Asin_7, Asinh_9, Atan_7, Atanh_9,
   Ceil_1, Celu_12, Clip_6, Clip_11, Cos_7, Cosh_9, CumSum_11, Div_1, Div_7, Elu_1, Equal_1, Equal_7, Erf_9,
@@ -99,6 +101,7 @@ export const MATH_OPS: readonly OpDef[] = [
   Sin_7, Sinh_9, Softmax_1, Softmax_13, Softplus_1, Softsign_1, Sqrt_1, Sub_1, Sub_7, Sum_1, Sum_8, Tan_7,
   Tanh_1, ThresholdedRelu_10, Xor_1, Xor_7,
   BitShift_11, BitwiseAnd_18, BitwiseNot_18, BitwiseOr_18, BitwiseXor_18,
+  Det_11, TopK_1, TopK_10, TopK_11,
 ];
 
 // --- linear algebra, convolution, pooling, normalisation ---

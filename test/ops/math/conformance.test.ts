@@ -11,19 +11,41 @@ import { tensorOf } from "../../../compiler/ir/tensor.js";
 import { MATH_OPS } from "../../../compiler/ops/all.js";
 import { Celu_12 } from "../../../compiler/ops/celu.js";
 import { Softmax_1 } from "../../../compiler/ops/softmax.js";
+import { TopK_10, TopK_11 } from "../../../compiler/ops/top-k.js";
+import type { OpDef } from "../../../compiler/ops/op.js";
 import { opContext } from "../../../compiler/ir/infer.js";
 import { onnx } from "../../../compiler/onnx/proto.js";
 import { decodeTensorProto } from "../../../compiler/onnx/tensor-proto.js";
-import { CONFORMANCE_DIR, casesFor, compare, conformanceAvailable, runCase } from "./conformance.js";
+import { CONFORMANCE_DIR, casesFor, compare, conformanceAvailable, runCase, runCaseDirect } from "./conformance.js";
 
-/** Cases zkc rejects on purpose, each with the reason and the error code it must give. */
+const ABOVE_MAX_OPSET = "stamped with an opset above zkc's MAX_OPSET 22";
+/** Cases the frontend rejects on purpose, each with the reason and the error code it must give. */
 const EXPECTED_REJECTIONS: Record<string, { code: string; reason: string }> = {
-  test_celu: { code: "UNSUPPORTED_OPSET", reason: "stamped with opset 28, above zkc's MAX_OPSET 22" },
-  test_celu_bfloat16: { code: "UNSUPPORTED_OPSET", reason: "stamped with opset 28, above zkc's MAX_OPSET 22" },
-  test_celu_float16: { code: "UNSUPPORTED_OPSET", reason: "stamped with opset 28, above zkc's MAX_OPSET 22" },
   test_equal_string: { code: "UNSUPPORTED_DTYPE", reason: "string tensors: zkc proves numeric tensors only" },
   test_equal_string_broadcast: { code: "UNSUPPORTED_DTYPE", reason: "string tensors: zkc proves numeric tensors only" },
 };
+/**
+ * Cases stamped with a newer opset whose op version only widens dtypes: the frontend rejects the
+ * model (checked), and the case's data runs directly through zkc's newest version of the op.
+ */
+const DIRECT_AT_OLDER_OPSET: Record<string, { def: OpDef; why: string }> = {};
+for (const name of ["test_celu", "test_celu_bfloat16", "test_celu_float16"]) {
+  DIRECT_AT_OLDER_OPSET[name] = { def: Celu_12, why: "Celu 28 only widens dtypes" };
+}
+for (const name of [
+  "test_top_k",
+  "test_top_k_negative_axis",
+  "test_top_k_same_values",
+  "test_top_k_same_values_2d",
+  "test_top_k_same_values_largest",
+  "test_top_k_smallest",
+  "test_top_k_uint64",
+]) {
+  DIRECT_AT_OLDER_OPSET[name] = { def: TopK_11, why: "TopK 24 only widens dtypes" };
+}
+for (const name of Object.keys(DIRECT_AT_OLDER_OPSET)) {
+  EXPECTED_REJECTIONS[name] = { code: "UNSUPPORTED_OPSET", reason: ABOVE_MAX_OPSET };
+}
 
 const cases = casesFor(new Set(MATH_OPS.map((d) => d.opType)));
 const passing = cases.filter((c) => !(c in EXPECTED_REJECTIONS));
@@ -39,23 +61,17 @@ describe.skipIf(!conformanceAvailable)("ONNX node conformance: math ops", () => 
       }
     }
     const missing = [...new Set(MATH_OPS.map((d) => d.opType))].filter((t) => !covered.has(t));
-    // Celu's only cases are stamped opset 28; the next test runs their data through Celu_12
-    expect(missing).toEqual(["Celu"]);
+    // Celu's and TopK's cases are stamped with opsets above 22; they run directly below
+    expect(missing.sort()).toEqual(["Celu", "TopK"]);
   });
 
-  it("test_celu's data through Celu_12 (same semantics since opset 12)", () => {
-    const dir = `${CONFORMANCE_DIR}test_celu/`;
-    const proto = onnx.ModelProto.decode(readFileSync(`${dir}model.onnx`)).graph!.node![0]!;
-    const alpha = proto.attribute!.find((a) => a.name === "alpha")!.f!;
-    const node = { name: "celu", opType: "Celu", domain: "", inputs: ["X"], outputs: ["Y"], attrs: { alpha: { type: "float" as const, value: alpha } } };
-    const x = decodeTensorProto(readFileSync(`${dir}test_data_set_0/input_0.pb`));
-    const expected = decodeTensorProto(readFileSync(`${dir}test_data_set_0/output_0.pb`));
-    const [y] = Celu_12.run([x], opContext(node, 22, "test_celu"));
-    expect(compare(expected, y!, 1e-3, 1e-5)).toBeNull();
-    // the case's inputs are all positive (alpha plays no part): tamper with one output instead
-    const data = new Float64Array(expected.data);
-    data[5] = data[5]! + 1e-2;
-    expect(compare({ ...expected, data }, y!, 1e-3, 1e-5)).toMatch(/element 5/);
+  it.each(Object.keys(DIRECT_AT_OLDER_OPSET))("%s run directly at opset 22", (name) => {
+    const { def, why } = DIRECT_AT_OLDER_OPSET[name]!;
+    expect(runCaseDirect(name, def, 22), why).toBeNull();
+  });
+
+  it("the direct run can fail: TopK_10 ignores largest=0, so test_top_k_smallest mismatches", () => {
+    expect(runCaseDirect("test_top_k_smallest", TopK_10, 10)).toMatch(/output 0: element/);
   });
 
   it.each(passing)("%s", (name) => {

@@ -239,3 +239,34 @@ describe("activations against onnxruntime", () => {
     );
   });
 });
+
+describe("TopK versions and Det against onnxruntime", () => {
+  const ties = tensorOf("float32", [2, 6], [3, 1, 3, 2, 1, 3, -1, 5, 5, 0, -1, 5]);
+  /** TopK has two outputs: check values and indices separately. */
+  function topK(opset: number, attrs: Record<string, AttrInput>, k: number | null, output: "values" | "indices"): ModelSpec {
+    const init: Record<string, Tensor> = k === null ? {} : { k: tensorOf("int64", [1], [k]) };
+    return {
+      opset,
+      inputs: [{ name: "x", dtype: "float32", shape: [2, 6] }],
+      outputs: [{ name: "y", dtype: output === "values" ? "float32" : "int64" }],
+      initializers: init,
+      nodes: [node("TopK", k === null ? ["x"] : ["x", "k"], output === "values" ? ["y", "unused"] : ["unused", "y"], attrs)],
+    };
+  }
+  for (const output of ["values", "indices"] as const) {
+    it(`TopK ${output}: opset 1 (k attribute), 10 (k input), 11 smallest with ties`, async () => {
+      await agree(topK(1, { k: 3 }, null, output), { x: ties });
+      await agree(topK(10, { axis: 1 }, 4, output), { x: ties });
+      const smallest = await agree(topK(11, { largest: 0 }, 3, output), { x: ties });
+      if (output === "indices") expect([...smallest.data]).toEqual([1, 4, 3, 0, 4, 3]);
+    });
+  }
+  it("TopK rejects k larger than the axis (SHAPE)", () => {
+    expect(() => loadModelBytes(buildModel(topK(11, {}, 7, "values")), "m.onnx")).toThrow(expect.objectContaining({ code: "SHAPE" }));
+  });
+  it("Det of a batch of 3x3 matrices, including a singular one", async () => {
+    const m = tensorOf("float32", [2, 3, 3], [...seededValues(11, 9), 1, 2, 3, 2, 4, 6, 0, 1, 1]);
+    const y = await agree(oneNode("Det", 11, { x: m }), { x: m }, 1e-4, 1e-5);
+    expect(y.data[1]).toBe(0);
+  });
+});
