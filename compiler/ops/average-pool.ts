@@ -6,7 +6,7 @@
  */
 import { type Tensor, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required } from "./op.js";
-import { paddedWindowCounts, windowIndexMap } from "./util/conv-geometry.js";
+import { paddedWindowCounts, cachedWindowIndexMap } from "./util/conv-geometry.js";
 import { poolPlan } from "./util/pool-plan.js";
 
 function inferAveragePool(inputs: (InputInfo | undefined)[], ctx: OpContext): OutputInfo[] {
@@ -18,7 +18,7 @@ function runAveragePool(inputs: (Tensor | undefined)[], ctx: OpContext): Tensor[
   const x = required(ctx, inputs, 0);
   const p = poolPlan(ctx, x.shape);
   const includePad = ctx.attrs.int("count_include_pad", 0) !== 0;
-  const map = windowIndexMap(p.geom);
+  const map = cachedWindowIndexMap(p.geom);
   const padded = includePad ? paddedWindowCounts(p.geom) : undefined;
   const kSize = sizeOf(p.geom.kernelShape);
   const inSize = sizeOf(p.geom.inShape);

@@ -5,7 +5,7 @@
  */
 import { type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "./op.js";
-import { type ConvGeometry, convGeometry, readWindowAttrs, windowIndexMap } from "./util/conv-geometry.js";
+import { type ConvGeometry, convGeometry, readWindowAttrs, cachedWindowIndexMap } from "./util/conv-geometry.js";
 
 /** Everything Conv's shape rule resolves: geometry, channels, groups and the output shape. */
 export interface ConvPlan {
@@ -64,7 +64,7 @@ function runConv(inputs: (Tensor | undefined)[], ctx: OpContext): Tensor[] {
   const w = required(ctx, inputs, 1);
   const b = inputs[2];
   const p = convPlan(ctx, x.shape, w.shape, b?.shape);
-  const map = windowIndexMap(p.geom);
+  const map = cachedWindowIndexMap(p.geom);
   const kSize = sizeOf(p.geom.kernelShape);
   const inSize = sizeOf(p.geom.inShape);
   const outSize = sizeOf(p.geom.outShape);

@@ -5,7 +5,7 @@
  */
 import { type Tensor, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required } from "./op.js";
-import { windowIndexMap } from "./util/conv-geometry.js";
+import { cachedWindowIndexMap } from "./util/conv-geometry.js";
 import { poolPlan } from "./util/pool-plan.js";
 
 export const LpPool_1: OpDef = {
@@ -19,7 +19,7 @@ export const LpPool_1: OpDef = {
     const x = required(ctx, inputs, 0);
     const plan = poolPlan(ctx, x.shape);
     const p = ctx.attrs.float("p", 2);
-    const map = windowIndexMap(plan.geom);
+    const map = cachedWindowIndexMap(plan.geom);
     const kSize = sizeOf(plan.geom.kernelShape);
     const inSize = sizeOf(plan.geom.inShape);
     const outSize = sizeOf(plan.geom.outShape);

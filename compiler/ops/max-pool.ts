@@ -5,7 +5,7 @@
  */
 import { type Tensor, sizeOf, stridesOf, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required } from "./op.js";
-import { attributeError, windowIndexMap } from "./util/conv-geometry.js";
+import { attributeError, cachedWindowIndexMap } from "./util/conv-geometry.js";
 import { poolPlan } from "./util/pool-plan.js";
 
 function inferMaxPool(inputs: (InputInfo | undefined)[], ctx: OpContext): OutputInfo[] {
@@ -29,7 +29,7 @@ function runMaxPool(inputs: (Tensor | undefined)[], ctx: OpContext): Tensor[] {
   const p = poolPlan(ctx, x.shape);
   const storageOrder = checkStorageOrder(ctx);
   const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== "";
-  const map = windowIndexMap(p.geom);
+  const map = cachedWindowIndexMap(p.geom);
   const kSize = sizeOf(p.geom.kernelShape);
   const inSize = sizeOf(p.geom.inShape);
   const outSize = sizeOf(p.geom.outShape);

@@ -197,23 +197,30 @@ export function windowIndexMap(geom: ConvGeometry, fromOut = 0, toOut = sizeOf(g
     }
     axisCoord.push(t);
   }
-  const outStrides = stridesOf(geom.outShape);
+  // kernel coordinates of every kernel position, and the output coordinates of `fromOut`
+  const kCoord = new Int32Array(kSize * r);
   const kStrides = stridesOf(geom.kernelShape);
-  const oc = new Array<number>(r);
+  for (let k = 0; k < kSize; k++) {
+    let krem = k;
+    for (let a = 0; a < r; a++) {
+      const c = Math.floor(krem / kStrides[a]!);
+      krem -= c * kStrides[a]!;
+      kCoord[k * r + a] = c;
+    }
+  }
+  const outStrides = stridesOf(geom.outShape);
+  const oc = new Int32Array(r);
+  let rem = fromOut;
+  for (let a = 0; a < r; a++) {
+    oc[a] = Math.floor(rem / outStrides[a]!);
+    rem -= oc[a]! * outStrides[a]!;
+  }
   let p = 0;
   for (let o = fromOut; o < toOut; o++) {
-    let rem = o;
-    for (let a = 0; a < r; a++) {
-      oc[a] = Math.floor(rem / outStrides[a]!);
-      rem -= oc[a]! * outStrides[a]!;
-    }
     for (let k = 0; k < kSize; k++) {
-      let krem = k;
       let flat = 0;
       for (let a = 0; a < r; a++) {
-        const kc = Math.floor(krem / kStrides[a]!);
-        krem -= kc * kStrides[a]!;
-        const x = axisCoord[a]![oc[a]! * geom.kernelShape[a]! + kc]!;
+        const x = axisCoord[a]![oc[a]! * geom.kernelShape[a]! + kCoord[k * r + a]!]!;
         if (x < 0) {
           flat = -1;
           break;
@@ -221,6 +228,11 @@ export function windowIndexMap(geom: ConvGeometry, fromOut = 0, toOut = sizeOf(g
         flat += x * inStrides[a]!;
       }
       map[p++] = flat;
+    }
+    // next output position (row-major odometer)
+    for (let a = r - 1; a >= 0; a--) {
+      if (++oc[a]! < geom.outShape[a]!) break;
+      oc[a] = 0;
     }
   }
   return map;
@@ -273,4 +285,23 @@ function flatIndex(pos: readonly number[], shape: readonly number[]): number {
     flat = flat * shape[a]! + p;
   }
   return flat;
+}
+
+const MAP_CACHE = new Map<string, Int32Array>();
+const MAP_CACHE_LIMIT = 64;
+
+/**
+ * `windowIndexMap(geom)` for all outputs, memoised by geometry (a model runs the same few
+ * geometries over and over). The returned array is shared: callers must not modify it.
+ */
+export function cachedWindowIndexMap(geom: ConvGeometry): Int32Array {
+  const key = [geom.inShape, geom.kernelShape, geom.strides, geom.dilations, geom.padsBegin, geom.outShape].map((v) => v.join(",")).join("|");
+  let map = MAP_CACHE.get(key);
+  if (!map) {
+    map = windowIndexMap(geom);
+    // drop the oldest entry beyond the limit (Map keeps insertion order)
+    if (MAP_CACHE.size >= MAP_CACHE_LIMIT) MAP_CACHE.delete(MAP_CACHE.keys().next().value!);
+    MAP_CACHE.set(key, map);
+  }
+  return map;
 }
