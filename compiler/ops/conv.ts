@@ -5,7 +5,7 @@
  */
 import { type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "./op.js";
-import { type ConvGeometry, convGeometry, readWindowAttrs, cachedWindowIndexMap } from "./util/conv-geometry.js";
+import { type ConvGeometry, attributeError, cachedWindowIndexMap, convGeometry, readWindowAttrs } from "./util/conv-geometry.js";
 
 /** Everything Conv's shape rule resolves: geometry, channels, groups and the output shape. */
 export interface ConvPlan {
@@ -27,7 +27,7 @@ export function convPlan(ctx: OpContext, x: readonly number[], w: readonly numbe
     throw shapeError(ctx, "Conv weight W must have the same rank as X", `rank ${x.length} ([M, C/group, k...])`, shapeToString(w));
   }
   const group = ctx.attrs.int("group", 1);
-  if (!Number.isInteger(group) || group < 1) throw shapeError(ctx, "Conv attribute group must be a positive integer", ">= 1", String(group));
+  if (!Number.isInteger(group) || group < 1) throw attributeError(ctx, "Conv attribute group must be a positive integer", ">= 1", String(group));
   const [batch, inChannels] = [x[0]!, x[1]!];
   const outChannels = w[0]!;
   if (inChannels !== w[1]! * group) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ZkcError } from "../../../compiler/errors.js";
 import { tensorOf } from "../../../compiler/ir/tensor.js";
 import { BatchNormalization_1, BatchNormalization_9, BatchNormalization_14, BatchNormalization_15 } from "../../../compiler/ops/batch-normalization.js";
-import { GroupNormalization_21 } from "../../../compiler/ops/group-normalization.js";
+import { GroupNormalization_18, GroupNormalization_21 } from "../../../compiler/ops/group-normalization.js";
 import { InstanceNormalization_1 } from "../../../compiler/ops/instance-normalization.js";
 import { LayerNormalization_17 } from "../../../compiler/ops/layer-normalization.js";
 import { LRN_1 } from "../../../compiler/ops/lrn.js";
@@ -135,6 +135,14 @@ describe("InstanceNormalization, GroupNormalization, LRN", () => {
       attrs: { num_groups: 3 },
     });
     expect(closeness(r[0]!.zkc, r[0]!.ort)).toBe(0);
+  });
+  it("GroupNormalization opset 18 scales per group", () => {
+    // 1 batch, 4 channels of 1 value, 2 groups: group 0 = [1, 3], group 1 = [2, 6]; eps 0
+    const x = tensorOf("float32", [1, 4, 1], [1, 3, 2, 6]);
+    const [y] = GroupNormalization_18.run([x, tensorOf("float32", [2], [2, 3]), tensorOf("float32", [2], [0.5, -1])], ctxFor("GroupNormalization", { num_groups: 2, epsilon: { type: "float", value: 0 } }, 18));
+    // normalised: [-1, 1] and [-1, 1]; group 0 * 2 + 0.5, group 1 * 3 - 1
+    expect([...y!.data]).toEqual([-1.5, 2.5, -4, 2]);
+    expect(() => GroupNormalization_18.infer([info([1, 4, 1]), info([4]), info([4])], ctxFor("GroupNormalization", { num_groups: 2 }, 18))).toThrow(/one value per group/);
   });
   it("GroupNormalization rejects channels not divisible by num_groups", () => {
     expectError(() => GroupNormalization_21.infer([info([1, 6, 4]), info([6]), info([6])], ctxFor("GroupNormalization", { num_groups: 4 })), "SHAPE", /divisible by num_groups/);
