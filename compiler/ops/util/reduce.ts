@@ -15,7 +15,7 @@ import {
   shapeError,
 } from "../op.js";
 import { broadcastIndex } from "./broadcast.js";
-import { type DTypeClass, checkDType } from "./elementwise.js";
+import { type DTypeClass, attributeError, checkDType } from "./elementwise.js";
 
 /** How a reduction is computed: a fold from `init`, then `finish` with the element count. */
 export interface ReduceSpec {
@@ -43,7 +43,7 @@ function planOf(spec: ReduceSpec, ctx: OpContext, rank: number, axesTensor: Tens
     raw = ctx.attrs.ints("axes", []);
   } else {
     if (ctx.attrs.has("axes")) {
-      throw shapeError(ctx, `"axes" is an input from this opset on, not an attribute`, "axes as input 1", "axes attribute");
+      throw attributeError(ctx, "axes", `no attribute: from opset ${spec.sinceVersion} axes is input 1`, "an axes attribute");
     }
     raw = axesTensor ? [...axesTensor.data] : [];
   }

@@ -119,6 +119,12 @@ describe("reductions: axes attribute vs axes input, keepdims, noop_with_empty_ax
     const noop = await agree(oneNode("ReduceSum", 13, { x: X234 }, { noop_with_empty_axes: 1 }, empty), { x: X234 });
     expect([...noop.data]).toEqual([...X234.data]);
   });
+  for (const op of ["ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSumExp", "ReduceMean", "ReduceMax", "ReduceProd"]) {
+    it(`${op} opset 18 with noop_with_empty_axes=1 reduces each element alone (|x| for L1/L2, x^2 for SumSquare)`, async () => {
+      const empty = { axes: tensorOf("int64", [0], []) };
+      await agree(oneNode(op, 18, { x: X234 }, { noop_with_empty_axes: 1 }, empty), { x: X234 });
+    });
+  }
   it("ReduceMean on int32 truncates the mean", async () => {
     const x = tensorOf("int32", [2, 3], [1, 2, 2, -1, -2, -2]);
     const y = await agree(oneNode("ReduceMean", 18, { x }, { keepdims: 0 }, { axes: tensorOf("int64", [1], [1]) }), { x });
