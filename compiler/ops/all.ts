@@ -88,6 +88,8 @@ import { BitwiseOr_18 } from "./bitwise-or.js";
 import { BitwiseXor_18 } from "./bitwise-xor.js";
 import { Det_11 } from "./det.js";
 import { TopK_1, TopK_10, TopK_11 } from "./top-k.js";
+import { NegativeLogLikelihoodLoss_12 } from "./negative-log-likelihood-loss.js";
+import { SoftmaxCrossEntropyLoss_12 } from "./softmax-cross-entropy-loss.js";
 export const MATH_OPS: readonly OpDef[] = [
   Abs_1, Acos_7, Acosh_9, Add_1, Add_7, And_1, And_7, ArgMax_1, ArgMin_1, Asin_7, Asinh_9, Atan_7, Atanh_9,
   Ceil_1, Celu_12, Clip_6, Clip_11, Cos_7, Cosh_9, CumSum_11, Div_1, Div_7, Elu_1, Equal_1, Equal_7, Erf_9,
@@ -102,6 +104,7 @@ export const MATH_OPS: readonly OpDef[] = [
   Tanh_1, ThresholdedRelu_10, Xor_1, Xor_7,
   BitShift_11, BitwiseAnd_18, BitwiseNot_18, BitwiseOr_18, BitwiseXor_18,
   Det_11, TopK_1, TopK_10, TopK_11,
+  NegativeLogLikelihoodLoss_12, SoftmaxCrossEntropyLoss_12,
 ];
 
 // --- linear algebra, convolution, pooling, normalisation ---
