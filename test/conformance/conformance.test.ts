@@ -100,6 +100,14 @@ describe.skipIf(!present)("conformance runner", () => {
   });
 });
 
+describe("conformance data location", () => {
+  it("reports absent data as undefined (callers skip) instead of throwing", () => {
+    const nowhere = join(CONFORMANCE_ROOT, "no-such-directory");
+    expect(listCases("node", nowhere)).toBeUndefined();
+    expect(runSuite("node", [floatEvaluator], { root: nowhere })).toBeUndefined();
+  });
+});
+
 describe("tensor comparison", () => {
   const tol = { rtol: 1e-3, atol: 1e-5 };
   it("accepts values within atol + rtol * |expected| and rejects values outside", () => {
