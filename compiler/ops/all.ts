@@ -111,6 +111,7 @@ export const MATH_OPS: readonly OpDef[] = [
 import { AveragePool_1 } from "./average-pool.js";
 import { BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14, BatchNormalization_15 } from "./batch-normalization.js";
 import { Conv_1 } from "./conv.js";
+import { ConvInteger_10 } from "./conv-integer.js";
 import { ConvTranspose_1 } from "./conv-transpose.js";
 import { Einsum_12 } from "./einsum.js";
 import { Gemm_1, Gemm_7, Gemm_11 } from "./gemm.js";
@@ -123,13 +124,14 @@ import { LRN_1 } from "./lrn.js";
 import { LpNormalization_1 } from "./lp-normalization.js";
 import { LpPool_1 } from "./lp-pool.js";
 import { MatMul_1 } from "./matmul.js";
+import { MatMulInteger_10 } from "./matmul-integer.js";
 import { MaxPool_1 } from "./max-pool.js";
 import { MeanVarianceNormalization_9 } from "./mean-variance-normalization.js";
 const NN_OPS: OpDef[] = [
   AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
-  BatchNormalization_15, Conv_1, ConvTranspose_1, Einsum_12, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
+  BatchNormalization_15, Conv_1, ConvInteger_10, ConvTranspose_1, Einsum_12, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
   GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, LpNormalization_1,
-  LpPool_1, MatMul_1, MaxPool_1, MeanVarianceNormalization_9,
+  LpPool_1, MatMul_1, MatMulInteger_10, MaxPool_1, MeanVarianceNormalization_9,
 ];
 
 // --- shape, data movement, constants, casts ---
