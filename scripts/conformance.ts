@@ -2,12 +2,15 @@
  * ONNX conformance report: runs ../shared/onnx-conformance (node and simple cases) through the
  * frontend and the float interpreter and prints a per-op table and the failures.
  *
- *   tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose]
+ *   tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose] [--json <file>]
  *
+ * `--json` also writes every case's result (suite, name, op, op types, notes, outcome per column)
+ * to a file, for diffing runs or columns.
  * `--verbose` also lists every skipped case with its reason. The last line is always
  * `conformance: N passed, M failed, K skipped`. Exit code 0 unless the arguments are wrong (absent
  * data is reported as skipped; the pass-rate threshold is enforced by test/conformance).
  */
+import { writeFileSync } from "node:fs";
 import {
   type CaseResult,
   type Evaluator,
@@ -22,18 +25,20 @@ import {
 const EVALUATORS: readonly Evaluator[] = [floatEvaluator];
 
 function usage(msg: string): never {
-  console.error(`conformance: ${msg}\nusage: tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose]`);
+  console.error(`conformance: ${msg}\nusage: tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose] [--json <file>]`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { suites: Suite[]; filter?: string; verbose: boolean } {
+function parseArgs(argv: string[]): { suites: Suite[]; filter?: string; verbose: boolean; json?: string } {
   let suites: Suite[] = [...SUITES];
   let filter: string | undefined;
+  let json: string | undefined;
   let verbose = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--verbose" || a === "-v") verbose = true;
     else if (a === "--filter") filter = argv[++i] ?? usage("--filter needs a value");
+    else if (a === "--json") json = argv[++i] ?? usage("--json needs a file name");
     else if (a === "--suite") {
       const s = argv[++i];
       if (s === "all") suites = [...SUITES];
@@ -41,7 +46,7 @@ function parseArgs(argv: string[]): { suites: Suite[]; filter?: string; verbose:
       else usage(`unknown suite "${s ?? ""}"`);
     } else usage(`unknown argument "${a}"`);
   }
-  return { suites, filter, verbose };
+  return { suites, filter, verbose, json };
 }
 
 function pad(s: string | number, n: number, right = false): string {
@@ -91,7 +96,7 @@ function topReasons(results: readonly CaseResult[], evaluator: string): [string,
 }
 
 function main(): void {
-  const { suites, filter, verbose } = parseArgs(process.argv.slice(2));
+  const { suites, filter, verbose, json } = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
   const results: CaseResult[] = [];
   for (const suite of suites) {
@@ -104,6 +109,10 @@ function main(): void {
     results.push(...r);
   }
   printTable(results);
+  if (json) {
+    const rows = results.map((r) => ({ suite: r.case.suite, name: r.case.name, op: r.op, opTypes: r.opTypes, notes: r.notes, outcomes: r.outcomes }));
+    writeFileSync(json, `${JSON.stringify(rows, null, 1)}\n`);
+  }
 
   for (const ev of EVALUATORS) {
     const failed = results.filter((r) => r.outcomes[ev.name]?.status === "failed");
