@@ -5,6 +5,7 @@
  * weight. reduction "none" keeps [N, d1..dk]; "sum" adds; "mean" (default) divides the sum by the
  * total weight of the elements that were not ignored.
  */
+import { ZkcError } from "../errors.js";
 import { type DType, type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "./op.js";
 import { attributeError, checkDType } from "./util/elementwise.js";
@@ -82,7 +83,14 @@ export function nllLoss(
 export function checkTargets(ctx: OpContext, target: Tensor, classes: number, ignoreIndex: number | undefined): void {
   for (const t of target.data) {
     if (t !== ignoreIndex && (t < 0 || t >= classes)) {
-      throw shapeError(ctx, `target value ${t} is not a class index`, `0 <= target < ${classes}`, String(t));
+      throw new ZkcError("INPUT", `target value ${t} is not a class index`, {
+        file: ctx.source,
+        node: ctx.node.name,
+        op: ctx.node.opType,
+        expected: `0 <= target < ${classes}${ignoreIndex === undefined ? "" : ` or ${ignoreIndex} (ignore_index)`}`,
+        got: String(t),
+        hint: "labels must name one of the input's classes",
+      });
     }
   }
 }

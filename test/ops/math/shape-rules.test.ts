@@ -16,6 +16,7 @@ import { CumSum_11 } from "../../../compiler/ops/cumsum.js";
 import { Equal_7 } from "../../../compiler/ops/equal.js";
 import { Max_8 } from "../../../compiler/ops/max.js";
 import { Mod_10 } from "../../../compiler/ops/mod.js";
+import { NegativeLogLikelihoodLoss_12 } from "../../../compiler/ops/negative-log-likelihood-loss.js";
 import { Pow_7 } from "../../../compiler/ops/pow.js";
 import { PRelu_1, PRelu_7 } from "../../../compiler/ops/prelu.js";
 import { ReduceMean_1, ReduceMean_18 } from "../../../compiler/ops/reduce-mean.js";
@@ -130,6 +131,18 @@ describe("axis rules", () => {
     expect(Clip_11.infer([info([2, 3]), undefined, info([1])], ctxFor(Clip_11))[0]!.shape).toEqual([2, 3]);
     expect(zkcError(() => Clip_11.infer([info([2, 3]), info([2])], ctxFor(Clip_11))).code).toBe("SHAPE");
     expect(zkcError(() => Clip_11.infer([info([2, 3]), info([], "float64")], ctxFor(Clip_11))).code).toBe("UNSUPPORTED_DTYPE");
+  });
+  it("NegativeLogLikelihoodLoss: target shape must be input's without C; labels must be classes", () => {
+    const ctx = ctxFor(NegativeLogLikelihoodLoss_12, { reduction: { type: "string", value: "sum" } });
+    expect(NegativeLogLikelihoodLoss_12.infer([info([2, 3, 4]), info([2, 4], "int64")], ctx)[0]!.shape).toEqual([]);
+    expect(zkcError(() => NegativeLogLikelihoodLoss_12.infer([info([2, 3, 4]), info([2, 3], "int64")], ctx)).code).toBe("SHAPE");
+    expect(zkcError(() => NegativeLogLikelihoodLoss_12.infer([info([2, 3]), info([2], "int64"), info([2])], ctx)).code).toBe("SHAPE");
+    const bad = { reduction: { type: "string" as const, value: "max" } };
+    expect(zkcError(() => NegativeLogLikelihoodLoss_12.infer([info([2, 3]), info([2], "int64")], ctxFor(NegativeLogLikelihoodLoss_12, bad))).code).toBe("ATTRIBUTE");
+    const logp = tensorOf("float32", [2, 3], [-1, -2, -3, -4, -5, -6]);
+    const [loss] = NegativeLogLikelihoodLoss_12.run([logp, tensorOf("int64", [2], [2, 0])], ctx);
+    expect([...loss!.data]).toEqual([7]);
+    expect(zkcError(() => NegativeLogLikelihoodLoss_12.run([logp, tensorOf("int64", [2], [3, 0])], ctx)).code).toBe("INPUT");
   });
   it("a required input that is missing is a SHAPE error naming its position", () => {
     expect(zkcError(() => Add_7.infer([info([2]), undefined], ctxFor(Add_7))).message).toMatch(/input 1 is required/);
