@@ -469,10 +469,7 @@ export function vecScale(a: FrVector, s: bigint, out?: FrVector): FrVector {
 /** a[i] * k[i] for signed 32-bit integers k (the quantised-weight case): no full field product. */
 export function vecMulSmall(a: FrVector, k: Int32Array, out?: FrVector): FrVector {
   checkSameLength(a, k, "vecMulSmall");
-  const o = outFor(a.length, out, "vecMulSmall");
-  const r = mulSmallImpl(a.limbs, 1, k);
-  o.limbs.set(r.limbs);
-  return o;
+  return mulSmallImpl(a.limbs, 1, k, outFor(a.length, out, "vecMulSmall"));
 }
 
 /** s * k[i] for one scalar s and signed 32-bit integers k. */
@@ -483,9 +480,9 @@ export function vecScaleInts(s: bigint, k: Int32Array): FrVector {
 }
 
 /** Shared by vecMulSmall (aStep 1) and the int conversions / vecScaleInts (aStep 0). */
-function mulSmallImpl(a: Uint32Array, aStep: 0 | 1, k: Int32Array): FrVector {
+function mulSmallImpl(a: Uint32Array, aStep: 0 | 1, k: Int32Array, into?: FrVector): FrVector {
   const n = k.length;
-  const out = new FrVector(n);
+  const out = into ?? new FrVector(n);
   const kern = kernels();
   const heapI32 = new Int32Array(kern.heap.buffer, kern.heap.byteOffset, kern.heap.length);
   const aOff = 0;

@@ -24,8 +24,6 @@ export const MODULUS_LIMBS: readonly number[] = toLimbs(FR_MODULUS);
 
 /** -r^-1 mod 2^32, the per-word Montgomery reduction factor. */
 export const N_INV_32 = Number((1n << 32n) - modInverse(FR_MODULUS % (1n << 32n), 1n << 32n));
-/** -r^-1 mod 2^16, the same factor for 16-bit words (pure-TS kernel). */
-export const N_INV_16 = Number((1n << 16n) - modInverse(FR_MODULUS % (1n << 16n), 1n << 16n));
 
 /** x as 8 little-endian 32-bit limbs (x < 2^256). */
 export function toLimbs(x: bigint): number[] {

@@ -275,37 +275,30 @@ function buildMulSmall(): FnBuilder {
   const neg = f.local(I32);
   const q = f.local(I64);
   const mc = f.local(I64);
-  const nz = f.local(I64);
-  const y = f.locals(I64, 8);
+  const av = f.locals(I64, 8);
   countedLoop(f, n, [{ ptr: out, by: 32 }, { ptr: a, by: { local: aStep } }, { ptr: k, by: 4 }], () => {
     // |k| and its sign
     f.get(k).mem(Op.i64Load32S, 2, 0).set(kv);
     f.get(kv).i64(0n).op(Op.i64LtS).set(neg);
-    f.i64(0n).get(kv).op(Op.i64Sub).get(kv).get(kv).i64(0n).op(Op.i64LtS).op(Op.select).set(kv);
-    // x = a * |k|  (9 limbs)
+    f.i64(0n).get(kv).op(Op.i64Sub).get(kv).get(neg).op(Op.select).set(kv);
+    // a' = (k < 0) ? r - a : a, so that a' * |k| = a * k mod r (a = 0 gives r * |k|, reduced to 0)
+    load(f, av, a);
     f.i64(0n).set(sc.c);
     for (let j = 0; j < 8; j++) {
-      f.get(a).mem(Op.i64Load32U, 2, 4 * j).get(kv).op(Op.i64Mul).get(sc.c).op(Op.i64Add).set(sc.s);
+      f.i64(P[j]!).get(av[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
+      f.get(sc.s).i64(M32).op(Op.i64And).get(av[j]!).get(neg).op(Op.select).set(av[j]!);
+      f.get(sc.s).i64(63n).op(Op.i64ShrU).set(sc.c);
+    }
+    // x = a' * |k|  (9 limbs)
+    f.i64(0n).set(sc.c);
+    for (let j = 0; j < 8; j++) {
+      f.get(av[j]!).get(kv).op(Op.i64Mul).get(sc.c).op(Op.i64Add).set(sc.s);
       f.get(sc.s).i64(M32).op(Op.i64And).set(x[j]!);
       f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
     }
     f.get(sc.c).set(x[8]!);
     reduceSmallProduct(f, x, q, mc, sc);
-    const low = x.slice(0, 8);
-    // negate when k < 0 and the value is non-zero: y = r - x
-    f.i64(0n).set(nz);
-    for (let j = 0; j < 8; j++) f.get(nz).get(x[j]!).op(Op.i64Or).set(nz);
-    f.i64(0n).set(sc.c);
-    for (let j = 0; j < 8; j++) {
-      f.i64(P[j]!).get(x[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
-      f.get(sc.s).i64(M32).op(Op.i64And).set(y[j]!);
-      f.get(sc.s).i64(63n).op(Op.i64ShrU).set(sc.c);
-    }
-    for (let j = 0; j < 8; j++) {
-      // select(y, x, neg && nz != 0)
-      f.get(y[j]!).get(x[j]!).get(neg).get(nz).op(Op.i64Eqz).op(Op.i32Eqz).op(Op.i32And).op(Op.select).set(x[j]!);
-    }
-    store(f, out, low);
+    store(f, out, x.slice(0, 8));
   });
   return f;
 }
@@ -344,6 +337,21 @@ export function instantiateFrWasm(): FrWasmExports | null {
     if (typeof WebAssembly === "undefined") return null;
     const module = new WebAssembly.Module(emitFrModule() as BufferSource);
     const instance = new WebAssembly.Instance(module, {});
+    return instance.exports as unknown as FrWasmExports;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compile and instantiate asynchronously: works on a browser main thread, where synchronous
+ * compilation of a module this size (about 20 KB) is refused. Resolves to null without WebAssembly.
+ */
+export async function instantiateFrWasmAsync(): Promise<FrWasmExports | null> {
+  try {
+    if (typeof WebAssembly === "undefined") return null;
+    const module = await WebAssembly.compile(emitFrModule() as BufferSource);
+    const instance = await WebAssembly.instantiate(module, {});
     return instance.exports as unknown as FrWasmExports;
   } catch {
     return null;

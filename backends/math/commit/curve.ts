@@ -1,0 +1,262 @@
+/**
+ * BN254 G1 for commitments: the point type, a canonical byte encoding, and multi-scalar
+ * multiplication (MSM) engines.
+ *
+ * Points are @noble/curves' projective `G1Point` (plain TS, works everywhere). Encoding: 64 bytes,
+ * affine x ‖ y, each 32-byte little-endian canonical in [0, p); the identity is 64 zero bytes
+ * ((0, 0) is not on y^2 = x^3 + 3, so the encoding is unambiguous). Decoding checks canonicity and
+ * curve membership (G1 has cofactor 1, so on-curve means in the group).
+ *
+ * Engines (same results, tests compare them):
+ * - `"ffjavascript"`: iden3's wasm MSM with worker threads (the curve snarkjs uses, shared through
+ *   `globalThis.curve_bn128`). About 10x faster than noble's pippenger. Its workers keep the
+ *   process alive until `terminateCurve()`. In a browser it needs Web Workers and wasm.
+ * - `"noble"`: pure TS (noble's pippenger for full scalars, a bucket method for small scalars).
+ */
+import { bn254 } from "@noble/curves/bn254.js";
+import { pippenger } from "@noble/curves/abstract/curve.js";
+import { FR_MODULUS } from "../field.js";
+
+/** A G1 point (projective, @noble/curves). */
+export const G1 = bn254.G1.Point;
+export type G1Point = InstanceType<typeof bn254.G1.Point>;
+
+/** The base field prime p of BN254 (coordinates of G1 points). */
+export const FQ_MODULUS: bigint = bn254.G1.Point.Fp.ORDER;
+
+/** Bytes of one encoded point. */
+export const POINT_BYTES = 64;
+
+function writeLE(out: Uint8Array, at: number, v: bigint): void {
+  for (let i = 0; i < 32; i++) {
+    out[at + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+function readLE(bytes: Uint8Array, at: number): bigint {
+  let v = 0n;
+  for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i]!);
+  return v;
+}
+
+/** Encode a point (see the module header). */
+export function encodePoint(p: G1Point, out = new Uint8Array(POINT_BYTES), at = 0): Uint8Array {
+  if (p.is0()) {
+    out.fill(0, at, at + POINT_BYTES);
+    return out;
+  }
+  const { x, y } = p.toAffine();
+  writeLE(out, at, x);
+  writeLE(out, at + 32, y);
+  return out;
+}
+
+/** Decode a point; null (never a throw) for a bad length, non-canonical coordinates or a point off the curve. */
+export function decodePoint(bytes: Uint8Array, at = 0): G1Point | null {
+  if (!(bytes instanceof Uint8Array) || bytes.length < at + POINT_BYTES) return null;
+  const x = readLE(bytes, at);
+  const y = readLE(bytes, at + 32);
+  if (x === 0n && y === 0n) return G1.ZERO;
+  if (x >= FQ_MODULUS || y >= FQ_MODULUS) return null;
+  if ((y * y - (x * x * x + 3n)) % FQ_MODULUS !== 0n) return null;
+  return G1.fromAffine({ x, y });
+}
+
+/** True for a well-formed point object on the curve (used by verifiers on untrusted input). */
+export function isG1Point(p: unknown): p is G1Point {
+  if (!(p instanceof G1)) return false;
+  try {
+    (p as G1Point).assertValidity();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prepared point sets
+
+/**
+ * A list of base points prepared for repeated MSMs (the ffjavascript engine caches its wasm
+ * buffer here, so generators are converted once).
+ */
+export class PointSet {
+  readonly points: readonly G1Point[];
+  private lem: Uint8Array | undefined;
+
+  constructor(points: readonly G1Point[]) {
+    this.points = points;
+  }
+
+  get length(): number {
+    return this.points.length;
+  }
+
+  /** 64-byte affine little-endian Montgomery buffers (ffjavascript's input format), cached. */
+  lemBytes(): Uint8Array {
+    if (!this.lem) {
+      const out = new Uint8Array(this.points.length * POINT_BYTES);
+      const affine = this.points.map((p) => (p.is0() ? null : p.toAffine()));
+      affine.forEach((a, i) => {
+        if (!a) return; // (0, 0) is ffjavascript's affine identity
+        writeLE(out, i * POINT_BYTES, (a.x << 256n) % FQ_MODULUS);
+        writeLE(out, i * POINT_BYTES + 32, (a.y << 256n) % FQ_MODULUS);
+      });
+      this.lem = out;
+    }
+    return this.lem;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engines
+
+/** Multi-scalar multiplication over G1. */
+export interface MsmEngine {
+  readonly kind: "ffjavascript" | "noble";
+  /**
+   * sum_i scalars[i] * points[i] for canonical scalars in [0, r).
+   * @throws RangeError when the lengths differ
+   */
+  msm(points: PointSet, scalars: readonly bigint[]): Promise<G1Point>;
+  /**
+   * sum_i scalars[i] * points[i] for small non-negative integer scalars below 2^bits (bits <= 32).
+   * @throws RangeError when the lengths differ or bits is out of range
+   */
+  msmSmall(points: PointSet, scalars: Uint32Array, bits: number): Promise<G1Point>;
+}
+
+function checkLengths(points: PointSet, n: number, where: string): void {
+  if (points.length !== n) throw new RangeError(`${where}: expected ${points.length} scalars (one per point), got ${n}`);
+}
+
+function checkBits(bits: number, where: string): void {
+  if (!Number.isInteger(bits) || bits < 1 || bits > 32) throw new RangeError(`${where}: expected 1 <= bits <= 32, got ${bits}`);
+}
+
+/** Bucket MSM for small scalars in pure TS: windows of c bits, running sums per window. */
+function bucketMsm(points: readonly G1Point[], scalars: Uint32Array, bits: number): G1Point {
+  const n = points.length;
+  const c = Math.max(1, Math.min(bits, Math.floor(Math.log2(Math.max(2, n))) - 2));
+  const windows = Math.ceil(bits / c);
+  let acc = G1.ZERO;
+  for (let w = windows - 1; w >= 0; w--) {
+    for (let d = 0; d < c; d++) acc = acc.double();
+    const buckets: (G1Point | null)[] = new Array(2 ** c).fill(null);
+    const shift = w * c;
+    const mask = 2 ** c - 1;
+    for (let i = 0; i < n; i++) {
+      const digit = Math.floor(scalars[i]! / 2 ** shift) & mask;
+      if (digit === 0) continue;
+      const b = buckets[digit];
+      buckets[digit] = b ? b.add(points[i]!) : points[i]!;
+    }
+    // sum_d d * bucket[d] = sum over d of (bucket[top] + ... + bucket[d])
+    let running = G1.ZERO;
+    let sum = G1.ZERO;
+    for (let d = 2 ** c - 1; d >= 1; d--) {
+      const b = buckets[d];
+      if (b) running = running.add(b);
+      sum = sum.add(running);
+    }
+    acc = acc.add(sum);
+  }
+  return acc;
+}
+
+/** Pure-TS engine (@noble/curves). */
+export const nobleEngine: MsmEngine = Object.freeze({
+  kind: "noble" as const,
+  async msm(points: PointSet, scalars: readonly bigint[]): Promise<G1Point> {
+    checkLengths(points, scalars.length, "nobleEngine.msm");
+    if (scalars.length === 0) return G1.ZERO;
+    for (const s of scalars) if (s < 0n || s >= FR_MODULUS) throw new RangeError(`nobleEngine.msm: expected scalars in [0, r), got ${s}`);
+    // noble's pippenger rejects the identity as a base: drop those terms (they add nothing)
+    const ps: G1Point[] = [];
+    const ss: bigint[] = [];
+    points.points.forEach((p, i) => {
+      if (!p.is0() && scalars[i] !== 0n) {
+        ps.push(p);
+        ss.push(scalars[i]!);
+      }
+    });
+    return ps.length === 0 ? G1.ZERO : pippenger(G1, ps, ss);
+  },
+  async msmSmall(points: PointSet, scalars: Uint32Array, bits: number): Promise<G1Point> {
+    checkLengths(points, scalars.length, "nobleEngine.msmSmall");
+    checkBits(bits, "nobleEngine.msmSmall");
+    return bucketMsm(points.points, scalars, bits);
+  },
+});
+
+interface WasmCurve {
+  G1: {
+    multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
+    isZero(p: Uint8Array): boolean;
+    toAffine(p: Uint8Array): Uint8Array;
+    toObject(p: Uint8Array): bigint[];
+  };
+  terminate(): Promise<void>;
+}
+
+async function wasmCurve(): Promise<WasmCurve> {
+  const ff = await import("ffjavascript");
+  return (await ff.buildBn128()) as unknown as WasmCurve;
+}
+
+function fromWasmPoint(curve: WasmCurve, p: Uint8Array): G1Point {
+  if (curve.G1.isZero(p)) return G1.ZERO;
+  const [x, y] = curve.G1.toObject(curve.G1.toAffine(p));
+  return G1.fromAffine({ x: x!, y: y! });
+}
+
+/** ffjavascript's wasm MSM (worker threads; call `terminateCurve()` before the process should exit). */
+export const ffjavascriptEngine: MsmEngine = Object.freeze({
+  kind: "ffjavascript" as const,
+  async msm(points: PointSet, scalars: readonly bigint[]): Promise<G1Point> {
+    checkLengths(points, scalars.length, "ffjavascriptEngine.msm");
+    if (scalars.length === 0) return G1.ZERO;
+    const buf = new Uint8Array(32 * scalars.length);
+    scalars.forEach((s, i) => {
+      if (s < 0n || s >= FR_MODULUS) throw new RangeError(`ffjavascriptEngine.msm: expected scalars in [0, r), got ${s}`);
+      writeLE(buf, 32 * i, s);
+    });
+    const curve = await wasmCurve();
+    return fromWasmPoint(curve, await curve.G1.multiExpAffine(points.lemBytes(), buf));
+  },
+  async msmSmall(points: PointSet, scalars: Uint32Array, bits: number): Promise<G1Point> {
+    checkLengths(points, scalars.length, "ffjavascriptEngine.msmSmall");
+    checkBits(bits, "ffjavascriptEngine.msmSmall");
+    if (scalars.length === 0) return G1.ZERO;
+    const width = Math.ceil(bits / 8);
+    const buf = new Uint8Array(width * scalars.length);
+    for (let i = 0; i < scalars.length; i++) {
+      let v = scalars[i]!;
+      for (let b = 0; b < width; b++) {
+        buf[i * width + b] = v & 0xff;
+        v >>>= 8;
+      }
+    }
+    const curve = await wasmCurve();
+    return fromWasmPoint(curve, await curve.G1.multiExpAffine(points.lemBytes(), buf));
+  },
+});
+
+let defaultEngine: MsmEngine = ffjavascriptEngine;
+
+/** The engine used when a caller names none (ffjavascript unless changed). */
+export function getMsmEngine(): MsmEngine {
+  return defaultEngine;
+}
+
+/** Choose the default engine (e.g. `nobleEngine` in a browser without workers). */
+export function setMsmEngine(engine: MsmEngine): void {
+  defaultEngine = engine;
+}
+
+/** Stop ffjavascript's worker threads (shared with snarkjs) so the process can exit. Safe to call twice. */
+export async function terminateCurve(): Promise<void> {
+  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  await g.curve_bn128?.terminate();
+}
