@@ -1,0 +1,134 @@
+/**
+ * Key management: cache directory rules, the ptau power rule (checked against snarkjs at the
+ * boundary), user ptau validation errors, a byte-reproducible development ptau with progress
+ * reports and a lock shared by concurrent callers.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import * as snarkjs from "snarkjs";
+import { ZkcError } from "../../compiler/errors.js";
+import {
+  cacheDir,
+  devPtau,
+  R1csBuilder,
+  readPtauHeader,
+  requiredPower,
+  resolvePtau,
+  setupGroth16,
+  terminateSnarkjs,
+  userPtau,
+  writeFileAtomic,
+  writeR1cs,
+  type ProgressEvent,
+} from "../../backends/groth16/index.js";
+
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zkc-keys-test-"));
+
+afterAll(async () => {
+  await terminateSnarkjs();
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+});
+
+describe("cache directory", () => {
+  it("prefers $ZKC_CACHE_DIR, then $XDG_CACHE_HOME/zkc, then ~/.cache/zkc", () => {
+    expect(cacheDir({ ZKC_CACHE_DIR: "/a", XDG_CACHE_HOME: "/b" })).toBe("/a");
+    expect(cacheDir({ XDG_CACHE_HOME: "/b" })).toBe(path.join("/b", "zkc"));
+    expect(cacheDir({})).toBe(path.join(os.homedir(), ".cache", "zkc"));
+  });
+
+  it("writes atomically without leaving temporary files", () => {
+    const file = path.join(tmpRoot, "atomic", "x.bin");
+    writeFileAtomic(file, new Uint8Array([1, 2, 3]));
+    writeFileAtomic(file, new Uint8Array([4]));
+    expect([...fs.readFileSync(file)]).toEqual([4]);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["x.bin"]);
+  });
+});
+
+/** A circuit with exactly n constraints (a chain of squarings) and one public output. */
+function chain(n: number) {
+  const b = new R1csBuilder();
+  let x = b.privateInput(3n);
+  for (let i = 0; i < n - 1; i++) x = b.mul(x, x);
+  b.output(b.mul(x, b.privateInput(1n)));
+  return b.build().r1cs;
+}
+
+describe("ptau power", () => {
+  it("follows snarkjs: 2^p - nPublic - 1 constraints fit in power p, one more does not", async () => {
+    expect(requiredPower(1022, 1)).toBe(10);
+    expect(requiredPower(1023, 1)).toBe(11);
+    const dev = await resolvePtau(10); // the shared cached development file
+    expect(dev.development).toBe(true);
+    const fits = chain(1022);
+    expect(fits.constraints.length).toBe(1022);
+    const mem: snarkjs.MemFile = { type: "mem" };
+    expect(await snarkjs.zKey.newZKey(writeR1cs(fits), dev.path, mem)).not.toBe(-1);
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    expect(await snarkjs.zKey.newZKey(writeR1cs(chain(1023)), dev.path, { type: "mem" }, quiet)).toBe(-1);
+  });
+
+  it("a user ptau that is too small is refused with the file, the power needed and what to do", async () => {
+    const dev = await resolvePtau(10);
+    const devFile = path.join(tmpRoot, "user-10.ptau");
+    fs.copyFileSync(dev.path, devFile);
+    expect(readPtauHeader(devFile)).toMatchObject({ power: 10, prepared: true });
+    expect(userPtau(devFile, 10)).toMatchObject({ development: false, power: 10, identity: dev.identity });
+    let err: unknown;
+    try {
+      await setupGroth16(chain(1023), { ptauPath: devFile, cacheDir: tmpRoot });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ZkcError);
+    expect((err as ZkcError).code).toBe("USAGE");
+    expect((err as Error).message).toContain(devFile);
+    expect((err as Error).message).toMatch(/expected power >= 11, got power 10/);
+  });
+
+  it("a file that is not a ptau, or not prepared, is refused", async () => {
+    const junk = path.join(tmpRoot, "junk.ptau");
+    fs.writeFileSync(junk, "this is not a ptau file at all");
+    expect(() => userPtau(junk, 4)).toThrow(/not a powers-of-tau file/);
+    expect(() => userPtau(path.join(tmpRoot, "missing.ptau"), 4)).toThrow(ZkcError);
+    const raw = path.join(tmpRoot, "raw.ptau");
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    const mem: snarkjs.MemFile = { type: "mem" };
+    await snarkjs.powersOfTau.newAccumulator(curve, 2, mem, { debug() {}, info() {}, warn() {}, error() {} });
+    fs.writeFileSync(raw, mem.data!);
+    expect(readPtauHeader(raw)).toMatchObject({ power: 2, prepared: false });
+    expect(() => userPtau(raw, 2)).toThrow(/not prepared for phase 2/);
+  });
+});
+
+describe("development ptau", () => {
+  it("is byte-reproducible, reports progress, and concurrent callers share one preparation", async () => {
+    const dirA = path.join(tmpRoot, "cacheA");
+    const dirB = path.join(tmpRoot, "cacheB");
+    const events: ProgressEvent[] = [];
+    const [a, a2] = await Promise.all([
+      devPtau(3, { cacheDir: dirA, onProgress: (e) => events.push(e) }),
+      devPtau(3, { cacheDir: dirA, onProgress: (e) => events.push(e) }),
+    ]);
+    const b = await devPtau(3, { cacheDir: dirB });
+    expect(a.path).toBe(a2.path);
+    expect(a.development).toBe(true);
+    expect(a.identity).toBe(b.identity);
+    expect(Buffer.from(fs.readFileSync(a.path)).equals(fs.readFileSync(b.path))).toBe(true);
+    // exactly one generation ran; the other caller waited for it
+    expect(events.filter((e) => e.step === "ptau-new" && e.fraction === 0).length).toBe(1);
+    expect(events.some((e) => e.step === "ptau-wait")).toBe(true);
+    const fractions = events.filter((e) => e.step === "ptau-prepare" && e.fraction !== undefined).map((e) => e.fraction!);
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions).toEqual([...fractions].sort((x, y) => x - y));
+    expect(fs.readdirSync(path.join(dirA, "ptau"))).toEqual(["zkc-dev-bn128-3.ptau"]);
+  });
+
+  it("resolvePtau picks the smallest cached file that fits", async () => {
+    const dir = path.join(tmpRoot, "cacheA");
+    expect((await resolvePtau(2, { cacheDir: dir })).power).toBe(3);
+    expect((await resolvePtau(3, { cacheDir: dir })).power).toBe(3);
+  });
+});
