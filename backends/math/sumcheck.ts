@@ -133,47 +133,57 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
 
   const rounds: SumcheckRoundMessage[] = [];
   const point: bigint[] = [];
-  if (claim !== undefined && !Fr.isValid(claim)) {
-    throw new RangeError(`proveSumcheck: expected a canonical claim, got ${String(claim)}`);
-  }
   let currentClaim = claim;
   let startClaim = 0n;
-  for (let round = 0; round < n; round++) {
-    const half = 2 ** (n - round - 1);
-    // Evaluation points of this round: 0, 2..d, and 1 when the claim is still unknown (round 0 only).
-    const needOne = currentClaim === undefined;
-    const points = [0, ...(needOne ? [1] : []), ...Array.from({ length: d - 1 }, (_, i) => i + 2)];
-    heap.fill(0, accBase * 8, (accBase + inst.terms.length * maxPoints) * 8);
+
+  /**
+   * Add this chunk's contribution to every accumulator: the polys' values on X = 0 (lo) and X = 1
+   * (hi) are in slots 0 and 1; X = t >= 2 is hi + (t-1)·(hi - lo), built in slot 3 from slot 2.
+   */
+  const evalChunk = (m: number, points: readonly number[]): void => {
+    if (d >= 2) for (let p = 0; p < P; p++) k.sub(polyBase(p, 2), polyBase(p, 1), polyBase(p, 0), m);
+    for (const t of points) {
+      if (t >= 2) {
+        for (let p = 0; p < P; p++) k.add(polyBase(p, 3), polyBase(p, t === 2 ? 1 : 3), polyBase(p, 2), m);
+      }
+      const at = (p: number): number => polyBase(p, t === 0 ? 0 : t === 1 ? 1 : 3);
+      inst.terms.forEach((term, ti) => {
+        const acc = accBase + ti * maxPoints + t;
+        const f = term.factors;
+        if (f.length === 1) {
+          k.sumInto(acc, at(f[0]!), m);
+          return;
+        }
+        let left = at(f[0]!);
+        for (let j = 1; j < f.length - 1; j++) {
+          k.mul(tmpBase, left, at(f[j]!), m, 1);
+          left = tmpBase;
+        }
+        k.dotInto(acc, left, at(f[f.length - 1]!), m);
+      });
+    }
+  };
+  const loadChunk = (p: number, slot: 0 | 1 | 2 | 3, src: Uint32Array, from: number, m: number): void => {
+    heap.set(src.subarray(from * 8, (from + m) * 8), polyBase(p, slot) * 8);
+  };
+  const pointsFor = (withOne: boolean): number[] => [0, ...(withOne ? [1] : []), ...Array.from({ length: d - 1 }, (_, i) => i + 2)];
+
+  // Round 0's evaluations read the caller's tables directly.
+  let points = pointsFor(currentClaim === undefined);
+  heap.fill(0, accBase * 8, (accBase + inst.terms.length * maxPoints) * 8);
+  if (n > 0) {
+    const half = 2 ** (n - 1);
     for (let s = 0; s < half; s += C) {
       const m = Math.min(C, half - s);
       for (let p = 0; p < P; p++) {
-        heap.set(tables[p]!.subarray(s * 8, (s + m) * 8), polyBase(p, 0) * 8);
-        heap.set(tables[p]!.subarray((half + s) * 8, (half + s + m) * 8), polyBase(p, 1) * 8);
-        if (d >= 2) k.sub(polyBase(p, 2), polyBase(p, 1), polyBase(p, 0), m);
+        loadChunk(p, 0, tables[p]!, s, m);
+        loadChunk(p, 1, tables[p]!, half + s, m);
       }
-      for (const t of points) {
-        // values of every poly at X = t over this chunk: lo (t=0), hi (t=1), cur = hi + (t-1)·diff
-        if (t >= 2) {
-          for (let p = 0; p < P; p++) k.add(polyBase(p, 3), polyBase(p, t === 2 ? 1 : 3), polyBase(p, 2), m);
-        }
-        const at = (p: number): number => polyBase(p, t === 0 ? 0 : t === 1 ? 1 : 3);
-        inst.terms.forEach((term, ti) => {
-          const acc = accBase + ti * maxPoints + t;
-          const f = term.factors;
-          if (f.length === 1) {
-            k.sumInto(acc, at(f[0]!), m);
-            return;
-          }
-          let left = at(f[0]!);
-          for (let j = 1; j < f.length - 1; j++) {
-            k.mul(tmpBase, left, at(f[j]!), m, 1);
-            left = tmpBase;
-          }
-          k.dotInto(acc, left, at(f[f.length - 1]!), m);
-        });
-      }
+      evalChunk(m, points);
     }
-    // g(t) = sum_t c_t * acc[t]
+  }
+  for (let round = 0; round < n; round++) {
+    // g(t) = sum over terms of c_term * acc[term][t]
     const g = new Map<number, bigint>();
     for (const t of points) {
       let v = 0n;
@@ -192,22 +202,43 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
     const r = transcript.challenge(SUMCHECK_LABELS.challenge);
     rounds.push(message);
     point.push(r);
-    // Bind variable `round`: table'[i] = lo + r (hi - lo), into the first half of the working table.
-    writeMont(heap, rSlot * 8, r);
-    for (let p = 0; p < P; p++) {
-      const src = tables[p]!;
-      const dst = fresh[p] ? src : new Uint32Array(half * 8);
-      for (let s = 0; s < half; s += C) {
-        const m = Math.min(C, half - s);
-        heap.set(src.subarray(s * 8, (s + m) * 8), polyBase(p, 0) * 8);
-        heap.set(src.subarray((half + s) * 8, (half + s + m) * 8), polyBase(p, 1) * 8);
-        k.fold(polyBase(p, 3), polyBase(p, 0), polyBase(p, 1), rSlot, m);
-        dst.set(heap.subarray(polyBase(p, 3) * 8, (polyBase(p, 3) + m) * 8), s * 8);
-      }
-      tables[p] = dst;
-      fresh[p] = true;
-    }
     currentClaim = interpolateRound(currentClaim, message, r);
+
+    // Bind variable `round` to r and, in the same pass, evaluate the next round: the folded table
+    // (size H) pairs entries j and j + H/2, which fold from old entries j, j+H and j+H/2, j+3H/2.
+    writeMont(heap, rSlot * 8, r);
+    const H = 2 ** (n - round - 1);
+    points = pointsFor(false);
+    heap.fill(0, accBase * 8, (accBase + inst.terms.length * maxPoints) * 8);
+    if (H === 1) {
+      for (let p = 0; p < P; p++) {
+        loadChunk(p, 2, tables[p]!, 0, 1);
+        loadChunk(p, 3, tables[p]!, 1, 1);
+        k.fold(polyBase(p, 0), polyBase(p, 2), polyBase(p, 3), rSlot, 1);
+        tables[p] = heap.slice(polyBase(p, 0) * 8, polyBase(p, 0) * 8 + 8);
+      }
+      break;
+    }
+    const Q = H / 2;
+    const dst = tables.map((t, p) => (fresh[p] ? t : new Uint32Array(H * 8)));
+    for (let s = 0; s < Q; s += C) {
+      const m = Math.min(C, Q - s);
+      for (let p = 0; p < P; p++) {
+        const src = tables[p]!;
+        loadChunk(p, 2, src, s, m);
+        loadChunk(p, 3, src, H + s, m);
+        k.fold(polyBase(p, 0), polyBase(p, 2), polyBase(p, 3), rSlot, m);
+        loadChunk(p, 2, src, Q + s, m);
+        loadChunk(p, 3, src, H + Q + s, m);
+        k.fold(polyBase(p, 1), polyBase(p, 2), polyBase(p, 3), rSlot, m);
+        // in place is safe: this chunk's reads are done and later chunks read other positions
+        dst[p]!.set(heap.subarray(polyBase(p, 0) * 8, (polyBase(p, 0) + m) * 8), s * 8);
+        dst[p]!.set(heap.subarray(polyBase(p, 1) * 8, (polyBase(p, 1) + m) * 8), (Q + s) * 8);
+      }
+      evalChunk(m, points);
+    }
+    tables = dst.map((t) => t.subarray(0, H * 8));
+    fresh.fill(true);
   }
   if (n === 0) {
     // No variables: the sum is the single term value; nothing to send.

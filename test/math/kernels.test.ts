@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FR_MODULUS as P, R_INV, R_MOD, modInverse } from "../../backends/math/fr-constants.js";
-import { tsKernels, wasmKernels, type FrKernels } from "../../backends/math/kernels.js";
+import { initKernels, kernels, tsKernels, useKernels, wasmKernels, type FrKernels } from "../../backends/math/kernels.js";
 import { emitFrModule } from "../../backends/math/wasm/fr-module.js";
 import { makeRng } from "./rng.js";
 
@@ -101,6 +101,13 @@ describe("Fr kernels: emitted wasm vs pure TS", () => {
       k.mulSmall(cases.length, 0, 1, kw, cases.length);
       cases.forEach(([a, kk], i) => expect(get(k, cases.length + i)).toBe(mod(a * BigInt(kk))));
     }
+  });
+
+  it("selection: useKernels switches, initKernels (the async path browsers use) selects wasm", async () => {
+    expect(useKernels("ts")).toBe("ts");
+    expect(kernels().kind).toBe("ts");
+    expect(await initKernels()).toBe("wasm");
+    expect(kernels().kind).toBe("wasm");
   });
 
   it("Montgomery constants: R mod r times R^-1 is 1", () => {

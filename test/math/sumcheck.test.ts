@@ -181,6 +181,17 @@ describe("sumcheck soundness: tampering is rejected", () => {
   });
 });
 
+describe("sumcheck over zero variables", () => {
+  it("sends nothing and the sub-claim is the claim itself", () => {
+    const inst = { polys: [FrVector.fromBigints([6n]), FrVector.fromBigints([7n])], terms: [{ coeff: 2n, factors: [0, 1] }] };
+    const out = proveSumcheck(inst, new Transcript("z"));
+    expect(out.claim).toBe(84n);
+    const v = verifySumcheck(84n, 0, 2, out.proof, new Transcript("z"));
+    expect(v).toEqual({ ok: true, point: [], claimedEval: 84n });
+    expect(() => proveSumcheck(inst, new Transcript("z"), 85n)).toThrow(RangeError);
+  });
+});
+
 describe("round polynomial interpolation", () => {
   it("interpolates through 0..d and evaluates elsewhere like the polynomial", () => {
     // g(X) = 3X^3 - 2X + 7
