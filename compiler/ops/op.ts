@@ -6,6 +6,8 @@
 import { ZkcError } from "../errors.js";
 import type { AttrValue, Node } from "../ir/graph.js";
 import type { DType, Tensor } from "../ir/tensor.js";
+import type { LowerContext, LowerInput } from "../quant/lower-context.js";
+import type { QTensor } from "../quant/prim.js";
 
 /** dtype and shape of one output, as the shape rule computes it */
 export interface OutputInfo {
@@ -46,6 +48,11 @@ export interface OpDef {
    * to a constant even when its input is not constant.
    */
   shapeOnly?: boolean;
+  /**
+   * Quantised lowering onto primitives (compiler/quant/prim.ts). Absent: the op cannot be
+   * quantised yet, and compiling a model that uses it (outside constant folding) says so.
+   */
+  lower?(inputs: (LowerInput | undefined)[], ctx: LowerContext): QTensor[];
 }
 
 /** Typed access to a node's attributes with defaults and errors that name the node. */

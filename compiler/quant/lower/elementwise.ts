@@ -1,0 +1,177 @@
+/**
+ * Lowerings of element-wise ops: arithmetic with numpy broadcasting, ReLU-like clamps, max/min
+ * and every unary function as a lookup table over its calibrated domain.
+ */
+import { sizeOf } from "../../ir/tensor.js";
+import type { OpDef } from "../../ops/op.js";
+import { quantiseValue } from "../builder.js";
+import { lowerAsLookup } from "../generic.js";
+import type { QTensor } from "../prim.js";
+import { type Lower, broadcastTo, constantAs, mulByConstant, negate, notQuantisable, operand } from "./common.js";
+
+/** Add / Sub: a constant operand is quantised at the other operand's scale (no rescale). */
+function addLike(kind: "add" | "sub"): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const shape = ctx.outputs[0]!.shape;
+    const [A, B] = [inputs[0]!, inputs[1]!];
+    const varScale = (A.constant ? B : A).value().scale;
+    const a = operand(q, A, shape, varScale);
+    const b = operand(q, B, shape, varScale);
+    return [kind === "add" ? q.addT(a, b) : q.subT(a, b)];
+  };
+}
+export const lowerAdd = addLike("add");
+export const lowerSub = addLike("sub");
+
+/** Mul: by a constant at the param scale then rescale; two tensors multiply then rescale. */
+export const lowerMul: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const shape = ctx.outputs[0]!.shape;
+  const [A, B] = [inputs[0]!, inputs[1]!];
+  if (A.constant || B.constant) {
+    const [v, c] = A.constant ? [B, A] : [A, B];
+    const x = broadcastTo(q, v.value(), shape);
+    const p = q.config.paramScale;
+    return [q.rescale(q.mulT(x, constantAs(q, c.constant!, shape, p, c.name)), p)];
+  }
+  const a = broadcastTo(q, A.value(), shape);
+  const b = broadcastTo(q, B.value(), shape);
+  return [q.toScale(q.mulT(a, b), q.config.activationScale)];
+};
+
+/** Div: by a constant = times its reciprocal; by a positive tensor = proven integer division. */
+export const lowerDiv: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const shape = ctx.outputs[0]!.shape;
+  const [A, B] = [inputs[0]!, inputs[1]!];
+  if (B.constant) {
+    const x = broadcastTo(q, A.value(), shape);
+    const inv = { ...B.constant, data: B.constant.data.map((v) => 1 / v) };
+    const p = q.config.paramScale;
+    return [q.rescale(q.mulT(x, constantAs(q, inv, shape, p, `1/${B.name}`)), p)];
+  }
+  const r = ctx.range(B.name);
+  if (!r || r.min <= 0) {
+    throw notQuantisable(ctx, "division by a tensor is proven only when the divisor is positive on every calibration sample", "calibrate with inputs that keep the divisor positive, or rewrite the model");
+  }
+  const num = broadcastTo(q, A.value(), shape);
+  const den = broadcastTo(q, B.value(), shape);
+  const act = q.config.activationScale;
+  const shift = act - num.scale + den.scale;
+  const n = shift >= 0 ? num : q.scaleBy(num, 2 ** -shift, num.scale - shift);
+  const denMin = Math.max(1, Math.floor(r.min * 2 ** den.scale / 2));
+  return [q.divide(n, den, Math.max(0, shift), denMin)];
+};
+
+export const lowerNeg: Lower = (inputs, ctx) => [negate(ctx.q, inputs[0]!.value())];
+
+/** |x| = max(x, -x) */
+export const lowerAbs: Lower = (inputs, ctx) => {
+  const x = inputs[0]!.value();
+  return [ctx.q.maxT(x, negate(ctx.q, x))];
+};
+
+/** ReLU = clamp(x, 0, bound): one sign decomposition. */
+export const lowerRelu: Lower = (inputs, ctx) => {
+  const x = inputs[0]!.value();
+  return [ctx.q.clamp(x, 0, x.maxAbs)];
+};
+
+/** Shared by LeakyRelu and PRelu: relu(x) + slope * (x - relu(x)), slope at the param scale. */
+function leaky(ctx: Parameters<Lower>[1], x: QTensor, slope: QTensor): QTensor {
+  const { q } = ctx;
+  const pos = q.clamp(x, 0, x.maxAbs);
+  const neg = q.subT(x, pos);
+  return q.addT(pos, q.rescale(q.mulT(neg, slope), slope.scale));
+}
+
+export const lowerLeakyRelu: Lower = (inputs, ctx) => {
+  const x = inputs[0]!.value();
+  const alpha = ctx.attrs.float("alpha", 0.01);
+  const slope = ctx.q.param("alpha", x.shape, new Float64Array(sizeOf(x.shape)).fill(alpha), ctx.q.config.paramScale);
+  return [leaky(ctx, x, slope)];
+};
+
+export const lowerPRelu: Lower = (inputs, ctx) => {
+  const S = inputs[1]!;
+  if (!S.constant) throw notQuantisable(ctx, "PRelu needs a constant slope");
+  const shape = ctx.outputs[0]!.shape;
+  const x = broadcastTo(ctx.q, inputs[0]!.value(), shape);
+  return [leaky(ctx, x, constantAs(ctx.q, S.constant, shape, ctx.q.config.paramScale, S.name))];
+};
+
+/** Clip: bounds from attributes (opset < 11) or constant inputs. */
+export const lowerClip: Lower = (inputs, ctx) => {
+  const x = inputs[0]!.value();
+  let lo = -Infinity;
+  let hi = Infinity;
+  if (ctx.node.inputs.length > 1 || !ctx.attrs.has("min")) {
+    for (const [i, set] of [[1, (v: number) => (lo = v)], [2, (v: number) => (hi = v)]] as const) {
+      const inp = inputs[i];
+      if (!inp) continue;
+      if (!inp.constant) throw notQuantisable(ctx, "Clip bounds must be constants");
+      set(inp.constant.data[0]!);
+    }
+  }
+  if (ctx.attrs.has("min")) lo = ctx.attrs.float("min");
+  if (ctx.attrs.has("max")) hi = ctx.attrs.float("max");
+  const loI = Number.isFinite(lo) ? Math.max(-x.maxAbs, quantiseValue(lo, x.scale)) : -x.maxAbs;
+  const hiI = Number.isFinite(hi) ? Math.min(x.maxAbs, quantiseValue(hi, x.scale)) : x.maxAbs;
+  return [ctx.q.clamp(x, loI, Math.max(loI, hiI))];
+};
+
+/** Variadic Max / Min with broadcasting; min(a, b) = -max(-a, -b). */
+function extremum(kind: "max" | "min"): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const shape = ctx.outputs[0]!.shape;
+    const present = inputs.filter((x) => x !== undefined);
+    const scale = Math.max(...present.filter((x) => !x.constant).map((x) => x.value().scale));
+    let ops = present.map((x) => operand(q, x, shape, scale));
+    if (kind === "min") ops = ops.map((t) => negate(q, t));
+    let acc = ops[0]!;
+    for (const t of ops.slice(1)) acc = q.maxT(acc, t);
+    return [kind === "min" ? negate(q, acc) : acc];
+  };
+}
+export const lowerMax = extremum("max");
+export const lowerMin = extremum("min");
+
+/** Variadic Sum and Mean. */
+function sumLike(mean: boolean): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const shape = ctx.outputs[0]!.shape;
+    const present = inputs.filter((x) => x !== undefined);
+    const scale = Math.max(...present.filter((x) => !x.constant).map((x) => x.value().scale));
+    const ops = present.map((x) => operand(q, x, shape, scale));
+    let acc = ops[0]!;
+    for (const t of ops.slice(1)) acc = q.addT(acc, t);
+    if (!mean || ops.length === 1) return [acc];
+    return [mulByConstant(q, acc, new Float64Array(sizeOf(shape)).fill(1 / ops.length), "1/n")];
+  };
+}
+export const lowerSum = sumLike(false);
+export const lowerMean = sumLike(true);
+
+/** Pow with a constant exponent: x^1, x^2 exactly; anything else as a lookup table. */
+export function lowerPow(def: OpDef): Lower {
+  const table = lowerAsLookup(def.run, [1]);
+  return (inputs, ctx) => {
+    const e = inputs[1]!;
+    if (!e.constant) throw notQuantisable(ctx, "Pow needs a constant exponent");
+    const ex = e.constant.data;
+    if (ex.length === 1 && sizeOf(inputs[0]!.shape) === sizeOf(ctx.outputs[0]!.shape)) {
+      const x = inputs[0]!.value();
+      if (ex[0] === 1) return [x];
+      if (ex[0] === 2) return [ctx.q.toScale(ctx.q.mulT(x, x), ctx.q.config.activationScale)];
+    }
+    return table(inputs, ctx);
+  };
+}
+
+/** A unary function as a lookup table derived from the op's own float semantics. */
+export function lowerUnary(def: OpDef): Lower {
+  return lowerAsLookup(def.run);
+}

@@ -1,0 +1,73 @@
+/**
+ * Pooling lowerings through the shared window index map: windows are gathered into rows, then
+ * summed (average) or reduced by a pairwise max tree (max). Padding never wins a max: it reads a
+ * constant below every possible value.
+ */
+import { sizeOf } from "../../ir/tensor.js";
+import { cachedWindowIndexMap, paddedWindowCounts } from "../../ops/util/conv-geometry.js";
+import { poolPlan } from "../../ops/util/pool-plan.js";
+import type { QTensor } from "../prim.js";
+import { type Lower, maxOverLast, mulByConstant, notQuantisable } from "./common.js";
+
+/** Gathers every window into a row: [planes * outSpatial, K]; padding reads source 1 (or zero). */
+function windows(q: Parameters<Lower>[1]["q"], x: QTensor, planes: number, HW: number, OHW: number, K: number, win: Int32Array, pad: QTensor | null): QTensor {
+  const idx = new Int32Array(planes * OHW * K);
+  const src = pad ? new Int32Array(idx.length) : undefined;
+  for (let p = 0; p < planes; p++)
+    for (let o = 0; o < OHW; o++)
+      for (let kk = 0; kk < K; kk++) {
+        const at = (p * OHW + o) * K + kk;
+        const sp = win[o * K + kk]!;
+        if (sp >= 0) idx[at] = p * HW + sp;
+        else if (pad) (idx[at] = 0), (src![at] = 1);
+        else idx[at] = -1;
+      }
+  return q.gather(pad ? [x, pad] : [x], [planes * OHW, K], idx, src);
+}
+
+export const lowerMaxPool: Lower = (inputs, ctx) => {
+  if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== "") throw notQuantisable(ctx, "MaxPool's Indices output cannot be proven yet");
+  const { q } = ctx;
+  const x = inputs[0]!.value();
+  const plan = poolPlan(ctx, x.shape);
+  const K = sizeOf(plan.geom.kernelShape);
+  const OHW = sizeOf(plan.geom.outShape);
+  const low = q.paramInts("pool-pad", [1], Float64Array.of(-x.maxAbs - 1), x.scale);
+  const rows = windows(q, x, plan.planes, sizeOf(plan.geom.inShape), OHW, K, cachedWindowIndexMap(plan.geom), low);
+  return [maxOverLast(q, rows, plan.planes * OHW, K, plan.outShape)];
+};
+
+export const lowerAveragePool: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const x = inputs[0]!.value();
+  const plan = poolPlan(ctx, x.shape);
+  const K = sizeOf(plan.geom.kernelShape);
+  const OHW = sizeOf(plan.geom.outShape);
+  const win = cachedWindowIndexMap(plan.geom);
+  const rows = windows(q, x, plan.planes, sizeOf(plan.geom.inShape), OHW, K, win, null);
+  const sums = q.reduceSum(rows, plan.planes * OHW, K, 1, plan.outShape);
+  const includePad = ctx.attrs.int("count_include_pad", 0) !== 0;
+  const counts = includePad ? paddedWindowCounts(plan.geom) : null;
+  const inv = new Float64Array(plan.planes * OHW);
+  for (let o = 0; o < OHW; o++) {
+    let c = counts ? counts[o]! : 0;
+    if (!counts) for (let kk = 0; kk < K; kk++) if (win[o * K + kk]! >= 0) c++;
+    for (let p = 0; p < plan.planes; p++) inv[p * OHW + o] = 1 / Math.max(1, c);
+  }
+  return [mulByConstant(q, sums, inv, "1/count")];
+};
+
+function globalPool(kind: "avg" | "max"): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const x = inputs[0]!.value();
+    const planes = x.shape[0]! * x.shape[1]!;
+    const HW = sizeOf(x.shape.slice(2));
+    const outShape = ctx.outputs[0]!.shape;
+    if (kind === "max") return [maxOverLast(q, x, planes, HW, outShape)];
+    const sums = q.reduceSum(x, planes, HW, 1, outShape);
+    return [mulByConstant(q, sums, new Float64Array(planes).fill(1 / HW), "1/HW")];
+  };
+}
+export const lowerGlobalAveragePool = globalPool("avg");
+export const lowerGlobalMaxPool = globalPool("max");

@@ -1,0 +1,203 @@
+/**
+ * Lowerings of reductions and the ops built on them: ReduceSum/Mean/Max/Min, ArgMax, Softmax,
+ * LogSoftmax, LayerNormalization. A reduction works on a [outer, len, inner] view; max-like
+ * reductions first move the reduced axis last.
+ */
+import { ZkcError } from "../../errors.js";
+import { sizeOf, tensor } from "../../ir/tensor.js";
+import { normaliseAxis } from "../../ops/op.js";
+import { quantiseValue } from "../builder.js";
+import type { LowerContext, LowerInput } from "../lower-context.js";
+import type { QTensor } from "../prim.js";
+import { type Lower, constantAs, maxOverLast, moveAxisBack, moveAxisLast, mulByConstant, negate, notQuantisable, repeatEach, reshape } from "./common.js";
+
+/** Reduced axes of a ReduceX node: from the attribute or from constant input 1. */
+function reduceAxes(inputs: (LowerInput | undefined)[], ctx: LowerContext, rank: number): number[] {
+  let raw: number[] = [];
+  if (ctx.attrs.has("axes")) raw = ctx.attrs.ints("axes");
+  else if (inputs[1]) {
+    if (!inputs[1].constant) throw notQuantisable(ctx, "reduction axes must be constant");
+    raw = [...inputs[1].constant.data];
+  }
+  if (raw.length === 0) {
+    if (inputs[1] === undefined && ctx.attrs.int("noop_with_empty_axes", 0) !== 0) return [];
+    return [...Array(rank).keys()];
+  }
+  return [...new Set(raw.map((a) => normaliseAxis(ctx, a, rank)))].sort((a, b) => a - b);
+}
+
+/** Moves the reduced axes together at the end: x viewed as [kept..., reduced...] -> [rows, len]. */
+function groupReduced(q: LowerContext["q"], x: QTensor, axes: number[]): { t: QTensor; rows: number; len: number } {
+  const shape = x.shape;
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const rows = sizeOf(kept.map((i) => shape[i]!));
+  const len = sizeOf(axes.map((i) => shape[i]!));
+  if (perm.every((p, i) => p === i)) return { t: x, rows, len };
+  const permShape = perm.map((i) => shape[i]!);
+  const strides = shape.map((_, i) => sizeOf(shape.slice(i + 1)));
+  const n = sizeOf(shape);
+  const idx = new Int32Array(n);
+  const coord = new Array<number>(perm.length).fill(0);
+  for (let o = 0; o < n; o++) {
+    let src = 0;
+    for (let d = 0; d < perm.length; d++) src += coord[d]! * strides[perm[d]!]!;
+    idx[o] = src;
+    for (let d = perm.length - 1; d >= 0; d--) {
+      if (++coord[d]! < permShape[d]!) break;
+      coord[d] = 0;
+    }
+  }
+  return { t: q.gather([x], [rows, len], idx), rows, len };
+}
+
+function reduction(kind: "sum" | "mean" | "max" | "min"): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const x = inputs[0]!.value();
+    const axes = reduceAxes(inputs, ctx, x.shape.length);
+    const outShape = ctx.outputs[0]!.shape;
+    if (axes.length === 0) return [x];
+    const { t, rows, len } = groupReduced(q, x, axes);
+    if (kind === "max") return [maxOverLast(q, t, rows, len, outShape)];
+    if (kind === "min") return [negate(q, maxOverLast(q, negate(q, t), rows, len, outShape))];
+    const s = q.reduceSum(t, rows, len, 1, outShape);
+    return [kind === "sum" ? s : mulByConstant(q, s, new Float64Array(rows).fill(1 / len), "1/n")];
+  };
+}
+export const lowerReduceSum = reduction("sum");
+export const lowerReduceMean = reduction("mean");
+export const lowerReduceMax = reduction("max");
+export const lowerReduceMin = reduction("min");
+
+export const lowerArgMax: Lower = (inputs, ctx) => {
+  if (ctx.attrs.int("select_last_index", 0) !== 0) throw notQuantisable(ctx, "ArgMax with select_last_index=1 cannot be proven yet");
+  const x = inputs[0]!.value();
+  const axis = normaliseAxis(ctx, ctx.attrs.int("axis", 0), x.shape.length);
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  return [ctx.q.argmax(x, outer, x.shape[axis]!, inner, ctx.outputs[0]!.shape)];
+};
+
+/** Softmax/LogSoftmax lanes: [outer, len, inner], opset < 13 coerces to 2-D at `axis`. */
+function lanes(ctx: LowerContext, shape: number[]): { outer: number; len: number; inner: number } {
+  const coerced = ctx.opset < 13 && ctx.node.opType !== "LayerNormalization";
+  const axis = normaliseAxis(ctx, ctx.attrs.int("axis", coerced ? 1 : -1), shape.length);
+  if (coerced) return { outer: sizeOf(shape.slice(0, axis)), len: sizeOf(shape.slice(axis)), inner: 1 };
+  return { outer: sizeOf(shape.slice(0, axis)), len: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+}
+
+/** x - max(x) per lane, as [rows, len] with the reduced axis last, and the layout to go back. */
+function shiftedByMax(ctx: LowerContext, x: QTensor) {
+  const { q } = ctx;
+  const { outer, len, inner } = lanes(ctx, x.shape);
+  const rows = outer * inner;
+  const t = inner === 1 ? x : q.gather([x], [rows, len], moveAxisLast(outer, len, inner));
+  const m = maxOverLast(q, t, rows, len, [rows]);
+  const d = q.subT(t, q.gather([m], t.shape, repeatEach(rows, len)));
+  return { d, rows, len, outer, inner };
+}
+
+/** exp over (-L, 0]: the table stops where exp underflows the output grid. */
+function expNonPositive(ctx: LowerContext, d: QTensor): QTensor {
+  const { q } = ctx;
+  const act = q.config.activationScale;
+  const L = (act + 1) * Math.LN2;
+  let t = d.scale;
+  while (t > 0 && L * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
+  const lo = -Math.ceil(L * 2 ** t);
+  const values = new Float64Array(-lo + 1);
+  for (let j = 0; j < values.length; j++) values[j] = quantiseValue(Math.exp((lo + j) / 2 ** t), act);
+  const xs = q.clamp(q.toScale(d, t), lo, 0);
+  return q.lookup(xs, { id: `exp<=0@${t}->${act}`, lo, values }, act);
+}
+
+function backToLayout(ctx: LowerContext, y: QTensor, outer: number, len: number, inner: number, shape: number[]): QTensor {
+  const { q } = ctx;
+  if (inner === 1) return reshape(q, y, shape);
+  return q.gather([y], shape, moveAxisBack(outer, len, inner));
+}
+
+export const lowerSoftmax: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const x = inputs[0]!.value();
+  const { d, rows, len, outer, inner } = shiftedByMax(ctx, x);
+  const e = expNonPositive(ctx, d);
+  const s = q.reduceSum(e, rows, len, 1, [rows]);
+  const act = q.config.activationScale;
+  // the lane maximum contributes exp(0) = 2^act, so the sum is at least that
+  const y = q.divide(e, q.gather([s], [rows, len], repeatEach(rows, len)), act, 2 ** act);
+  return [backToLayout(ctx, y, outer, len, inner, x.shape)];
+};
+
+export const lowerLogSoftmax: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const x = inputs[0]!.value();
+  const { d, rows, len, outer, inner } = shiftedByMax(ctx, x);
+  const e = expNonPositive(ctx, d);
+  const s = q.reduceSum(e, rows, len, 1, [rows]);
+  // log of the sum (in [1, len] in reals) by a table on a grid coarse enough to fit
+  const act = q.config.activationScale;
+  let t = s.scale;
+  while (t > 0 && (len - 1) * 2 ** t + 2 > 2 ** q.config.maxTableBits) t--;
+  const lo = 2 ** t;
+  const hi = Math.ceil(len * 2 ** t) + 1;
+  const values = new Float64Array(hi - lo + 1);
+  for (let j = 0; j < values.length; j++) values[j] = quantiseValue(Math.log((lo + j) / 2 ** t), d.scale);
+  const ls = q.lookup(q.clamp(q.toScale(s, t), lo, hi), { id: `log-sum@${t}->${d.scale}`, lo, values }, d.scale);
+  const y = q.toScale(q.subT(d, q.gather([ls], [rows, len], repeatEach(rows, len))), act);
+  return [backToLayout(ctx, y, outer, len, inner, x.shape)];
+};
+
+/**
+ * LayerNormalization over the trailing axes from `axis`: mean, centred values, variance, a
+ * reciprocal square root by table (domain from the calibrated input range), then scale and bias.
+ */
+export const lowerLayerNorm: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const [X, Sc, Bi] = inputs;
+  if (!Sc?.constant || (Bi && !Bi.constant)) throw notQuantisable(ctx, "LayerNormalization needs constant scale and bias");
+  if (ctx.node.outputs.slice(1).some((o) => o !== "")) throw notQuantisable(ctx, "LayerNormalization's Mean/InvStdDev outputs cannot be proven yet");
+  const x = X!.value();
+  const shape = x.shape;
+  const axis = normaliseAxis(ctx, ctx.attrs.int("axis", -1), shape.length);
+  const eps = ctx.attrs.float("epsilon", 1e-5);
+  const rows = sizeOf(shape.slice(0, axis));
+  const len = sizeOf(shape.slice(axis));
+  const s = x.scale;
+  const flat = [rows, len];
+  const xf = reshape(q, x, flat);
+  const sum = q.reduceSum(xf, rows, len, 1, [rows]);
+  const mean = mulByConstant(q, sum, new Float64Array(rows).fill(1 / len), "1/len");
+  const d = q.subT(xf, q.gather([mean], flat, repeatEach(rows, len)));
+  const sq = q.rescale(q.mulT(d, d), s); // scale s
+  const variance = mulByConstant(q, q.reduceSum(sq, rows, len, 1, [rows]), new Float64Array(rows).fill(1 / len), "1/len");
+
+  // reciprocal square root by table over [0, vmax]; vmax from the calibrated input range
+  const r = ctx.range(X!.name);
+  const span = r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * q.config.rangeMargin : x.maxAbs / 2 ** s;
+  const vmax = span * span;
+  let t = s;
+  while (t > 0 && vmax * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
+  const hiI = Math.max(1, Math.ceil(vmax * 2 ** t));
+  const rs = s + 6; // extra output precision: 1/sqrt(var) varies fast where var is small
+  const values = new Float64Array(hiI + 1);
+  for (let j = 0; j <= hiI; j++) values[j] = quantiseValue(1 / Math.sqrt(j / 2 ** t + eps), rs);
+  const vq = q.clamp(q.toScale(variance, t), 0, hiI);
+  const rstd = q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
+  let y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
+
+  const p = q.config.paramScale;
+  const gamma = constantAs(q, reshaped(Sc.constant, len), flat, p, Sc.name);
+  y = q.mulT(y, gamma);
+  if (Bi) y = q.addT(y, constantAs(q, reshaped(Bi.constant!, len), flat, y.scale, Bi.name));
+  y = q.toScale(y, q.config.activationScale);
+  return [reshape(q, y, shape)];
+};
+
+function reshaped(c: NonNullable<LowerInput["constant"]>, len: number) {
+  if (c.data.length !== len && c.data.length !== 1) {
+    throw new ZkcError("SHAPE", `LayerNormalization parameter has ${c.data.length} values for ${len} normalised elements`);
+  }
+  return tensor(c.dtype, c.data.length === 1 ? [1] : [len], c.data);
+}

@@ -1,0 +1,81 @@
+/**
+ * Quantisation driver: turns a float graph into an integer program by calling each op's
+ * `lower`, with scales from a QuantConfig and lookup domains from calibrated ranges.
+ */
+import { ZkcError } from "../errors.js";
+import type { Graph } from "../ir/graph.js";
+import { opContext } from "../ir/infer.js";
+import { sizeOf } from "../ir/tensor.js";
+import { resolveOp } from "../ops/registry.js";
+import { ProgramBuilder, type QuantConfig } from "./builder.js";
+import type { LowerContext, LowerInput, ValueRange } from "./lower-context.js";
+import type { QProgram, QTensor } from "./prim.js";
+
+export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: ReadonlyMap<string, ValueRange>): QProgram {
+  const q = new ProgramBuilder(config);
+  const env = new Map<string, QTensor>();
+
+  for (const input of graph.inputs) {
+    const r = ranges.get(input.name);
+    const maxReal = r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * config.rangeMargin : 2 ** 8;
+    const maxAbs = Math.max(1, Math.ceil(maxReal * 2 ** config.inputScale));
+    env.set(input.name, q.input(input.name, input.shape, config.inputScale, maxAbs));
+  }
+
+  const materialise = (name: string): QTensor => {
+    let t = env.get(name);
+    if (!t) {
+      const c = graph.constants.get(name);
+      if (!c) throw new ZkcError("INTERNAL", `value "${name}" has neither a tensor nor a constant`, { file: graph.source });
+      t = q.label(q.param(name, [...c.shape], c.data, config.paramScale), name);
+      env.set(name, t);
+    }
+    return t;
+  };
+
+  for (const node of graph.nodes) {
+    const def = resolveOp(node, graph.opset, graph.source);
+    const base = opContext(node, graph.opset, graph.source);
+    q.where = { file: graph.source, node: node.name, op: node.opType };
+    if (!def.lower) {
+      throw new ZkcError("UNSUPPORTED_FEATURE", `${node.opType} has no quantised lowering yet`, {
+        ...q.where,
+        hint: "the float interpreter runs this model, but zkc cannot prove it yet; please open an issue naming the op",
+      });
+    }
+    const inputs: (LowerInput | undefined)[] = node.inputs.map((name) => {
+      if (name === "") return undefined;
+      const info = graph.values.get(name)!;
+      const constant = graph.constants.get(name);
+      return { name, shape: info.shape, ...(constant ? { constant } : {}), value: () => materialise(name) };
+    });
+    const ctx: LowerContext = {
+      ...base,
+      q,
+      outputs: node.outputs.map((o) => {
+        const v = graph.values.get(o);
+        return { dtype: v?.dtype ?? "float32", shape: v?.shape ?? [] };
+      }),
+      range: (name) => ranges.get(name),
+    };
+    let outs: QTensor[];
+    try {
+      outs = def.lower(inputs, ctx);
+    } catch (e) {
+      if (e instanceof ZkcError) throw e.withDetails(q.where);
+      throw new ZkcError("INTERNAL", `internal error while quantising: ${(e as Error).message}`, q.where);
+    }
+    node.outputs.forEach((name, i) => {
+      if (name === "" || !outs[i]) return;
+      const expected = graph.values.get(name)!.shape;
+      if (sizeOf(outs[i]!.shape) !== sizeOf(expected)) {
+        throw new ZkcError("INTERNAL", `lowering produced ${sizeOf(outs[i]!.shape)} values for "${name}", shape inference says ${sizeOf(expected)}`, q.where);
+      }
+      env.set(name, q.label(outs[i]!, name));
+    });
+  }
+
+  q.where = { file: graph.source };
+  for (const o of graph.outputs) q.markOutput(materialise(o.name));
+  return q.program();
+}
