@@ -1,0 +1,136 @@
+/**
+ * Messages shared by the GKR provers and verifiers: claims, and the proof of every built-in layer.
+ * Provers build these objects; verifiers receive them as `unknown` (proof data is untrusted) and
+ * check their shape with the guards below before reading a field.
+ *
+ * Transcript labels are collected in `GKR_LABELS` so that one place fixes what is absorbed under
+ * which name (every prover message is absorbed before the next challenge is drawn).
+ */
+import { Fr } from "../math/field.js";
+import type { SumcheckProof } from "../math/sumcheck.js";
+
+/** "The MLE of `tensor` (in its own shape's layout) at `point` equals `value`." */
+export interface Claim {
+  tensor: string;
+  /** canonical field elements, one per MLE variable of the tensor */
+  point: bigint[];
+  /** canonical field element */
+  value: bigint;
+}
+
+/** Several claims on one tensor reduced to one: a sumcheck of sum_k c_k eq(r_k, x) T(x). */
+export interface CombineProof {
+  kind: "combine";
+  sumcheck: SumcheckProof;
+  /** T at the sumcheck's final point */
+  eval: bigint;
+}
+
+/**
+ * A claim moved through a public index map (gather, or a change of layout between two shapes of
+ * the same data): per source a partial sum and a sumcheck of sum_y W_s(y) S_s(y).
+ * `identity` when the map is free (the claim passes through unchanged), then nothing else is sent.
+ */
+export interface IndexMapProof {
+  kind: "indexmap";
+  /** per active source (in source order): its share of the claimed value */
+  partials: bigint[];
+  sumchecks: SumcheckProof[];
+  /** per active source: S_s at its sumcheck's final point */
+  evals: bigint[];
+}
+
+/** Relayout of a claim between two layouts of one tensor; omitted (undefined) when the layouts agree. */
+export type RelayoutProof = IndexMapProof | undefined;
+
+/** matmul: one sumcheck over the inner dimension. */
+export interface MatmulProof {
+  kind: "matmul";
+  /** output claim moved from C's own layout to [batch.., m, n] (when they differ) */
+  outRelayout: RelayoutProof;
+  sumcheck: SumcheckProof;
+  /** A(r_b, r_i, rho) and B(r_b?, rho, r_j) */
+  aEval: bigint;
+  bEval: bigint;
+  aRelayout: RelayoutProof;
+  bRelayout: RelayoutProof;
+}
+
+/** mul (hadamard): sumcheck of eq(r, x) a(x) b(x). */
+export interface MulProof {
+  kind: "mul";
+  sumcheck: SumcheckProof;
+  aEval: bigint;
+  bEval: bigint;
+  aRelayout: RelayoutProof;
+  bRelayout: RelayoutProof;
+}
+
+/** add / sub / scale: the operands' values at the claim's point (in the output's layout). */
+export interface LinearProof {
+  kind: "linear";
+  /** [a(r), b(r)] for add and sub, [x(r)] for scale */
+  evals: bigint[];
+  relayouts: RelayoutProof[];
+}
+
+/** reduceSum: nothing but the layout moves (the claim on the input follows by a public rule). */
+export interface ReduceSumProof {
+  kind: "reduceSum";
+  outRelayout: RelayoutProof;
+  inRelayout: RelayoutProof;
+}
+
+/** gather: the index-map proof of the primitive's own map. */
+export interface GatherProof {
+  kind: "gather";
+  map: IndexMapProof | "identity";
+}
+
+/** Transcript labels (one place fixes the absorb schedule's names). */
+export const GKR_LABELS = {
+  kernel: "gkr/kernel",
+  outputClaims: "gkr/kernel/output-claims",
+  layer: "gkr/layer",
+  combineClaims: "gkr/combine/claims",
+  combineCoeff: "gkr/combine/coeff",
+  combineEval: "gkr/combine/eval",
+  mapPartials: "gkr/indexmap/partials",
+  mapEval: "gkr/indexmap/eval",
+  matmulEvals: "gkr/matmul/evals",
+  mulEvals: "gkr/mul/evals",
+  linearEvals: "gkr/linear/evals",
+  batch: "gkr/batch",
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Guards for untrusted proof data (never throw)
+
+/** A plain object (not null, not an array). */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** A canonical field element. */
+export function isField(x: unknown): x is bigint {
+  return typeof x === "bigint" && Fr.isValid(x);
+}
+
+/** An array of exactly `n` canonical field elements. */
+export function isFieldArray(x: unknown, n: number): x is bigint[] {
+  return Array.isArray(x) && x.length === n && x.every(isField);
+}
+
+/** A claim with canonical values and `numVars` coordinates (the tensor name is checked by the caller). */
+export function isClaim(x: unknown, numVars?: number): x is Claim {
+  if (!isRecord(x) || typeof x.tensor !== "string" || !isField(x.value) || !Array.isArray(x.point)) return false;
+  return (numVars === undefined || x.point.length === numVars) && x.point.every(isField);
+}
+
+/** Number of field elements in a proof object (proof size = 32 bytes each). */
+export function countFieldElements(x: unknown): number {
+  if (typeof x === "bigint") return 1;
+  if (Array.isArray(x)) return x.reduce((n: number, e) => n + countFieldElements(e), 0);
+  if (isRecord(x)) return Object.values(x).reduce((n: number, e) => n + countFieldElements(e), 0);
+  return 0;
+}
