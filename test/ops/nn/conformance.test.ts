@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { HAVE_CONFORMANCE, closeness, conformanceCases, runConformanceCase } from "./helpers.js";
 
 const PATTERN =
-  /^test_(matmul_|gemm_|conv_|basic_conv_|maxpool_|averagepool_|globalaveragepool|globalmaxpool|convtranspose|convinteger_|matmulinteger$|qlinear|einsum_|lppool_|l[12p]normalization_|mvn$|batchnorm_|layer_normalization_\d+d_axis(_negative)?_?\d+(_epsilon)?$|layer_normalization_default_axis$|instancenorm_|group_normalization_[a-z]+$|lrn)/;
+  /^test_(matmul_|gemm_|conv_|basic_conv_|maxpool_|averagepool_|globalaveragepool|globalmaxpool|convtranspose|convinteger_|matmulinteger$|qlinear|maxunpool_|einsum_|lppool_|l[12p]normalization_|mvn$|batchnorm_|layer_normalization_\d+d_axis(_negative)?_?\d+(_epsilon)?$|layer_normalization_default_axis$|instancenorm_|group_normalization_[a-z]+$|lrn)/;
 
 /** Cases zkc rejects on purpose, each with its reason (checked: they must fail with that error). */
 const EXPECTED_FAILURES: Record<string, RegExp> = {

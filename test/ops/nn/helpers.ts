@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { runFloat } from "../../../compiler/float/interpret.js";
 import { type ModelSpec, buildModel } from "../../../compiler/onnx/build.js";
-import { loadModelBytes, loadModelFile } from "../../../compiler/onnx/load.js";
+import { decodeModel, loadModelBytes } from "../../../compiler/onnx/load.js";
+import { inferGraph } from "../../../compiler/ir/infer.js";
 import { decodeTensorProto } from "../../../compiler/onnx/tensor-proto.js";
 import { type DType, type Tensor, tensorOf } from "../../../compiler/ir/tensor.js";
 import type { Node } from "../../../compiler/ir/graph.js";
@@ -32,12 +33,19 @@ export interface CaseResult {
 /** Loads a conformance case's model, runs it on test_data_set_0 with zkc's float semantics. */
 export function runConformanceCase(name: string): CaseResult {
   const dir = `${CONFORMANCE_DIR}${name}/`;
-  const graph = loadModelFile(`${dir}model.onnx`);
   const data = `${dir}test_data_set_0/`;
-  const feeds: Record<string, Tensor> = {};
-  graph.inputs.forEach((inp, i) => {
-    feeds[inp.name] = decodeTensorProto(readFileSync(`${data}input_${i}.pb`), { file: `input_${i}.pb` });
+  const decoded = decodeModel(readFileSync(`${dir}model.onnx`), `${dir}model.onnx`);
+  const all: Record<string, Tensor> = {};
+  decoded.inputs.forEach((inp, i) => {
+    all[inp.name] = decodeTensorProto(readFileSync(`${data}input_${i}.pb`), { file: `input_${i}.pb` });
   });
+  // int64 inputs (shapes, like MaxUnpool's output_shape) must be compile-time constants in zkc:
+  // bind them as constants, as a static export would
+  const bound = decoded.inputs.filter((inp) => inp.dtype === "int64");
+  for (const inp of bound) decoded.constants.set(inp.name, all[inp.name]!);
+  const graph = inferGraph({ ...decoded, inputs: decoded.inputs.filter((inp) => inp.dtype !== "int64") });
+  const feeds: Record<string, Tensor> = {};
+  for (const inp of graph.inputs) feeds[inp.name] = all[inp.name]!;
   const got = runFloat(graph, feeds);
   const outputs = graph.outputs.map((o, i) => ({
     name: o.name,

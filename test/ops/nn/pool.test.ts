@@ -7,6 +7,7 @@ import { ZkcError } from "../../../compiler/errors.js";
 import { tensorOf } from "../../../compiler/ir/tensor.js";
 import { AveragePool_1 } from "../../../compiler/ops/average-pool.js";
 import { MaxPool_1 } from "../../../compiler/ops/max-pool.js";
+import { MaxUnpool_9 } from "../../../compiler/ops/max-unpool.js";
 import { againstOrt, closeness, ctxFor, randomTensor, rng } from "./helpers.js";
 
 type Attrs = Record<string, number | number[] | string>;
@@ -123,6 +124,23 @@ describe("pooling by hand and errors", () => {
     const x = tensorOf("float32", [1, 1, 1, 3], [-5, -2, -7]);
     const [y] = MaxPool_1.run([x], ctxFor("MaxPool", { kernel_shape: [1, 2], pads: [0, 1, 0, 1] }));
     expect([...y!.data]).toEqual([-5, -2, -2, -7]);
+  });
+  it("MaxUnpool puts MaxPool's maxima back at their indices, zero elsewhere; bad indices are INPUT errors", () => {
+    const next = rng(123);
+    const x = randomTensor(next, [1, 2, 4, 4]);
+    const attrs = { kernel_shape: [2, 2], strides: [2, 2] };
+    const [y, idx] = MaxPool_1.run([x], ctxFor("MaxPool", attrs, 17, ["y", "i"]));
+    const [u] = MaxUnpool_9.run([y!, idx!], ctxFor("MaxUnpool", attrs));
+    expect(u!.shape).toEqual([1, 2, 4, 4]);
+    const kept = new Set([...idx!.data]);
+    for (let i = 0; i < 32; i++) expect(u!.data[i]).toBe(kept.has(i) ? x.data[i] : 0);
+    const bad = { ...idx!, data: Float64Array.from(idx!.data, (v, i) => (i === 0 ? 32 : v)) };
+    try {
+      MaxUnpool_9.run([y!, bad], ctxFor("MaxUnpool", attrs));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ZkcError).code).toBe("INPUT");
+    }
   });
   it("rejects rank < 3, a missing kernel_shape and bad storage_order", () => {
     const info = (shape: number[]) => ({ dtype: "float32" as const, shape });
