@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { ZkcError } from "../errors.js";
 import type { AttrValue, Graph, Node } from "../ir/graph.js";
 import { type DecodedGraph, inferGraph } from "../ir/infer.js";
-import { type Tensor, type ValueInfo, shapeToString, sizeOf, stridesOf } from "../ir/tensor.js";
+import { type DType, type Tensor, type ValueInfo, shapeToString, sizeOf, stridesOf } from "../ir/tensor.js";
 import { MAX_OPSET, MIN_OPSET, isSupported, supportedOps } from "../ops/registry.js";
 import { dtypeFromOnnx } from "./dtypes.js";
 import { onnx, toNumber, type LongLike, type OnnxTypes } from "./proto.js";
@@ -49,11 +49,29 @@ export function loadModelFile(path: string, opts: LoadOptions = {}): Graph {
  * @example const g = loadModelBytes(buildModel({...}), "test.onnx");
  */
 export function loadModelBytes(bytes: Uint8Array, source: string, opts: LoadOptions = {}): Graph {
-  return inferGraph(decodeModel(bytes, source, opts));
+  const { decoded, declaredDtypes } = decode(bytes, source, opts);
+  const graph = inferGraph(decoded);
+  for (const o of graph.outputs) {
+    const declared = declaredDtypes.get(o.name);
+    if (declared !== undefined && declared !== o.dtype) {
+      throw new ZkcError("SHAPE", `graph output "${o.name}" is declared with another dtype than inference gives`, {
+        file: source,
+        expected: declared,
+        got: o.dtype,
+        hint: "the model's declared output type disagrees with its nodes; re-export the model",
+      });
+    }
+  }
+  return graph;
 }
 
 /** Decodes and checks a model without running shape inference (values hold inputs and constants only). */
 export function decodeModel(bytes: Uint8Array, source: string, opts: LoadOptions = {}): DecodedGraph {
+  return decode(bytes, source, opts).decoded;
+}
+
+/** The decoded graph plus the output dtypes the model declares (outputs without a type are absent). */
+function decode(bytes: Uint8Array, source: string, opts: LoadOptions): { decoded: DecodedGraph; declaredDtypes: Map<string, DType> } {
   const model = parseModel(bytes, source);
   const opset = defaultOpset(model, source);
   const g = model.graph;
@@ -78,6 +96,10 @@ export function decodeModel(bytes: Uint8Array, source: string, opts: LoadOptions
 
   const inputs = decodeInputs(g.input ?? [], constants, source, opts, warnings);
   const outputs = (g.output ?? []).map((o) => decodeOutput(o, source));
+  const declaredDtypes = new Map<string, DType>();
+  (g.output ?? []).forEach((o, i) => {
+    if (o.type?.tensorType?.elemType) declaredDtypes.set(outputs[i]!.name, outputs[i]!.dtype);
+  });
   if (outputs.length === 0) {
     throw new ZkcError("MODEL_FORMAT", "the graph has no outputs", { file: source, hint: "re-export the model with its outputs declared" });
   }
@@ -86,7 +108,7 @@ export function decodeModel(bytes: Uint8Array, source: string, opts: LoadOptions
   checkOpsSupported(nodes, source);
   const sorted = topoSort(nodes, source);
 
-  return { name: g.name ?? "", source, opset, inputs, outputs, nodes: sorted, constants, warnings };
+  return { decoded: { name: g.name ?? "", source, opset, inputs, outputs, nodes: sorted, constants, warnings }, declaredDtypes };
 }
 
 function parseModel(bytes: Uint8Array, source: string): OnnxTypes.ModelProto {

@@ -178,6 +178,13 @@ describe("shape mismatches", () => {
     expect(e.message).toMatch(/model\.onnx: node "cat" \(Concat\): input 1 does not match input 0 outside axis 0/);
   });
 
+  it("a declared output dtype that inference contradicts", () => {
+    const e = loadError(buildModel({ ...good, outputs: [{ name: "y", dtype: "int64", shape: [3, 2] }] }));
+    expect(e.code).toBe("SHAPE");
+    expect(e.details.expected).toBe("int64");
+    expect(e.details.got).toBe("float32");
+  });
+
   it("a declared output shape that inference contradicts", () => {
     const e = loadError(buildModel({ ...good, outputs: [{ name: "y", shape: [3, 3] }] }));
     expect(e.code).toBe("SHAPE");
