@@ -90,6 +90,9 @@ import { Det_11 } from "./det.js";
 import { TopK_1, TopK_10, TopK_11 } from "./top-k.js";
 import { NegativeLogLikelihoodLoss_12 } from "./negative-log-likelihood-loss.js";
 import { SoftmaxCrossEntropyLoss_12 } from "./softmax-cross-entropy-loss.js";
+import { BlackmanWindow_17 } from "./blackman-window.js";
+import { HammingWindow_17 } from "./hamming-window.js";
+import { HannWindow_17 } from "./hann-window.js";
 export const MATH_OPS: readonly OpDef[] = [
   Abs_1, Acos_7, Acosh_9, Add_1, Add_7, And_1, And_7, ArgMax_1, ArgMin_1, Asin_7, Asinh_9, Atan_7, Atanh_9,
   Ceil_1, Celu_12, Clip_6, Clip_11, Cos_7, Cosh_9, CumSum_11, Div_1, Div_7, Elu_1, Equal_1, Equal_7, Erf_9,
@@ -105,6 +108,7 @@ export const MATH_OPS: readonly OpDef[] = [
   BitShift_11, BitwiseAnd_18, BitwiseNot_18, BitwiseOr_18, BitwiseXor_18,
   Det_11, TopK_1, TopK_10, TopK_11,
   NegativeLogLikelihoodLoss_12, SoftmaxCrossEntropyLoss_12,
+  BlackmanWindow_17, HammingWindow_17, HannWindow_17,
 ];
 
 // --- linear algebra, convolution, pooling, normalisation ---

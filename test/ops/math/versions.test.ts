@@ -276,3 +276,23 @@ describe("TopK versions and Det against onnxruntime", () => {
     expect(y.data[1]).toBe(0);
   });
 });
+
+describe("window functions (opset 17) against onnxruntime", () => {
+  for (const op of ["HannWindow", "HammingWindow", "BlackmanWindow"]) {
+    it(`${op}: periodic and symmetric differ, both match; float64 output_datatype`, async () => {
+      const spec = (attrs: Record<string, AttrInput>, dtype: DType = "float32"): ModelSpec => ({
+        opset: 17,
+        inputs: [{ name: "dummy", dtype: "float32", shape: [1] }],
+        outputs: [{ name: "y", dtype }],
+        initializers: { size: tensorOf("int64", [], [10]) },
+        nodes: [node(op, ["size"], ["w"], attrs), node("Identity", ["w"], ["y"])],
+      });
+      const dummy = tensorOf("float32", [1], [0]);
+      const periodic = await agree(spec({}), { dummy });
+      const symmetric = await agree(spec({ periodic: 0 }), { dummy });
+      expect(compare(periodic, symmetric, 1e-3, 1e-5)).not.toBeNull();
+      // onnxruntime evaluates the coefficients in float32 even for a float64 output
+      await agree(spec({ output_datatype: 11 }, "float64"), { dummy }, 1e-6, 1e-7);
+    });
+  }
+});
