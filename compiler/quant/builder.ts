@@ -13,8 +13,13 @@ export interface QuantConfig {
   inputScale: number;
   /** scale exponent that activations are brought back to after products */
   activationScale: number;
-  /** scale exponent of weights (and other float constants) */
+  /** scale exponent of weights (and other float constants) when fixed by the user */
   paramScale: number;
+  /**
+   * When set, each weight tensor gets its own scale so that its largest value uses this many
+   * bits (never below `paramScale`); products are rescaled by the weight's own scale.
+   */
+  paramBits?: number;
   /** largest lookup table, as a power of two */
   maxTableBits: number;
   /** calibrated ranges are widened by this factor before they bound lookup domains */
@@ -82,8 +87,19 @@ export class ProgramBuilder {
     return t;
   }
 
-  /** A public weight from float values, quantised at `scale`. */
-  param(hint: string, shape: number[], floats: ArrayLike<number>, scale: number): QTensor {
+  /** The scale a weight tensor gets: `paramScale`, raised per tensor when `paramBits` is set. */
+  weightScale(floats: ArrayLike<number>): number {
+    const { paramScale, paramBits } = this.config;
+    if (paramBits === undefined) return paramScale;
+    let m = 0;
+    for (let i = 0; i < floats.length; i++) m = Math.max(m, Math.abs(floats[i]!));
+    if (m === 0) return paramScale;
+    return Math.max(paramScale, Math.min(30, Math.floor(Math.log2((2 ** paramBits - 1) / m))));
+  }
+
+  /** A public weight from float values, quantised at `scale` ("weight": the tensor's own weight scale). */
+  param(hint: string, shape: number[], floats: ArrayLike<number>, scaleOrAuto: number | "weight"): QTensor {
+    const scale = scaleOrAuto === "weight" ? this.weightScale(floats) : scaleOrAuto;
     const values = new Float64Array(floats.length);
     for (let i = 0; i < values.length; i++) values[i] = quantiseValue(floats[i]!, scale);
     return this.paramInts(hint, shape, values, scale);

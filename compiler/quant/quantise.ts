@@ -9,7 +9,26 @@ import { sizeOf } from "../ir/tensor.js";
 import { resolveOp } from "../ops/registry.js";
 import { ProgramBuilder, type QuantConfig } from "./builder.js";
 import type { LowerContext, LowerInput, ValueRange } from "./lower-context.js";
+import { loweringOf } from "./lower/table.js";
 import type { QProgram, QTensor } from "./prim.js";
+
+/** Static bounds this many times above the calibrated range trigger saturation. */
+export const SATURATION_SLACK = 16;
+
+/**
+ * Worst-case bounds compound through chains of products (attention, deep stacks) far beyond any
+ * value the model produces. When an activation's static bound exceeds SATURATION_SLACK times its
+ * calibrated range, the activation saturates at the calibrated range widened by the margin: a
+ * proven clamp (the same cost as a ReLU) that changes nothing on inputs like the calibration
+ * samples and keeps every later bound small.
+ */
+function saturate(q: ProgramBuilder, t: QTensor, r: ValueRange | undefined): QTensor {
+  if (!r || t.kind !== "intermediate") return t;
+  const real = Math.max(Math.abs(r.min), Math.abs(r.max)) * q.config.rangeMargin;
+  const limit = Math.max(1, Math.ceil(real * 2 ** t.scale));
+  if (t.maxAbs <= limit * SATURATION_SLACK) return t;
+  return q.clamp(t, -limit, limit);
+}
 
 export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: ReadonlyMap<string, ValueRange>): QProgram {
   const q = new ProgramBuilder(config);
@@ -27,7 +46,7 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
     if (!t) {
       const c = graph.constants.get(name);
       if (!c) throw new ZkcError("INTERNAL", `value "${name}" has neither a tensor nor a constant`, { file: graph.source });
-      t = q.label(q.param(name, [...c.shape], c.data, config.paramScale), name);
+      t = q.label(q.param(name, [...c.shape], c.data, "weight"), name);
       env.set(name, t);
     }
     return t;
@@ -37,7 +56,8 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
     const def = resolveOp(node, graph.opset, graph.source);
     const base = opContext(node, graph.opset, graph.source);
     q.where = { file: graph.source, node: node.name, op: node.opType };
-    if (!def.lower) {
+    const lower = loweringOf(def);
+    if (!lower) {
       throw new ZkcError("UNSUPPORTED_FEATURE", `${node.opType} has no quantised lowering yet`, {
         ...q.where,
         hint: "the float interpreter runs this model, but zkc cannot prove it yet; please open an issue naming the op",
@@ -60,7 +80,7 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
     };
     let outs: QTensor[];
     try {
-      outs = def.lower(inputs, ctx);
+      outs = lower(inputs, ctx);
     } catch (e) {
       if (e instanceof ZkcError) throw e.withDetails(q.where);
       throw new ZkcError("INTERNAL", `internal error while quantising: ${(e as Error).message}`, q.where);
@@ -71,7 +91,7 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
       if (sizeOf(outs[i]!.shape) !== sizeOf(expected)) {
         throw new ZkcError("INTERNAL", `lowering produced ${sizeOf(outs[i]!.shape)} values for "${name}", shape inference says ${sizeOf(expected)}`, q.where);
       }
-      env.set(name, q.label(outs[i]!, name));
+      env.set(name, q.label(saturate(q, outs[i]!, ranges.get(name)), name));
     });
   }
 

@@ -42,7 +42,7 @@ export function reshape(q: ProgramBuilder, x: QTensor, shape: number[]): QTensor
 }
 
 /** A float constant broadcast to `shape` and quantised at `scale`. */
-export function constantAs(q: ProgramBuilder, c: Tensor, shape: number[], scale: number, hint: string): QTensor {
+export function constantAs(q: ProgramBuilder, c: Tensor, shape: number[], scale: number | "weight", hint: string): QTensor {
   const idx = broadcastIndex(c.shape, shape);
   const vals = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) vals[i] = c.data[idx[i]!]!;
@@ -53,7 +53,7 @@ export function constantAs(q: ProgramBuilder, c: Tensor, shape: number[], scale:
  * An operand of an element-wise op, at the output shape: a constant is expanded and quantised at
  * `constScale` (so no rescale is needed afterwards); a tensor is broadcast with a gather.
  */
-export function operand(q: ProgramBuilder, input: LowerInput, shape: number[], constScale: number): QTensor {
+export function operand(q: ProgramBuilder, input: LowerInput, shape: number[], constScale: number | "weight"): QTensor {
   if (input.constant) return constantAs(q, input.constant, shape, constScale, input.name);
   return broadcastTo(q, input.value(), shape);
 }
@@ -112,9 +112,8 @@ export function negate(q: ProgramBuilder, x: QTensor): QTensor {
  * rescales back to x's scale.
  */
 export function mulByConstant(q: ProgramBuilder, x: QTensor, floats: Float64Array, hint: string): QTensor {
-  const p = q.config.paramScale;
-  const c = q.param(hint, x.shape, floats, p);
-  return q.rescale(q.mulT(x, c), p);
+  const c = q.param(hint, x.shape, floats, "weight");
+  return q.rescale(q.mulT(x, c), c.scale);
 }
 
 /** Index map moving axis `axis` of a [outer, len, inner] view to the end: [outer, inner, len]. */

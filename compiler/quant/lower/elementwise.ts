@@ -32,8 +32,8 @@ export const lowerMul: Lower = (inputs, ctx) => {
   if (A.constant || B.constant) {
     const [v, c] = A.constant ? [B, A] : [A, B];
     const x = broadcastTo(q, v.value(), shape);
-    const p = q.config.paramScale;
-    return [q.rescale(q.mulT(x, constantAs(q, c.constant!, shape, p, c.name)), p)];
+    const w = constantAs(q, c.constant!, shape, "weight", c.name);
+    return [q.rescale(q.mulT(x, w), w.scale)];
   }
   const a = broadcastTo(q, A.value(), shape);
   const b = broadcastTo(q, B.value(), shape);
@@ -48,8 +48,8 @@ export const lowerDiv: Lower = (inputs, ctx) => {
   if (B.constant) {
     const x = broadcastTo(q, A.value(), shape);
     const inv = { ...B.constant, data: B.constant.data.map((v) => 1 / v) };
-    const p = q.config.paramScale;
-    return [q.rescale(q.mulT(x, constantAs(q, inv, shape, p, `1/${B.name}`)), p)];
+    const w = constantAs(q, inv, shape, "weight", `1/${B.name}`);
+    return [q.rescale(q.mulT(x, w), w.scale)];
   }
   const r = ctx.range(B.name);
   if (!r || r.min <= 0) {
@@ -89,7 +89,7 @@ function leaky(ctx: Parameters<Lower>[1], x: QTensor, slope: QTensor): QTensor {
 export const lowerLeakyRelu: Lower = (inputs, ctx) => {
   const x = inputs[0]!.value();
   const alpha = ctx.attrs.float("alpha", 0.01);
-  const slope = ctx.q.param("alpha", x.shape, new Float64Array(sizeOf(x.shape)).fill(alpha), ctx.q.config.paramScale);
+  const slope = ctx.q.param("alpha", x.shape, new Float64Array(sizeOf(x.shape)).fill(alpha), "weight");
   return [leaky(ctx, x, slope)];
 };
 
@@ -98,7 +98,7 @@ export const lowerPRelu: Lower = (inputs, ctx) => {
   if (!S.constant) throw notQuantisable(ctx, "PRelu needs a constant slope");
   const shape = ctx.outputs[0]!.shape;
   const x = broadcastTo(ctx.q, inputs[0]!.value(), shape);
-  return [leaky(ctx, x, constantAs(ctx.q, S.constant, shape, ctx.q.config.paramScale, S.name))];
+  return [leaky(ctx, x, constantAs(ctx.q, S.constant, shape, "weight", S.name))];
 };
 
 /** Clip: bounds from attributes (opset < 11) or constant inputs. */

@@ -36,7 +36,7 @@ export const lowerMatMul: Lower = (inputs, ctx) => {
   const aFull = [...plan.batchShape, m, k];
   const bBatchN = sizeOf(plan.bBatch);
   const bFull = bBatchN === 1 ? [1, k, n] : [...plan.batchShape, k, n];
-  const p = q.config.paramScale;
+  const p = "weight" as const;
   const a = A.constant ? constantAs(q, A.constant, aFull, p, A.name) : broadcastTo(q, reshape(q, A.value(), A.shape.length === 1 ? [1, k] : A.shape), aFull);
   let b: QTensor;
   if (B.constant) b = constantAs(q, B.constant, bFull, p, B.name);
@@ -55,7 +55,7 @@ export const lowerGemm: Lower = (inputs, ctx) => {
   const beta = ctx.attrs.float("beta", 1);
   const [M, K] = transA ? [A.shape[1]!, A.shape[0]!] : [A.shape[0]!, A.shape[1]!];
   const N = transB ? B.shape[0]! : B.shape[1]!;
-  const p = q.config.paramScale;
+  const p = "weight" as const;
   let a: QTensor;
   if (A.constant) a = q.param(A.name, [M, K], transposed(A.constant, M, K, transA, 1), p);
   else a = transA ? transposeT(q, A.value(), K, M) : A.value();
@@ -118,8 +118,7 @@ export const lowerConv: Lower = (inputs, ctx) => {
     const g = t % G;
     for (let r = 0; r < CK; r++) for (let j = 0; j < Mg; j++) wt[(t * CK + r) * Mg + j] = W.constant.data[(g * Mg + j) * CK + r]!;
   }
-  const p = q.config.paramScale;
-  const w = q.param(W.name, [wb, CK, Mg], wt, p);
+  const w = q.param(W.name, [wb, CK, Mg], wt, "weight");
   const batchN = N * G;
   let y = q.matmul(patches, w, { batch: batchN, bBatch: wb === 1 ? 1 : batchN, m: OHW, k: CK, n: Mg }, [batchN, OHW, Mg]);
   if (B) {
@@ -159,8 +158,7 @@ export const lowerBatchNorm: Lower = (inputs, ctx) => {
     a[i] = ac;
     b[i] = Bi!.constant!.data[c]! - Mu!.constant!.data[c]! * ac;
   }
-  const p = q.config.paramScale;
-  const y = q.mulT(x, q.param(`${ctx.node.name}.a`, shape, a, p));
+  const y = q.mulT(x, q.param(`${ctx.node.name}.a`, shape, a, "weight"));
   const z = q.addT(y, q.param(`${ctx.node.name}.b`, shape, b, y.scale));
   return [q.toScale(z, q.config.activationScale)];
 };

@@ -187,8 +187,7 @@ export const lowerLayerNorm: Lower = (inputs, ctx) => {
   const rstd = q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
   let y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
 
-  const p = q.config.paramScale;
-  const gamma = constantAs(q, reshaped(Sc.constant, len), flat, p, Sc.name);
+  const gamma = constantAs(q, reshaped(Sc.constant, len), flat, "weight", Sc.name);
   y = q.mulT(y, gamma);
   if (Bi) y = q.addT(y, constantAs(q, reshaped(Bi.constant!, len), flat, y.scale, Bi.name));
   y = q.toScale(y, q.config.activationScale);

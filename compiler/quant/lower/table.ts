@@ -1,0 +1,105 @@
+/**
+ * Which lowering each ONNX op type uses. An op file may also carry its own `lower`; the driver
+ * prefers that. Data-movement ops name their moving inputs; every other input must be constant.
+ */
+import type { OpDef } from "../../ops/op.js";
+import { lowerAsLookup, lowerByTracing } from "../generic.js";
+import type { Lower } from "./common.js";
+import * as ew from "./elementwise.js";
+import * as lin from "./linear.js";
+import * as pool from "./pool.js";
+import * as red from "./reduce.js";
+
+type LowerFactory = (def: OpDef) => Lower;
+
+const fixed = (l: Lower): LowerFactory => () => l;
+const traced = (dataInputs: number[]): LowerFactory => (def) => lowerByTracing(def.run, dataInputs);
+const ALL_INPUTS = Array.from({ length: 64 }, (_, i) => i);
+const lookup: LowerFactory = (def) => lowerAsLookup(def.run);
+
+export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
+  // element-wise arithmetic
+  Add: fixed(ew.lowerAdd),
+  Sub: fixed(ew.lowerSub),
+  Mul: fixed(ew.lowerMul),
+  Div: fixed(ew.lowerDiv),
+  Neg: fixed(ew.lowerNeg),
+  Abs: fixed(ew.lowerAbs),
+  Relu: fixed(ew.lowerRelu),
+  LeakyRelu: fixed(ew.lowerLeakyRelu),
+  PRelu: fixed(ew.lowerPRelu),
+  Clip: fixed(ew.lowerClip),
+  Max: fixed(ew.lowerMax),
+  Min: fixed(ew.lowerMin),
+  Sum: fixed(ew.lowerSum),
+  Mean: fixed(ew.lowerMean),
+  Pow: ew.lowerPow,
+  // unary functions as tables from their own float semantics
+  Sigmoid: lookup,
+  Tanh: lookup,
+  Erf: lookup,
+  Exp: lookup,
+  Log: lookup,
+  Sqrt: lookup,
+  Reciprocal: lookup,
+  Softplus: lookup,
+  Softsign: lookup,
+  Elu: lookup,
+  Selu: lookup,
+  Celu: lookup,
+  HardSigmoid: lookup,
+  HardSwish: lookup,
+  Gelu: lookup,
+  Mish: lookup,
+  ThresholdedRelu: lookup,
+  Sin: lookup,
+  Cos: lookup,
+  Floor: lookup,
+  Ceil: lookup,
+  Round: lookup,
+  Sign: lookup,
+  // linear algebra, convolution, normalisation
+  MatMul: fixed(lin.lowerMatMul),
+  Gemm: fixed(lin.lowerGemm),
+  Conv: fixed(lin.lowerConv),
+  BatchNormalization: fixed(lin.lowerBatchNorm),
+  LayerNormalization: fixed(red.lowerLayerNorm),
+  // pooling
+  MaxPool: fixed(pool.lowerMaxPool),
+  AveragePool: fixed(pool.lowerAveragePool),
+  GlobalAveragePool: fixed(pool.lowerGlobalAveragePool),
+  GlobalMaxPool: fixed(pool.lowerGlobalMaxPool),
+  // reductions
+  ReduceSum: fixed(red.lowerReduceSum),
+  ReduceMean: fixed(red.lowerReduceMean),
+  ReduceMax: fixed(red.lowerReduceMax),
+  ReduceMin: fixed(red.lowerReduceMin),
+  ArgMax: fixed(red.lowerArgMax),
+  Softmax: fixed(red.lowerSoftmax),
+  LogSoftmax: fixed(red.lowerLogSoftmax),
+  // data movement: traced through the op's own semantics
+  Identity: traced([0]),
+  Dropout: traced([0]),
+  Reshape: traced([0]),
+  Flatten: traced([0]),
+  Transpose: traced([0]),
+  Squeeze: traced([0]),
+  Unsqueeze: traced([0]),
+  Concat: traced(ALL_INPUTS),
+  Split: traced([0]),
+  Slice: traced([0]),
+  Gather: traced([0]),
+  Expand: traced([0]),
+  Tile: traced([0]),
+  DepthToSpace: traced([0]),
+  SpaceToDepth: traced([0]),
+  GatherElements: traced([0]),
+  GatherND: traced([0]),
+};
+
+/** The lowering of an op: its own, else the table's, else undefined. */
+export function loweringOf(def: OpDef): Lower | undefined {
+  if (def.lower) return def.lower.bind(def);
+  const f = LOWERINGS[def.opType];
+  return f ? f(def) : undefined;
+}
