@@ -479,6 +479,30 @@ export function vecScaleInts(s: bigint, k: Int32Array): FrVector {
   return mulSmallImpl(sl, 0, k);
 }
 
+/**
+ * acc[i] += s * k[i] in place, for one scalar s and signed 32-bit integers k: the row-by-row step
+ * of contracting an integer matrix with a field vector (e.g. sum_i eq(r, i) * W[i, :]).
+ * @returns acc
+ */
+export function vecAddScaledInts(acc: FrVector, s: bigint, k: Int32Array): FrVector {
+  checkSameLength(acc, k, "vecAddScaledInts");
+  const kern = kernels();
+  const heapI32 = new Int32Array(kern.heap.buffer, kern.heap.byteOffset, kern.heap.length);
+  // heap: acc chunk [0, C), products [C, 2C), s at 2C, ints from word 8(2C+1)
+  const sOff = 2 * CHUNK;
+  const kWord = (2 * CHUNK + 1) * LIMBS;
+  writeMont(kern.heap, sOff * LIMBS, checkScalar(s, "vecAddScaledInts"));
+  for (let start = 0; start < k.length; start += CHUNK) {
+    const m = Math.min(CHUNK, k.length - start);
+    kern.heap.set(acc.limbs.subarray(start * LIMBS, (start + m) * LIMBS), 0);
+    heapI32.set(k.subarray(start, start + m), kWord);
+    kern.mulSmall(CHUNK, sOff, 0, kWord, m);
+    kern.add(0, 0, CHUNK, m);
+    acc.limbs.set(kern.heap.subarray(0, m * LIMBS), start * LIMBS);
+  }
+  return acc;
+}
+
 /** Shared by vecMulSmall (aStep 1) and the int conversions / vecScaleInts (aStep 0). */
 function mulSmallImpl(a: Uint32Array, aStep: 0 | 1, k: Int32Array, into?: FrVector): FrVector {
   const n = k.length;

@@ -9,6 +9,7 @@ import {
   vecMul,
   vecMulSmall,
   vecScale,
+  vecAddScaledInts,
   vecScaleInts,
   vecSub,
   vecSum,
@@ -128,6 +129,13 @@ for (const kind of ["wasm", "ts"] as const) {
       const si = vecScaleInts(s, ints).toBigints();
       for (let i = 0; i < n; i++) expect(si[i]).toBe(mod(s * BigInt(ints[i]!)));
       expect(() => vecMulSmall(a, ints.subarray(1))).toThrow(RangeError);
+      // acc += s * k, in place
+      const acc = FrVector.fromBigints(bVals);
+      expect(vecAddScaledInts(acc, s, ints)).toBe(acc);
+      const accVals = acc.toBigints();
+      for (let i = 0; i < n; i++) expect(accVals[i]).toBe(mod(bVals[i]! + s * BigInt(ints[i]!)));
+      expect(() => vecAddScaledInts(acc, s, ints.subarray(1))).toThrow(RangeError);
+      expect(() => vecAddScaledInts(acc, P, ints)).toThrow(RangeError);
     });
     it("inner product and sum agree with bigint", () => {
       useKernels(kind);
