@@ -33,6 +33,7 @@ export const Op = {
   i64Eqz: 0x50,
   i64Ne: 0x52,
   i64LtS: 0x53,
+  i64GeU: 0x5a,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32And: 0x71,

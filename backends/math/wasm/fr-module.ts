@@ -85,8 +85,11 @@ function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
     }
     f.get(sc.c).get(carryA).op(Op.i64Add).set(t[7]!);
   }
-  // The result is < 2r < 2^256: one conditional subtraction.
+  // The result is < r·(1 + r/2^256) < 2r: one conditional subtraction, skipped (a predictable
+  // branch, most products) when the top limb alone shows the value is below r.
+  f.get(t[7]!).i64(P[7]!).op(Op.i64GeU).op(Op.if, 0x40);
   condSubP(f, t.slice(0, 8), sc);
+  f.op(Op.end);
 }
 
 /** z := x + y mod r (all in locals; z may alias x or y). */
