@@ -172,13 +172,15 @@ import { SpaceToDepth_1 } from "./space-to-depth.js";
 import { Trilu_14 } from "./trilu.js";
 import { ScatterND_11, ScatterND_16, ScatterND_18 } from "./scatter-nd.js";
 import { Scatter_9, ScatterElements_11, ScatterElements_16, ScatterElements_18 } from "./scatter-elements.js";
+import { OneHot_9 } from "./one-hot.js";
+import { EyeLike_9 } from "./eye-like.js";
 const SHAPE_OPS: OpDef[] = [
   Cast_1, Cast_6, CastLike_15, Concat_1, Concat_4, Constant_1, ConstantOfShape_9, Dropout_1, Dropout_7,
   Dropout_10, Dropout_12, Expand_8, Flatten_1, Gather_1, Identity_1, Pad_2, Pad_11, Pad_18, Pad_19, Reshape_1,
   Reshape_5, Reshape_14, Shape_1, Shape_15, Size_1, Slice_1, Slice_10, Split_1, Split_2, Split_13, Split_18,
   Squeeze_1, Squeeze_13, Tile_6, Transpose_1, Unsqueeze_1, Unsqueeze_13, Where_9, Range_11, GatherElements_11,
   GatherND_11, GatherND_12, DepthToSpace_1, DepthToSpace_11, SpaceToDepth_1, Trilu_14, ScatterND_11, ScatterND_16,
-  ScatterND_18, Scatter_9, ScatterElements_11, ScatterElements_16, ScatterElements_18,
+  ScatterND_18, Scatter_9, ScatterElements_11, ScatterElements_16, ScatterElements_18, OneHot_9, EyeLike_9,
 ];
 
 export const ALL_OPS: readonly OpDef[] = [...MATH_OPS, ...NN_OPS, ...SHAPE_OPS];

@@ -19,7 +19,7 @@ import { MAX_OPSET } from "../../compiler/ops/registry.js";
 import { CONFORMANCE_NODE_DIR, HAVE_CONFORMANCE } from "./conformance-dir.js";
 
 const OPS =
-  /^test_(reshape|transpose|slice|gather_[0-9]|gather_negative|concat|split_|squeeze|unsqueeze|flatten|expand|tile|where|cast_|castlike_|shape|size|constant|identity|dropout|edge_pad|reflect_pad|wrap_pad|constantofshape|range|gather_elements|gathernd|depthtospace|spacetodepth|tril|triu|scatter)/;
+  /^test_(reshape|transpose|slice|gather_[0-9]|gather_negative|concat|split_|squeeze|unsqueeze|flatten|expand|tile|where|cast_|castlike_|shape|size|constant|identity|dropout|edge_pad|reflect_pad|wrap_pad|constantofshape|range|gather_elements|gathernd|depthtospace|spacetodepth|tril|triu|scatter|onehot|eyelike)/;
 
 /** Cases zkc cannot run, with the reason. */
 const SKIPS: [RegExp, string][] = [

@@ -1,6 +1,6 @@
 /**
  * Index-style data movement (GatherElements, GatherND, ScatterND, ScatterElements, DepthToSpace,
- * SpaceToDepth, Trilu) and Range against onnxruntime-node on seeded inputs, exact values, each
+ * SpaceToDepth, Trilu), Range, OneHot and EyeLike against onnxruntime-node on seeded inputs, exact values, each
  * with a bad-input case beside it.
  */
 import { describe, expect, it } from "vitest";
@@ -131,5 +131,24 @@ describe("DepthToSpace / SpaceToDepth / Trilu / Range", () => {
     }
     const zero: ModelSpec = { opset: 13, inputs: [], outputs: [{ name: "y" }], initializers: { s: i64([0], []), l: i64([3], []), d: i64([0], []) }, nodes: [{ ...node("Range", ["s", "l", "d"], ["y"]), name: "n" }] };
     expect(loadError(zero).reason).toMatch(/delta is 0/);
+  });
+});
+
+describe("OneHot / EyeLike", () => {
+  const r = rng(25);
+  it("OneHot along each axis, negative and out-of-range indices", async () => {
+    const idx = i64([0, 3, -1, 7, -5, 2], [2, 3]);
+    const values = tensorOf("float32", [2], [-1, 4]);
+    for (const axis of [0, 1, -1]) {
+      await expectMatchesOrt(oneNode(11, node("OneHot", ["i", "d", "v"], ["y"], { axis }), { i: idx }, { d: i64([5], []), v: values }), { i: idx });
+    }
+    expect(loadError(oneNode(11, node("OneHot", ["i", "d", "v"], ["y"]), { i: idx }, { d: i64([5], []), v: tensorOf("float32", [3], [0, 1, 2]) })).reason).toMatch(/\[off, on\]/);
+  });
+  it("EyeLike with k and a dtype, folded at load", async () => {
+    const x = randomTensor(r, "float32", [3, 5]);
+    for (const k of [-1, 0, 2]) await expectMatchesOrt(oneNode(13, node("EyeLike", ["x"], ["y"], { k, dtype: 7 }), { x }), { x });
+    const g = loadModelBytes(buildModel(oneNode(13, node("EyeLike", ["x"], ["y"]), { x })), "eye.onnx");
+    expect(g.nodes).toHaveLength(0);
+    expect(loadError(oneNode(13, node("EyeLike", ["x"], ["y"]), { x: randomTensor(r, "float32", [3]) })).reason).toMatch(/2-D/);
   });
 });
