@@ -49,6 +49,7 @@ import type { Prim, PrimOp } from "../../compiler/quant/prim.js";
 import { Fr, type FrVector } from "../math/field.js";
 import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
+import { BUILTIN_LAYERS } from "./builtin.js";
 import { proveCombine, verifyCombine } from "./claims.js";
 import { cachedIntegerTable, integerTable, numVarsOfShape, sizeOfShape } from "./layout.js";
 import { GKR_LABELS, isClaim, isRecord, type Claim, type CombineProof } from "./messages.js";
@@ -131,7 +132,7 @@ export interface KernelHook {
   verify(proof: unknown, ctx: LayerVerifierContext): LayerVerdict | undefined;
 }
 
-const layers = new Map<PrimOp, LayerPlugin>();
+const layers = new Map<PrimOp, LayerPlugin>(BUILTIN_LAYERS.map((l) => [l.op, l]));
 const hooks: KernelHook[] = [];
 
 /** Register (or replace) the layer for one primitive op. */

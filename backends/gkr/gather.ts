@@ -1,0 +1,35 @@
+/**
+ * gather layer: out[o] = sources[src[o]][idx[o]] (0 where idx[o] = -1), proven by the index-map
+ * sumcheck of `indexmap.ts` over the primitive's public map, with the output and each source in
+ * their own layouts. An identity map between identical layouts is free (proof "identity").
+ */
+import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
+import { prepareMap, proveIndexMap, verifyIndexMap, type PreparedMap } from "./indexmap.js";
+import type { Claim, GatherProof } from "./messages.js";
+
+type GatherPrim = PrimOf<"gather">;
+
+function prepared(p: GatherPrim, shapeOf: (t: string) => readonly number[]): PreparedMap {
+  return prepareMap({ outShape: shapeOf(p.out), sourceShapes: p.sources.map(shapeOf), idx: p.idx, ...(p.src ? { src: p.src } : {}) });
+}
+
+export const gatherProver: LayerProver<GatherPrim> = {
+  prove(p: GatherPrim, claim: Claim, ctx: LayerProverContext): { proof: GatherProof; claims: Claim[] } {
+    const map = prepared(p, ctx.shapeOf);
+    const tables = p.sources.map((s, i) => (map.parts[i] && !map.identity ? ctx.table(s) : undefined));
+    const r = proveIndexMap(map, claim, p.sources, tables, ctx.transcript);
+    return { proof: { kind: "gather", map: r.proof ?? "identity" }, claims: r.claims };
+  },
+};
+
+export const gatherVerifier: LayerVerifier<GatherPrim> = {
+  verify(p: GatherPrim, claim: Claim, proof: unknown, ctx: LayerVerifierContext): LayerVerdict {
+    const map = prepared(p, ctx.shapeOf);
+    if (typeof proof !== "object" || proof === null || (proof as { kind?: unknown }).kind !== "gather") return { ok: false, reason: "malformed gather proof" };
+    const body = (proof as { map?: unknown }).map;
+    if ((body === "identity") !== map.identity) return { ok: false, reason: map.identity ? "gather: identity map, expected no sumcheck" : "gather: expected an index-map proof" };
+    const r = verifyIndexMap(map, claim, p.sources, body === "identity" ? undefined : body, ctx.transcript);
+    if (!r.ok) return { ok: false, reason: `gather: ${r.reason}` };
+    return r;
+  },
+};

@@ -1,0 +1,262 @@
+/**
+ * Claims through public index maps: out[o] = sources[src[o]][idx[o]] (0 where idx[o] = -1). Every
+ * data-movement primitive (Reshape, Transpose, Slice, Concat, Pad, im2col for Conv) is such a map,
+ * and so is a change of layout between two shapes of the same data (`relayout.ts`).
+ *
+ * A claim out(r) = v (in the layout of `outShape`) equals sum_s sum_y W_s(y) S_s(y) with
+ * W_s(y) = sum over {o : src[o] = s, idx[o] = y} of eq(r, pos_out(o)). The prover sends each active
+ * source's share v_s (the verifier checks they add up to v), then one degree-2 sumcheck per active
+ * source over that source's variables; it ends with S_s(rho_s), which becomes a claim on S_s.
+ * The verifier evaluates W_s(rho_s) = sum_o eq(r, pos_out(o)) eq(rho_s, pos_src(idx[o])) from the
+ * public map in O(size of the map) (two eq tables and one gathered inner product).
+ *
+ * A map that is the identity between identical layouts (one source, a bijection that keeps every
+ * padded position) costs nothing: the claim passes through unchanged.
+ *
+ * Prover work: O(|out| + |source|) per source; the scatter-add into W is done in rounds in which
+ * each source position occurs once (a 3x3 im2col needs 9 rounds, a permutation 1).
+ */
+import { LIMBS } from "../math/fr-constants.js";
+import { Fr, FrVector, innerProduct, vecAdd } from "../math/field.js";
+import { eqTable } from "../math/mle.js";
+import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
+import type { Transcript } from "../math/transcript.js";
+import { numVarsOfShape, paddedPositions, sizeOfShape } from "./layout.js";
+import { GKR_LABELS, isField, isFieldArray, isRecord, type Claim, type IndexMapProof } from "./messages.js";
+
+/** A public index map from sources to an output. */
+export interface IndexMap {
+  outShape: readonly number[];
+  sourceShapes: readonly (readonly number[])[];
+  /** per output element: its source (absent = source 0 for every element) */
+  src?: Int32Array;
+  /** per output element: flat row-major index into its source, or -1 for 0 */
+  idx: Int32Array;
+}
+
+/** The map's per-source structure in padded positions (depends only on the public map). */
+interface SourcePart {
+  srcVars: number;
+  /** padded output position of each contributing element */
+  posOut: Int32Array;
+  /** padded source position of the same element */
+  posSrc: Int32Array;
+  /** element numbers (into posOut/posSrc) grouped so that no source position repeats in a group */
+  rounds: Int32Array[];
+}
+
+/** A map prepared for proving/verifying. */
+export interface PreparedMap {
+  outVars: number;
+  /** one entry per source; undefined for a source nothing is read from */
+  parts: (SourcePart | undefined)[];
+  /** the map is the identity between identical layouts */
+  identity: boolean;
+}
+
+const preparedCache = new WeakMap<Int32Array, Map<string, PreparedMap>>();
+
+/**
+ * Check and prepare a map (cached per idx array and shapes).
+ * @throws RangeError for a map whose lengths or indices do not fit the shapes
+ */
+export function prepareMap(map: IndexMap): PreparedMap {
+  const key = `${map.outShape.join("x")}|${map.sourceShapes.map((s) => s.join("x")).join(";")}|${map.src ? "s" : ""}`;
+  let byKey = preparedCache.get(map.idx);
+  const hit = byKey?.get(key);
+  if (hit && (!map.src || (hit as PreparedMap & { src?: Int32Array }).src === map.src)) return hit;
+  const prepared = buildPrepared(map);
+  (prepared as PreparedMap & { src?: Int32Array }).src = map.src;
+  if (!byKey) {
+    byKey = new Map();
+    preparedCache.set(map.idx, byKey);
+  }
+  byKey.set(key, prepared);
+  return prepared;
+}
+
+function buildPrepared(map: IndexMap): PreparedMap {
+  const nOut = sizeOfShape(map.outShape);
+  const { idx, src } = map;
+  const S = map.sourceShapes.length;
+  if (idx.length !== nOut) throw new RangeError(`index map: expected ${nOut} indices for output shape [${map.outShape.join(", ")}], got ${idx.length}`);
+  if (src && src.length !== nOut) throw new RangeError(`index map: expected ${nOut} source numbers, got ${src.length}`);
+  if (S === 0) throw new RangeError("index map: expected at least one source");
+  const outPos = paddedPositions(map.outShape);
+  const counts = new Int32Array(S);
+  for (let o = 0; o < nOut; o++) {
+    if (idx[o]! < 0) continue;
+    const s = src ? src[o]! : 0;
+    if (!(s >= 0 && s < S)) throw new RangeError(`index map: element ${o} names source ${s}, expected 0..${S - 1}`);
+    if (idx[o]! >= sizeOfShape(map.sourceShapes[s]!)) throw new RangeError(`index map: element ${o} reads index ${idx[o]} of source ${s}, which has ${sizeOfShape(map.sourceShapes[s]!)} elements`);
+    counts[s]!++;
+  }
+  const parts: (SourcePart | undefined)[] = map.sourceShapes.map((shape, s) => {
+    if (counts[s] === 0) return undefined;
+    const srcPos = paddedPositions(shape);
+    const posOut = new Int32Array(counts[s]!);
+    const posSrc = new Int32Array(counts[s]!);
+    let e = 0;
+    for (let o = 0; o < nOut; o++) {
+      if (idx[o]! < 0 || (src ? src[o]! : 0) !== s) continue;
+      posOut[e] = outPos[o]!;
+      posSrc[e] = srcPos[idx[o]!]!;
+      e++;
+    }
+    // occurrence rank of each element's source position -> rounds
+    const srcVars = numVarsOfShape(shape);
+    const seen = new Int32Array(2 ** srcVars);
+    const rank = new Int32Array(e);
+    let maxRank = 0;
+    for (let i = 0; i < e; i++) {
+      rank[i] = seen[posSrc[i]!]!++;
+      if (rank[i]! > maxRank) maxRank = rank[i]!;
+    }
+    const sizes = new Int32Array(maxRank + 1);
+    for (let i = 0; i < e; i++) sizes[rank[i]!]!++;
+    const rounds = Array.from(sizes, (n) => new Int32Array(n));
+    const fill = new Int32Array(maxRank + 1);
+    for (let i = 0; i < e; i++) rounds[rank[i]!]![fill[rank[i]!]!++] = i;
+    return { srcVars, posOut, posSrc, rounds };
+  });
+  const outVars = numVarsOfShape(map.outShape);
+  const active = parts.filter((p) => p !== undefined);
+  let identity = false;
+  if (active.length === 1) {
+    const s = parts.findIndex((p) => p !== undefined);
+    const p = active[0]!;
+    identity =
+      p.srcVars === outVars &&
+      p.posOut.length === sizeOfShape(map.sourceShapes[s]!) &&
+      p.rounds.length === 1 &&
+      p.posOut.every((x, i) => x === p.posSrc[i]);
+  }
+  return { outVars, parts, identity };
+}
+
+/** Copy elements v[pos[sel[i]]] (or v[pos[i]] without sel) into a new vector. */
+function gatherElements(v: FrVector, pos: Int32Array, sel?: Int32Array): FrVector {
+  const n = sel ? sel.length : pos.length;
+  const out = new FrVector(n);
+  const src = v.limbs;
+  const dst = out.limbs;
+  for (let i = 0; i < n; i++) {
+    const from = pos[sel ? sel[i]! : i]! * LIMBS;
+    const to = i * LIMBS;
+    for (let j = 0; j < LIMBS; j++) dst[to + j] = src[from + j]!;
+  }
+  return out;
+}
+
+/** W_s over the source's padded positions: sum of eqOut over the elements that read each position. */
+function weightTable(eqOut: FrVector, part: SourcePart): FrVector {
+  const w = new FrVector(2 ** part.srcVars);
+  const wl = w.limbs;
+  const el = eqOut.limbs;
+  const first = part.rounds[0]!;
+  for (let i = 0; i < first.length; i++) {
+    const e = first[i]!;
+    const from = part.posOut[e]! * LIMBS;
+    const to = part.posSrc[e]! * LIMBS;
+    for (let j = 0; j < LIMBS; j++) wl[to + j] = el[from + j]!;
+  }
+  for (let t = 1; t < part.rounds.length; t++) {
+    const sel = part.rounds[t]!;
+    const sum = vecAdd(gatherElements(eqOut, part.posOut, sel), gatherElements(w, part.posSrc, sel));
+    for (let i = 0; i < sel.length; i++) {
+      const to = part.posSrc[sel[i]!]! * LIMBS;
+      wl.set(sum.limbs.subarray(i * LIMBS, (i + 1) * LIMBS), to);
+    }
+  }
+  return w;
+}
+
+/** W_s(rho): sum over elements of eqOut[pos_out] * eq(rho, pos_src). */
+function weightAt(eqOut: FrVector, part: SourcePart, rho: readonly bigint[]): bigint {
+  const eqSrc = eqTable(rho);
+  return innerProduct(gatherElements(eqOut, part.posOut), gatherElements(eqSrc, part.posSrc));
+}
+
+/**
+ * Prover: reduce `claim` (on the map's output, in `outShape`'s layout) to one claim per active
+ * source. `sourceTables[s]` is source s's padded MLE table; `sourceNames[s]` names it in the claims.
+ * @returns undefined proof for an identity map
+ */
+export function proveIndexMap(
+  prepared: PreparedMap,
+  claim: Claim,
+  sourceNames: readonly string[],
+  sourceTables: readonly (FrVector | undefined)[],
+  transcript: Transcript,
+): { proof: IndexMapProof | undefined; claims: Claim[] } {
+  if (prepared.identity) {
+    const s = prepared.parts.findIndex((p) => p !== undefined);
+    return { proof: undefined, claims: [{ tensor: sourceNames[s]!, point: [...claim.point], value: claim.value }] };
+  }
+  const eqOut = eqTable(claim.point);
+  const active: { s: number; part: SourcePart; w: FrVector; table: FrVector; partial: bigint }[] = [];
+  prepared.parts.forEach((part, s) => {
+    if (!part) return;
+    const table = sourceTables[s];
+    if (!table) throw new RangeError(`proveIndexMap: missing the table of source ${s}`);
+    const w = weightTable(eqOut, part);
+    active.push({ s, part, w, table, partial: innerProduct(w, table) });
+  });
+  const partials = active.map((a) => a.partial);
+  transcript.absorbFields(GKR_LABELS.mapPartials, partials);
+  const sumchecks = [];
+  const evals: bigint[] = [];
+  const claims: Claim[] = [];
+  for (const a of active) {
+    const out = proveSumcheck({ polys: [a.w, a.table], terms: [{ coeff: 1n, factors: [0, 1] }] }, transcript, a.partial);
+    const ev = out.polyEvals[1]!;
+    transcript.absorbField(GKR_LABELS.mapEval, ev);
+    sumchecks.push(out.proof);
+    evals.push(ev);
+    claims.push({ tensor: sourceNames[a.s]!, point: out.point, value: ev });
+  }
+  return { proof: { kind: "indexmap", partials, sumchecks, evals }, claims };
+}
+
+/** Verifier result of an index map: claims on the active sources. */
+export type IndexMapVerdict = { ok: true; claims: Claim[] } | { ok: false; reason: string };
+
+/** Verifier: mirror of `proveIndexMap`. Never throws on proof data. */
+export function verifyIndexMap(
+  prepared: PreparedMap,
+  claim: Claim,
+  sourceNames: readonly string[],
+  proof: unknown,
+  transcript: Transcript,
+): IndexMapVerdict {
+  if (prepared.identity) {
+    if (proof !== undefined) return { ok: false, reason: "identity map: expected no proof" };
+    const s = prepared.parts.findIndex((p) => p !== undefined);
+    return { ok: true, claims: [{ tensor: sourceNames[s]!, point: [...claim.point], value: claim.value }] };
+  }
+  const active = prepared.parts.flatMap((part, s) => (part ? [{ s, part }] : []));
+  if (!isRecord(proof) || proof.kind !== "indexmap") return { ok: false, reason: "index map: malformed proof" };
+  if (!isFieldArray(proof.partials, active.length)) return { ok: false, reason: `index map: expected ${active.length} partial sums` };
+  if (!Array.isArray(proof.sumchecks) || proof.sumchecks.length !== active.length) return { ok: false, reason: `index map: expected ${active.length} sumchecks` };
+  if (!Array.isArray(proof.evals) || proof.evals.length !== active.length || !proof.evals.every(isField)) {
+    return { ok: false, reason: `index map: expected ${active.length} source evaluations` };
+  }
+  const partials = proof.partials;
+  let total = 0n;
+  for (const p of partials) total = Fr.add(total, p);
+  if (total !== claim.value) return { ok: false, reason: "index map: the partial sums do not add up to the claimed value" };
+  transcript.absorbFields(GKR_LABELS.mapPartials, partials);
+  const eqOut = active.length > 0 ? eqTable(claim.point) : undefined;
+  const claims: Claim[] = [];
+  for (let a = 0; a < active.length; a++) {
+    const { s, part } = active[a]!;
+    const sc = verifySumcheck(partials[a]!, part.srcVars, 2, proof.sumchecks[a], transcript);
+    if (!sc.ok) return { ok: false, reason: `index map, source ${s} ("${sourceNames[s]}"): sumcheck: ${sc.reason}` };
+    const ev = proof.evals[a] as bigint;
+    transcript.absorbField(GKR_LABELS.mapEval, ev);
+    const w = weightAt(eqOut!, part, sc.point);
+    if (Fr.mul(w, ev) !== sc.claimedEval) return { ok: false, reason: `index map, source ${s} ("${sourceNames[s]}"): final check fails (the sent evaluation is wrong)` };
+    claims.push({ tensor: sourceNames[s]!, point: sc.point, value: ev });
+  }
+  return { ok: true, claims };
+}
