@@ -128,7 +128,10 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
   const rSlot = inst.terms.length * maxPoints;
   const tmpBase = rSlot + 1;
   const usable = k.heapElements - tmpBase;
-  const C = Math.max(1, Math.min(2048, Math.floor(usable / (4 * P + 1))));
+  const C = Math.min(2048, Math.floor(usable / (4 * P + 1)));
+  if (C < 1) {
+    throw new RangeError(`proveSumcheck: ${P} polynomials and ${inst.terms.length} terms do not fit the ${k.heapElements}-element kernel heap`);
+  }
   const polyBase = (p: number, which: 0 | 1 | 2 | 3): number => tmpBase + C + (4 * p + which) * C;
 
   const rounds: SumcheckRoundMessage[] = [];
