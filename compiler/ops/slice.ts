@@ -39,9 +39,10 @@ export function slicePlan(ctx: OpContext, shape: readonly number[], args: SliceA
       e = Math.min(Math.max(e, 0), dim);
       len = Math.max(0, Math.ceil((e - s) / step));
     } else {
-      s = Math.min(Math.max(s, -1), dim - 1);
+      // the spec clamps starts to [0, dim - 1] (not -1): a start far below 0 still reads element 0
+      s = Math.min(Math.max(s, 0), dim - 1);
       e = Math.min(Math.max(e, -1), dim - 1);
-      len = Math.max(0, Math.ceil((s - e) / -step));
+      len = dim === 0 ? 0 : Math.max(0, Math.ceil((s - e) / -step));
     }
     starts[a] = len > 0 ? s : 0;
     steps[a] = step;

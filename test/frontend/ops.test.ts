@@ -167,6 +167,8 @@ describe("Slice", () => {
     { name: "default axes", starts: [0, 1, 2], ends: [5, 6, 7] },
     { name: "empty result", starts: [3], ends: [1], axes: [0] },
     { name: "negative axes, step 3", starts: [0], ends: [7], axes: [-1], steps: [3] },
+    { name: "negative step, start and end far below 0 (start clamps to 0)", starts: [-100], ends: [-100], axes: [0], steps: [-1] },
+    { name: "negative step from beyond the end", starts: [100], ends: [-100], axes: [1], steps: [-1] },
   ];
   for (const c of cases) {
     it(`opset 13: ${c.name}`, async () => {
