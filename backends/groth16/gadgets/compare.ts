@@ -39,13 +39,24 @@ export function relu(b: R1csBuilder, xs: readonly Signal[], bits: number): Signa
   return b.scoped("relu", () => xs.map((x) => b.mul(isNonNegative(b, x, bits), x, "relu")));
 }
 
+/**
+ * s ? a : c for a Boolean signal s, as a fresh wire with one constraint s·(a - c) = out - c.
+ * Returning a wire (rather than c + s·(a - c)) keeps running values such as a max or an index
+ * from growing a term per step, which would make a scan's R1CS quadratic in nonzeros.
+ */
+export function select(b: R1csBuilder, s: Signal, a: Signal, c: Signal, name = "select"): Signal {
+  if (s.isConstant()) return s.constantTerm() === 0n ? c : a;
+  const diff = a.minus(c);
+  if (diff.isConstant()) return c.plus(s.times(diff.constantTerm())); // linear: no constraint
+  const out = b.witness(b.value(s) === 0n ? b.value(c) : b.value(a), name);
+  b.constrain(s, diff, out.minus(c));
+  return out;
+}
+
 /** max(a, c) (inputs `bits`-bit signed). Cost: bits + 3 constraints. */
 export function max2(b: R1csBuilder, a: Signal, c: Signal, bits: number): Signal {
   checkWidth("max2", bits);
-  return b.scoped("max2", () => {
-    const d = a.minus(c);
-    return c.plus(b.mul(isNonNegative(b, d, bits + 1), d));
-  });
+  return b.scoped("max2", () => select(b, isNonNegative(b, a.minus(c), bits + 1), a, c, "max"));
 }
 
 /** Maximum of a non-empty vector (inputs `bits`-bit signed). Cost: (n - 1)·(bits + 3). */
@@ -57,8 +68,8 @@ export function maxOf(b: R1csBuilder, xs: readonly Signal[], bits: number): Sign
 /**
  * Index of the maximum (ties resolve to the first index, as ONNX ArgMax does by default) and
  * the maximum itself. A running scan: element i replaces the current best only when strictly
- * greater, c_i = [x_i - m - 1 >= 0]; then m += c_i·(x_i - m) and idx += c_i·(i - idx).
- * Cost: (n - 1)·(bits + 4) constraints.
+ * greater, c_i = [x_i - m - 1 >= 0]; then m := c_i ? x_i : m and idx := c_i ? i : idx
+ * (see {@link select}). Cost: (n - 1)·(bits + 4) constraints.
  */
 export function argmax(b: R1csBuilder, xs: readonly Signal[], bits: number): { index: Signal; max: Signal } {
   checkWidth("argmax", bits);
@@ -69,8 +80,8 @@ export function argmax(b: R1csBuilder, xs: readonly Signal[], bits: number): { i
     for (let i = 1; i < xs.length; i++) {
       const x = xs[i]!;
       const greater = b.scoped(`step${i}`, () => isNonNegative(b, x.minus(m).minus(1n), bits + 1));
-      m = m.plus(b.mul(greater, x.minus(m), "max"));
-      index = index.plus(b.mul(greater, LinComb.constant(BigInt(i)).minus(index), "idx"));
+      m = select(b, greater, x, m, "max");
+      index = select(b, greater, LinComb.constant(BigInt(i)), index, "idx");
     }
     return { index, max: m };
   });
