@@ -6,7 +6,7 @@
  *
  * Options: --quick (smaller sizes), --no-bigint-sumcheck (skip the slow bigint sumcheck reference).
  */
-import { FR_MODULUS as P, Fr, FrVector, innerProduct, vecMul, vecMulSmall, vecScaleInts } from "../backends/math/field.js";
+import { FR_MODULUS as P, Fr, FrVector, innerProduct, vecAddScaledInts, vecMul, vecMulSmall, vecScaleInts } from "../backends/math/field.js";
 import { kernels, useKernels } from "../backends/math/kernels.js";
 import { proveSumcheck, verifySumcheck } from "../backends/math/sumcheck.js";
 import { Transcript } from "../backends/math/transcript.js";
@@ -129,6 +129,14 @@ for (const kind of ["wasm", "ts"] as const) {
   });
   check(si.get(7) === Fr.fromSigned(s * kBig[7]!), `${kind} vecScaleInts`);
   row(`${kind} scalar x int vector (vecScaleInts)`, size / (scaleIntsMs / 1000));
+
+  const accum = bs.clone();
+  const axpyMs = best(REPS, () => {
+    vecAddScaledInts(accum, s, kss);
+  });
+  // best() ran it REPS times: acc = b + REPS * s * k
+  check(accum.get(4) === Fr.add(bBig[4]!, Fr.fromSigned(BigInt(REPS) * s * kBig[4]!)), `${kind} vecAddScaledInts`);
+  row(`${kind} acc += s x int vector (vecAddScaledInts)`, size / (axpyMs / 1000));
 
   const fromMs = best(REPS, () => {
     si = FrVector.fromInt32(kss);
