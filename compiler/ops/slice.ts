@@ -1,6 +1,8 @@
 /**
  * Slice: numpy-style strided slicing per axis, with negative indices counted from the end,
  * starts/ends clamped to the axis (INT64_MAX/INT64_MIN work as "to the end"), and negative steps.
+ * Two clamping details follow the spec and onnxruntime rather than numpy: with a negative step
+ * a start below 0 clamps to 0, and an end of INT32_MAX/INT64_MAX means "to the first element".
  * Attributes (starts, ends, axes) before opset 10; inputs (starts, ends, axes?, steps?) from 10.
  */
 import { type InputInfo, type OpContext, type OpDef, required, shapeError } from "./op.js";
@@ -32,7 +34,11 @@ export function slicePlan(ctx: OpContext, shape: readonly number[], args: SliceA
     let s = args.starts[i]!;
     let e = args.ends[i]!;
     if (s < 0) s += dim;
-    if (e < 0) e += dim;
+    // onnxruntime reads an end of INT32_MAX or INT64_MAX as numpy's None, "as far as the step
+    // goes", also for negative steps (where the spec's clamping would give an empty slice);
+    // models are validated on onnxruntime, so zkc follows it
+    if (e === 2147483647 || e >= 2 ** 63 - 1) e = step > 0 ? dim : -1;
+    else if (e < 0) e += dim;
     let len: number;
     if (step > 0) {
       s = Math.min(Math.max(s, 0), dim);
