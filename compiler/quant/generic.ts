@@ -105,16 +105,24 @@ export function lowerAsLookup(run: OpDef["run"], constantInputs: readonly number
     }
     let t = x.scale;
     while (t > 0 && Math.ceil(hi * 2 ** t) - Math.floor(lo * 2 ** t) + 1 > 2 ** maxTableBits) t--;
-    const loI = Math.max(Math.floor(lo * 2 ** t), -Math.ceil(x.maxAbs / 2 ** (x.scale - t)) - 1);
-    const hiI = Math.min(Math.ceil(hi * 2 ** t), Math.ceil(x.maxAbs / 2 ** (x.scale - t)) + 1);
+    let loI = Math.max(Math.floor(lo * 2 ** t), -Math.ceil(x.maxAbs / 2 ** (x.scale - t)) - 1);
+    let hiI = Math.min(Math.ceil(hi * 2 ** t), Math.ceil(x.maxAbs / 2 ** (x.scale - t)) + 1);
     const n = hiI - loI + 1;
     const grid = new Float64Array(n);
     for (let j = 0; j < n; j++) grid[j] = (loI + j) / 2 ** t;
     const args: (Tensor | undefined)[] = [tensor("float64", [n], grid)];
     constantInputs.forEach((i, k) => (args[i] = extra[k]));
     const fx = run(args, ctx)[0]!;
-    const values = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
+    // the margin may reach where the function is undefined (Log, Sqrt below 0): trim those ends
+    // back, as long as the trimmed points lie outside the calibrated range itself
+    let first = 0;
+    let last = n - 1;
+    const calLo = r ? r.min * 2 ** t : -Infinity;
+    const calHi = r ? r.max * 2 ** t : Infinity;
+    while (first < last && !Number.isFinite(fx.data[first]!) && loI + first < calLo) first++;
+    while (last > first && !Number.isFinite(fx.data[last]!) && loI + last > calHi) last--;
+    const values = new Float64Array(last - first + 1);
+    for (let j = first; j <= last; j++) {
       const v = fx.data[j]!;
       if (!Number.isFinite(v)) {
         throw new ZkcError("QUANTISATION", `${ctx.node.opType} is not finite at ${grid[j]} inside the calibrated input range`, {
@@ -124,8 +132,10 @@ export function lowerAsLookup(run: OpDef["run"], constantInputs: readonly number
           hint: "calibrate with inputs that keep this function's argument in its domain",
         });
       }
-      values[j] = quantiseValue(v, activationScale);
+      values[j - first] = quantiseValue(v, activationScale);
     }
+    loI += first;
+    hiI = loI + values.length - 1;
     const xs = q.clamp(q.toScale(x, t), loI, hiI);
     const table = { id: `${ctx.node.opType}:${ctx.node.name}@${t}->${activationScale}`, lo: loI, values };
     return [q.lookup(xs, table, activationScale)];

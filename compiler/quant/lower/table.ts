@@ -7,6 +7,7 @@ import { lowerAsLookup, lowerByTracing } from "../generic.js";
 import type { Lower } from "./common.js";
 import * as ew from "./elementwise.js";
 import * as lin from "./linear.js";
+import { lowerPad } from "./movement.js";
 import * as pool from "./pool.js";
 import * as red from "./reduce.js";
 
@@ -95,6 +96,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   SpaceToDepth: traced([0]),
   GatherElements: traced([0]),
   GatherND: traced([0]),
+  Pad: lowerPad,
 };
 
 /** The lowering of an op: its own, else the table's, else undefined. */
