@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import {
+  checkUnderConstrained,
   FIELD_MODULUS,
   R1csBuilder,
   readWtns,
@@ -26,7 +27,9 @@ const quiet: snarkjs.Logger = { debug() {}, info() {}, warn() {}, error() {} };
 function build<T>(def: (b: R1csBuilder, v: T) => void, v: T): BuiltCircuit {
   const b = new R1csBuilder();
   def(b, v);
-  return b.build();
+  const built = b.build();
+  expect(checkUnderConstrained(built.r1cs).ok).toBe(true);
+  return built;
 }
 
 describe(".r1cs writer", () => {

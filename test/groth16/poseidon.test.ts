@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  checkUnderConstrained,
   checkWitness,
   commitTensor,
   fieldMod,
@@ -57,8 +58,10 @@ describe("Poseidon inside the circuit", () => {
       const b = new R1csBuilder();
       const out = poseidon(b, b.privateInputs(inputs));
       expect(b.value(out)).toBe(poseidonHash(inputs));
+      b.output(out);
       const built = b.build();
       expect(checkWitness(built.r1cs, built.witness).ok).toBe(true);
+      expect(checkUnderConstrained(built.r1cs).ok).toBe(true);
     }
   });
 });

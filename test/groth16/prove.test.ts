@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bn254 } from "@noble/curves/bn254.js";
 import { ZkcError } from "../../compiler/errors.js";
 import {
+  checkUnderConstrained,
   exportSolidityVerifier,
   mleEvaluateValues,
   poseidonCommitTensor,
@@ -21,10 +22,13 @@ import {
 import { argmaxCircuit, mleClaimCircuit, mlpCircuit, mlpReference } from "./kernels.js";
 import { tamper } from "./helpers.js";
 
+/** Builds a kernel and runs the under-constraint checker on it (every generated circuit gets it). */
 function build<T>(def: (b: R1csBuilder, v: T) => void, v: T): BuiltCircuit {
   const b = new R1csBuilder();
   def(b, v);
-  return b.build();
+  const built = b.build();
+  expect(checkUnderConstrained(built.r1cs).messages).toEqual([]);
+  return built;
 }
 
 afterAll(async () => {
