@@ -82,3 +82,32 @@ describe("random argument sweeps vs onnxruntime", () => {
     }
   });
 });
+
+describe("Cast across dtype pairs vs onnxruntime", () => {
+  // integer -> integer casts wrap (two's complement), float -> integer truncates toward zero for
+  // in-range values, float64 -> float32/float16 round to nearest even; out-of-range float -> int is
+  // undefined behaviour in onnxruntime, so values stay in range of every target here
+  const INTS = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64"] as const;
+  const CODES: Record<string, number> = { float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, uint32: 12 };
+  it("every integer pair, with values that wrap", async () => {
+    const r = rng(44);
+    for (const from of INTS) {
+      const lo = from.startsWith("u") ? 0 : -70000;
+      const x = randomTensor(r, from, [12], lo, 70000);
+      for (const to of [...INTS, "bool", "float32", "float64"]) {
+        await expectMatchesOrt({ opset: 13, inputs: [{ name: "x", dtype: from, shape: [12] }], outputs: [{ name: "y" }], nodes: [node("Cast", ["x"], ["y"], { to: CODES[to]! })] }, { x });
+      }
+    }
+  });
+  it("float64 to float32, float16 and in-range integers", async () => {
+    const r = rng(45);
+    const x = randomTensor(r, "float64", [40], -120, 120);
+    // a few exact float16 ties and subnormals
+    const ties = tensorOf("float64", [6], [1 + 2 ** -11, 1 + 3 * 2 ** -11, 2 ** -25, 3 * 2 ** -25, 65519.99, -0.0001]);
+    for (const input of [x, ties]) {
+      for (const to of ["float32", "float16", "int8", "int16", "int32", "int64", "bool"]) {
+        await expectMatchesOrt({ opset: 13, inputs: [{ name: "x", dtype: "float64", shape: [...input.shape] }], outputs: [{ name: "y" }], nodes: [node("Cast", ["x"], ["y"], { to: CODES[to]! })] }, { x: input });
+      }
+    }
+  });
+});
