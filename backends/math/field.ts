@@ -488,7 +488,7 @@ export function vecAddScaledInts(acc: FrVector, s: bigint, k: Int32Array): FrVec
   checkSameLength(acc, k, "vecAddScaledInts");
   const kern = kernels();
   const heapI32 = new Int32Array(kern.heap.buffer, kern.heap.byteOffset, kern.heap.length);
-  // heap: acc chunk [0, C), products [C, 2C), s at 2C, ints from word 8(2C+1)
+  // heap: acc chunk [0, C), s at 2C, ints from word 8(2C+1)
   const sOff = 2 * CHUNK;
   const kWord = (2 * CHUNK + 1) * LIMBS;
   writeMont(kern.heap, sOff * LIMBS, checkScalar(s, "vecAddScaledInts"));
@@ -496,8 +496,7 @@ export function vecAddScaledInts(acc: FrVector, s: bigint, k: Int32Array): FrVec
     const m = Math.min(CHUNK, k.length - start);
     kern.heap.set(acc.limbs.subarray(start * LIMBS, (start + m) * LIMBS), 0);
     heapI32.set(k.subarray(start, start + m), kWord);
-    kern.mulSmall(CHUNK, sOff, 0, kWord, m);
-    kern.add(0, 0, CHUNK, m);
+    kern.mulSmallAdd(0, sOff, 0, kWord, m);
     acc.limbs.set(kern.heap.subarray(0, m * LIMBS), start * LIMBS);
   }
   return acc;

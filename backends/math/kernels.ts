@@ -30,6 +30,8 @@ export interface FrKernels {
   mul(out: number, a: number, b: number, n: number, bStep: 0 | 1): void;
   /** out[i] = a[i*aStep] * k[i], k signed int32 at heap *word* offset kWord */
   mulSmall(out: number, a: number, aStep: 0 | 1, kWord: number, n: number): void;
+  /** out[i] += a[i*aStep] * k[i] (same operands as mulSmall) */
+  mulSmallAdd(out: number, a: number, aStep: 0 | 1, kWord: number, n: number): void;
   /** heap[acc] += sum of a[0..n) */
   sumInto(acc: number, a: number, n: number): void;
   /** heap[acc] += sum of a[i]*b[i] */
@@ -140,6 +142,13 @@ function makeTsKernels(heapElements: number): FrKernels {
         write(out + i, v < 0n ? v + FR_MODULUS : v);
       }
     },
+    mulSmallAdd(out, a, aStep, kWord, n) {
+      for (let i = 0; i < n; i++) {
+        const v = (read(a + i * aStep) * BigInt(heapI32[kWord + i]!)) % FR_MODULUS;
+        write(T0, v < 0n ? v + FR_MODULUS : v);
+        add(out + i, out + i, T0);
+      }
+    },
     sumInto(acc, a, n) {
       for (let i = 0; i < n; i++) add(acc, acc, a + i);
     },
@@ -169,6 +178,7 @@ function makeWasmKernels(x: FrWasmExports): FrKernels {
     sub: (out, a, b, n) => x.sub(out * 32, a * 32, b * 32, n),
     mul: (out, a, b, n, bStep) => x.mul(out * 32, a * 32, b * 32, n, bStep * 32),
     mulSmall: (out, a, aStep, kWord, n) => x.mulSmall(out * 32, a * 32, aStep * 32, kWord * 4, n),
+    mulSmallAdd: (out, a, aStep, kWord, n) => x.mulSmallAdd(out * 32, a * 32, aStep * 32, kWord * 4, n),
     sumInto: (acc, a, n) => x.sumInto(acc * 32, a * 32, n),
     dotInto: (acc, a, b, n) => x.dotInto(acc * 32, a * 32, b * 32, n),
     fold: (out, lo, hi, r, n) => x.fold(out * 32, lo * 32, hi * 32, r * 32, n),

@@ -56,6 +56,9 @@ describe("Fr kernels: emitted wasm vs pure TS", () => {
       grab("mulSmall");
       k.mulSmall(OUT, R, 0, KW, n);
       grab("mulSmallScalar");
+      b.forEach((v, i) => put(k, OUT + i, v));
+      k.mulSmallAdd(OUT, A, 1, KW, n);
+      grab("mulSmallAdd");
       k.fold(OUT, A, B, R, n);
       grab("fold");
       put(k, ACC, 5n);
@@ -77,6 +80,7 @@ describe("Fr kernels: emitted wasm vs pure TS", () => {
       expect(got.mulScalar![i]).toBe(mod(a[i]! * r * R_INV));
       expect(got.mulSmall![i]).toBe(mod(a[i]! * BigInt(ks[i]!)));
       expect(got.mulSmallScalar![i]).toBe(mod(r * BigInt(ks[i]!)));
+      expect(got.mulSmallAdd![i]).toBe(mod(b[i]! + a[i]! * BigInt(ks[i]!)));
       expect(got.fold![i]).toBe(mod(a[i]! + r * R_INV * (b[i]! - a[i]!)));
       dot += a[i]! * b[i]! * R_INV;
       sum += a[i]!;

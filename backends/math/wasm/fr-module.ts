@@ -265,11 +265,12 @@ function reduceSmallProduct(f: FnBuilder, x: number[], q: number, mc: number, sc
 }
 
 /**
- * mulSmall(out, a, aStep, k, n): out[i] = a[i*aStep/32] * k[i] where k is an Int32 array.
+ * mulSmall(out, a, aStep, k, n): out[i] = a[i*aStep/32] * k[i] where k is an Int32 array
+ * (mulSmallAdd: out[i] += that product).
  * Montgomery form is linear, so multiplying the Montgomery limbs by the plain integer k and reducing
  * mod r gives the Montgomery form of the product: 8 word products instead of a full Montgomery mul.
  */
-function buildMulSmall(): FnBuilder {
+function buildMulSmall(accumulate: boolean): FnBuilder {
   const f = new FnBuilder([I32, I32, I32, I32, I32]);
   const [out, a, aStep, k, n] = [0, 1, 2, 3, 4];
   const sc = scratch(f);
@@ -301,7 +302,14 @@ function buildMulSmall(): FnBuilder {
     }
     f.get(sc.c).set(x[8]!);
     reduceSmallProduct(f, x, q, mc, sc);
-    store(f, out, x.slice(0, 8));
+    if (accumulate) {
+      // out[i] += product (av is free again)
+      load(f, av, out);
+      modAdd(f, av, av, x.slice(0, 8), sc);
+      store(f, out, av);
+    } else {
+      store(f, out, x.slice(0, 8));
+    }
   });
   return f;
 }
@@ -316,6 +324,7 @@ export interface FrWasmExports {
   dotInto(acc: number, a: number, b: number, n: number): void;
   fold(out: number, lo: number, hi: number, r: number, n: number): void;
   mulSmall(out: number, a: number, aStep: number, k: number, n: number): void;
+  mulSmallAdd(out: number, a: number, aStep: number, k: number, n: number): void;
 }
 
 /** The module's bytes (deterministic). */
@@ -327,7 +336,8 @@ export function emitFrModule(): Uint8Array {
     { name: "sumInto", fn: buildSumInto() },
     { name: "dotInto", fn: buildDotInto() },
     { name: "fold", fn: buildFold() },
-    { name: "mulSmall", fn: buildMulSmall() },
+    { name: "mulSmall", fn: buildMulSmall(false) },
+    { name: "mulSmallAdd", fn: buildMulSmall(true) },
   ]);
 }
 
