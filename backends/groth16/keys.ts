@@ -124,7 +124,7 @@ export interface PtauHeader {
 
 /**
  * Reads the header of a ptau file without loading it (ceremony files can be gigabytes).
- * @throws ZkcError MODEL_FORMAT when the file is not a ptau file.
+ * @throws ZkcError USAGE naming the file when it cannot be read or is not a ptau file.
  */
 export function readPtauHeader(file: string): PtauHeader {
   const bad = (reason: string): never => {

@@ -123,6 +123,12 @@ describe("2-layer integer MLP proven end to end", () => {
     await expect(proveGroth16(other.r1cs, other.witness, keys)).rejects.toThrow(/different circuit/);
   });
 
+  it("a wrong witness forced past the prover's check gives a proof that does not verify", async () => {
+    const internalWire = built.r1cs.nWires - 1;
+    const forced = await proveGroth16(built.r1cs, tamper(built.witness, internalWire), keys, { checkWitness: false });
+    expect((await verifyGroth16(keys.vkey, forced.publicSignals, forced.proof)).ok).toBe(false);
+  });
+
   it("a second setup of the same circuit hits the zkey cache", async () => {
     const t0 = performance.now();
     const again = await setupGroth16(built.r1cs);
