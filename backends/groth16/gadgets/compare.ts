@@ -5,6 +5,10 @@
  * difference of two inputs then lies in (-2^bits, 2^bits) and is compared through a
  * decomposition of d + 2^bits over bits + 1 bits (the brief's "a - b + 2^(b-1)" with b = bits + 1).
  * If an input is outside its bound the prover cannot build a witness (strict builder error).
+ *
+ * Soundness: isNonNegative and relu range-check their input; lessThan, max2, maxOf and argmax
+ * decompose only differences, so their inputs must already be bounded (a rescale output, a
+ * linear combination of bounded signals, a public input) or be passed through rangeCheck first.
  */
 import { LinComb, type R1csBuilder, type Signal } from "../r1cs.js";
 import { toBits } from "./bits.js";
