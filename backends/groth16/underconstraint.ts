@@ -8,9 +8,9 @@
  * point with these rules (docs/groth16.md lists them too):
  *  - Boolean wires: a constraint (αw + β)·(γw + δ) = 0 whose roots are {0, 1} marks w Boolean.
  *  - Rule L (linear): when a constraint is linear in its undetermined wires — B (or A) is a
- *    nonzero-free constant so the constraint reads k·A - C = 0, or A and B are both fully
- *    determined so A·B is known — and exactly one undetermined wire remains with a nonzero
- *    coefficient, that wire is determined.
+ *    constant k, so the constraint reads k·A - C = 0, or A and B are both fully determined, so
+ *    A·B is known — and exactly one undetermined wire remains with a nonzero coefficient, that
+ *    wire is determined.
  *  - Rule D (decomposition): in such a linear constraint, if every undetermined wire is Boolean
  *    and their coefficients, read as signed integers, all have the same sign, are superincreasing
  *    (each exceeds the sum of the smaller ones) and sum to less than r, the subset sum is unique,
@@ -116,10 +116,18 @@ export function checkUnderConstrained(r1cs: R1cs): UnderConstraintReport {
     return true;
   };
 
+  // constraints whose wires are all determined can teach nothing more: skip them on later passes
+  const settled = new Uint8Array(r1cs.constraints.length);
   let changed = true;
   while (changed) {
     changed = false;
-    for (const k of r1cs.constraints) {
+    for (let i = 0; i < r1cs.constraints.length; i++) {
+      if (settled[i]) continue;
+      const k = r1cs.constraints[i]!;
+      if (allDetermined(k.a) && allDetermined(k.b) && allDetermined(k.c)) {
+        settled[i] = 1;
+        continue;
+      }
       let free: Map<number, bigint> | undefined;
       if (isConstantTerms(k.b)) free = undeterminedOf(constantOf(k.b), k.a, k.c);
       else if (isConstantTerms(k.a)) free = undeterminedOf(constantOf(k.a), k.b, k.c);
