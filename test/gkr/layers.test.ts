@@ -3,7 +3,7 @@
  * random integers (negative values included); the returned input claims are checked against the
  * true values, and each positive case has its tamper case beside it.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Prim } from "../../compiler/quant/prim.js";
 import { FR_MODULUS } from "../../backends/math/field.js";
 import { claimHolds, makeKernel, makeRng, prove, randomInts, runPrims, trueClaim, verify, type Decl } from "./helpers.js";
@@ -31,6 +31,7 @@ const cases = [
   caseOf("matmul 2D shared weights", [{ op: "matmul", a: "x", b: "w", out: "y", batch: 1, bBatch: 1, m: 5, k: 7, n: 3 }], { x: { shape: [5, 7] }, w: { shape: [7, 3] }, y: { shape: [5, 3] } }, 1),
   caseOf("matmul batched both", [{ op: "matmul", a: "x", b: "z", out: "y", batch: 3, bBatch: 3, m: 4, k: 6, n: 2 }], { x: { shape: [3, 4, 6] }, z: { shape: [3, 6, 2] }, y: { shape: [3, 4, 2] } }, 2),
   caseOf("matmul batch dims [2,3] (relayout)", [{ op: "matmul", a: "x", b: "w", out: "y", batch: 6, bBatch: 1, m: 3, k: 5, n: 4 }], { x: { shape: [2, 3, 3, 5] }, w: { shape: [5, 4] }, y: { shape: [2, 3, 3, 4] } }, 3),
+  caseOf("matmul output and weights in other shapes (relayout)", [{ op: "matmul", a: "x", b: "w", out: "y", batch: 1, bBatch: 1, m: 6, k: 5, n: 4 }], { x: { shape: [30] }, w: { shape: [4, 5] }, y: { shape: [2, 3, 4] } }, 17),
   caseOf("matmul k = 1, vector out", [{ op: "matmul", a: "x", b: "w", out: "y", batch: 1, bBatch: 1, m: 1, k: 1, n: 6 }], { x: { shape: [1] }, w: { shape: [1, 6] }, y: { shape: [6] } }, 4),
   caseOf("mul", [{ op: "mul", a: "a", b: "b", out: "y" }], { a: { shape: [3, 5] }, b: { shape: [3, 5] }, y: { shape: [3, 5] } }, 5),
   caseOf("mul operand of another layout", [{ op: "mul", a: "a", b: "b", out: "y" }], { a: { shape: [3, 5] }, b: { shape: [15] }, y: { shape: [3, 5] } }, 6),
@@ -46,7 +47,34 @@ const cases = [
   caseOf("reduceSum not along axes (relayout)", [{ op: "reduceSum", in: "a", out: "y", outer: 2, reduce: 3, inner: 4 }], { a: { shape: [6, 4] }, y: { shape: [8] } }, 16),
 ];
 
+/** Every path to a bigint inside an object. */
+function bigintPaths(x: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof x === "bigint") return [path];
+  if (Array.isArray(x)) return x.flatMap((e, i) => bigintPaths(e, [...path, i]));
+  if (typeof x === "object" && x !== null) return Object.entries(x).flatMap(([k, v]) => bigintPaths(v, [...path, k]));
+  return [];
+}
+function setAt(obj: unknown, path: (string | number)[], f: (v: bigint) => bigint): void {
+  let o = obj as Record<string | number, unknown>;
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  o[last] = f(o[last] as bigint);
+}
+const tamperedKinds = new Set<string>();
+
 describe("built-in layers vs evalPrim", () => {
+  afterAll(() => {
+    // every message type of every layer was tampered with somewhere
+    for (const k of [
+      "layers.body.sumcheck.rounds", "layers.body.aEval", "layers.body.bEval", "layers.body.evals",
+      "layers.body.outRelayout.partials", "layers.body.outRelayout.sumchecks.rounds", "layers.body.outRelayout.evals",
+      "layers.body.aRelayout.sumchecks.rounds", "layers.body.bRelayout.evals", "layers.body.relayouts.sumchecks.rounds",
+      "layers.body.inRelayout.evals", "layers.body.map.partials", "layers.body.map.sumchecks.rounds", "layers.body.map.evals",
+    ]) {
+      expect(tamperedKinds.has(k), k).toBe(true);
+    }
+  });
+
   for (const c of cases) {
     const kernel = makeKernel(c.name, c.prims, c.decl);
     const out = c.prims[c.prims.length - 1]!.out;
@@ -60,6 +88,19 @@ describe("built-in layers vs evalPrim", () => {
       expect(v.inputClaims).toEqual(inputClaims);
       expect(new Set(inputClaims.map((x) => x.tensor))).toEqual(new Set(c.inputs));
       for (const ic of inputClaims) expect(claimHolds(ic, kernel, c.values)).toBe(true);
+    });
+
+    it(`${c.name}: every field element of the proof, tampered, is rejected`, () => {
+      const { proof } = prove(kernel, c.values, [claim]);
+      const paths = bigintPaths(proof);
+      for (const path of paths) {
+        const bad = structuredClone(proof);
+        setAt(bad, path, (x) => (x + 1n) % FR_MODULUS);
+        const v = verify(kernel, bad, [claim]);
+        expect(v.ok, `tampered ${path.join(".")}`).toBe(false);
+        if (!v.ok) expect(v.reason).toMatch(/./);
+        tamperedKinds.add(path.filter((p) => typeof p === "string").join("."));
+      }
     });
 
     it(`${c.name}: a changed output value is rejected`, () => {
