@@ -96,6 +96,25 @@ describe("2-layer integer MLP proven end to end", () => {
     expect((await verifyGroth16(keys.vkey, proved.publicSignals, p)).ok).toBe(false);
   });
 
+  it("rejects a pi_b on the G2 curve but outside its prime-order subgroup (snarkjs checks only the curve)", async () => {
+    const Fp2 = bn254.fields.Fp2;
+    const twistB = Fp2.div(Fp2.fromBigTuple([3n, 0n]), Fp2.fromBigTuple([9n, 1n]));
+    let x = Fp2.fromBigTuple([5n, 7n]);
+    let y: typeof x | undefined;
+    while (!y) {
+      const rhs = Fp2.add(Fp2.mul(Fp2.sqr(x), x), twistB);
+      try {
+        y = Fp2.sqrt(rhs);
+      } catch {
+        x = Fp2.add(x, Fp2.ONE);
+      }
+    }
+    const p = clone(proved.proof);
+    p.pi_b = [[x.c0.toString(), x.c1.toString()], [y.c0.toString(), y.c1.toString()], ["1", "0"]];
+    const res = await verifyGroth16(keys.vkey, proved.publicSignals, p);
+    expect(res).toMatchObject({ ok: false, reason: expect.stringMatching(/subgroup/) });
+  });
+
   it("never throws on malformed proofs, signals or keys", async () => {
     const bad: [unknown, unknown, unknown][] = [
       [keys.vkey, proved.publicSignals, null],
