@@ -371,3 +371,68 @@ export async function terminateSnarkjs(): Promise<void> {
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
   await g.curve_bn128?.terminate();
 }
+
+/** Metadata stored beside saved keys (everything in {@link Groth16Keys} except the big blobs). */
+interface SavedKeyMeta {
+  format: "zkc-groth16-keys/1";
+  digest: string;
+  r1csDigest: string;
+  ptau: PtauInfo;
+  development: boolean;
+  contribution: "random";
+}
+
+/**
+ * Saves keys into an artifacts directory as `<name>.zkey`, `<name>.vkey.json` and
+ * `<name>.keys.json` (metadata), each written atomically.
+ */
+export function saveGroth16Keys(dir: string, name: string, keys: Groth16Keys): void {
+  const meta: SavedKeyMeta = {
+    format: "zkc-groth16-keys/1",
+    digest: keys.digest,
+    r1csDigest: keys.r1csDigest,
+    ptau: keys.ptau,
+    development: keys.development,
+    contribution: keys.contribution,
+  };
+  writeFileAtomic(path.join(dir, `${name}.zkey`), keys.zkey);
+  writeFileAtomic(path.join(dir, `${name}.vkey.json`), JSON.stringify(keys.vkey, null, 1));
+  writeFileAtomic(path.join(dir, `${name}.keys.json`), JSON.stringify(meta, null, 1));
+}
+
+/**
+ * Loads keys saved by {@link saveGroth16Keys}.
+ * @throws ZkcError USAGE naming the file when one is missing or not zkc key metadata.
+ */
+export function loadGroth16Keys(dir: string, name: string): Groth16Keys {
+  const read = (suffix: string): Buffer => {
+    const file = path.join(dir, `${name}${suffix}`);
+    try {
+      return fs.readFileSync(file);
+    } catch {
+      throw new ZkcError("USAGE", "a Groth16 key file is missing", { file, hint: "run `zkc compile` again to regenerate the keys" });
+    }
+  };
+  const metaFile = path.join(dir, `${name}.keys.json`);
+  let meta: SavedKeyMeta;
+  let vkey: snarkjs.VerificationKey;
+  try {
+    meta = JSON.parse(read(".keys.json").toString("utf8"));
+    vkey = JSON.parse(read(".vkey.json").toString("utf8"));
+  } catch (e) {
+    if (e instanceof ZkcError) throw e;
+    throw new ZkcError("USAGE", "Groth16 key metadata is not valid JSON", { file: metaFile, hint: "run `zkc compile` again to regenerate the keys" });
+  }
+  if (meta.format !== "zkc-groth16-keys/1") {
+    throw new ZkcError("USAGE", "not zkc Groth16 key metadata", { file: metaFile, expected: "zkc-groth16-keys/1", got: String(meta.format) });
+  }
+  return {
+    zkey: new Uint8Array(read(".zkey")),
+    vkey,
+    digest: meta.digest,
+    r1csDigest: meta.r1csDigest,
+    ptau: meta.ptau,
+    development: meta.development,
+    contribution: meta.contribution,
+  };
+}

@@ -2,16 +2,21 @@
  * End to end through snarkjs: setup (cached development ptau and zkey), prove, verify, for an
  * argmax kernel, a 2-layer integer MLP and an MLE-claim kernel; every tamper is rejected.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bn254 } from "@noble/curves/bn254.js";
 import { ZkcError } from "../../compiler/errors.js";
 import {
   checkUnderConstrained,
   exportSolidityVerifier,
+  loadGroth16Keys,
   mleEvaluateValues,
   poseidonCommitTensor,
   proveGroth16,
   R1csBuilder,
+  saveGroth16Keys,
   setupGroth16,
   terminateSnarkjs,
   verifyGroth16,
@@ -154,6 +159,21 @@ describe("2-layer integer MLP proven end to end", () => {
     expect(again.digest).toBe(keys.digest);
     expect(again.vkey).toEqual(keys.vkey);
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it("keys saved to an artifacts directory load back and still prove and verify", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zkc-keys-save-"));
+    try {
+      saveGroth16Keys(dir, "mlp", keys);
+      const loaded = loadGroth16Keys(dir, "mlp");
+      expect(loaded).toEqual(keys);
+      const again = await proveGroth16(built.r1cs, built.witness, loaded);
+      expect(await verifyGroth16(loaded.vkey, again.publicSignals, again.proof)).toEqual({ ok: true });
+      fs.rmSync(path.join(dir, "mlp.vkey.json"));
+      expect(() => loadGroth16Keys(dir, "mlp")).toThrow(/mlp\.vkey\.json.*missing|missing/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exports a Solidity verifier from snarkjs's template", async () => {
