@@ -45,7 +45,7 @@
  *    one per tensor; the rest (auxiliary tensors) pass unchanged. These are `inputClaims`.
  */
 import { ZkcError } from "../../compiler/errors.js";
-import type { Prim, PrimOp } from "../../compiler/quant/prim.js";
+import { primInputs, type Prim, type PrimOp, type QProgram } from "../../compiler/quant/prim.js";
 import { Fr, type FrVector } from "../math/field.js";
 import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
@@ -497,4 +497,49 @@ export function claimOnPublic(tensor: string, shape: readonly number[], values: 
 /** Field value of a signed integer constant (layer coefficients). */
 export function constantOf(v: number): bigint {
   return Fr.fromSigned(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels from programs
+
+/**
+ * The kernel of primitives [from, to) of an integer program. Params carry their values (public);
+ * `publicInputs` names graph inputs whose values the verifier knows.
+ * @throws ZkcError INPUT for an empty or out-of-range slice, or a public input without a value
+ */
+export function kernelOf(
+  program: QProgram,
+  from = 0,
+  to = program.prims.length,
+  options: { name?: string; publicInputs?: ReadonlyMap<string, Float64Array> } = {},
+): Kernel {
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from < to && to <= program.prims.length)) {
+    throw new ZkcError("INPUT", `kernelOf: primitives [${from}, ${to}) are not a non-empty slice of the program's ${program.prims.length}`);
+  }
+  const prims = program.prims.slice(from, to);
+  const used = new Set<string>();
+  for (const p of prims) {
+    used.add(p.out);
+    for (const t of primInputs(p)) used.add(t);
+  }
+  const tensors = new Map<string, KernelTensor>();
+  for (const t of used) {
+    const info = program.tensors.get(t);
+    if (!info) throw new ZkcError("INTERNAL", `internal error: the program has no tensor "${t}"`);
+    tensors.set(t, info);
+  }
+  const publicValues = new Map<string, Float64Array>();
+  for (const [t, v] of options.publicInputs ?? []) if (used.has(t)) publicValues.set(t, v);
+  return { name: options.name ?? `prims[${from}..${to})`, prims, tensors, ...(publicValues.size ? { publicValues } : {}) };
+}
+
+/** Tensors a kernel reads but does not produce (params included), in first-use order. */
+export function kernelInputs(kernel: Kernel): string[] {
+  const produced = new Set<string>();
+  const out: string[] = [];
+  for (const p of kernel.prims) {
+    for (const t of primInputs(p)) if (!produced.has(t) && !out.includes(t)) out.push(t);
+    produced.add(p.out);
+  }
+  return out;
 }
