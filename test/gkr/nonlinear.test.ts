@@ -50,7 +50,7 @@ async function run(
     tamperProof?: (proof: any) => void;
     claimedOut?: Float64Array;
     /** the output's padded table as the cheating prover claims it (padding included) */
-    claimedTable?: (shape: number[]) => FrVector;
+    claimedTable?: (shape: readonly number[]) => FrVector;
   } = {},
 ) {
   const shape = c.kernel.tensors.get(c.out)!.shape;
@@ -179,7 +179,7 @@ describe("lookup", () => {
   });
   it("rejects a non-zero output on a padding position (the output claimed with that garbage)", async () => {
     // [3, 7] pads to [4, 8]: padded position 7 (row 0, column 7) is padding
-    const garbage = (shape: number[]) => {
+    const garbage = (shape: readonly number[]) => {
       const t = integerTable(c.values.get("y")!, shape).clone();
       t.set(7, 5n);
       return t;
