@@ -2,6 +2,7 @@
  * GKR kernel benchmark: prove / verify time and proof size for
  *  1. matmul [256, 256] x [256, 256] (private left operand, public weights), and with both private;
  *  2. a 3x3 convolution 16x32x32 -> 16x32x32 (pad 1) as an im2col gather + matmul;
+ *  3. batch proving of a dense layer ([64, 256] x public [256, 256] + bias) for B = 1, 4, 16;
  * and the ratio prove time / integer inference time (evalPrim, the witness generator's semantics).
  * The output claim (the MLE of the output at a transcript point) is timed separately: in a bundle it
  * comes from the next kernel's proof.
@@ -14,6 +15,7 @@ import { kernels } from "../backends/math/kernels.js";
 import { evaluateMle } from "../backends/math/mle.js";
 import { Transcript } from "../backends/math/transcript.js";
 import { proveKernel, verifyKernel, type Kernel, type KernelTensor } from "../backends/gkr/kernel.js";
+import { proveKernelBatch, verifyKernelBatch } from "../backends/gkr/batch.js";
 import { integerTable, numVarsOfShape } from "../backends/gkr/layout.js";
 import { countFieldElements, type Claim } from "../backends/gkr/messages.js";
 
@@ -141,3 +143,47 @@ console.log(`field kernels: ${kernels().kind}; reps ${REPS} (median; one warm-up
 bench(matmulCase(false));
 bench(matmulCase(true));
 bench(convCase());
+
+function batchBench(): void {
+  const m = 64, k = 256, n = 256;
+  const w = ints(k * n, 127, 5);
+  const bias = ints(n, 1000, 6);
+  const prims: Prim[] = [
+    { op: "matmul", a: "x", b: "w", out: "y", batch: 1, bBatch: 1, m, k, n },
+    { op: "gather", sources: ["bias"], out: "bb", idx: Int32Array.from({ length: m * n }, (_, i) => i % n) },
+    { op: "add", a: "y", b: "bb", out: "z" },
+  ];
+  const kernel: Kernel = {
+    name: "dense",
+    prims,
+    tensors: new Map<string, KernelTensor>([
+      ["x", { shape: [m, k] }], ["w", { shape: [k, n], values: w }], ["bias", { shape: [n], values: bias }],
+      ["y", { shape: [m, n] }], ["bb", { shape: [m, n] }], ["z", { shape: [m, n] }],
+    ]),
+  };
+  for (const B of [1, 4, 16]) {
+    const list = Array.from({ length: B }, (_, i) => {
+      const env = new Map<string, Float64Array>([["x", ints(m * k, 127, 100 + i)], ["w", w], ["bias", bias]]);
+      for (const p of prims) env.set(p.out, evalPrim(p, env));
+      return env;
+    });
+    const z = new Float64Array(B * m * n);
+    list.forEach((e, i) => z.set(e.get("z")!, i * m * n));
+    const t = new Transcript("zkc/bench");
+    const point = t.challenges("bench/point", numVarsOfShape([B, m, n]));
+    const claim: Claim = { tensor: "z", point, value: evaluateMle(integerTable(z, [B, m, n]), point) };
+    const times: number[] = [];
+    const vtimes: number[] = [];
+    let size = 0;
+    for (let r = 0; r < 2; r++) {
+      const p = time(() => proveKernelBatch(kernel, list, [claim], new Transcript("zkc/bench")));
+      const v = time(() => verifyKernelBatch(kernel, B, p.result.proof, [claim], new Transcript("zkc/bench")));
+      if (!v.result.ok) throw new Error(`batch ${B}: ${v.result.reason}`);
+      times.push(p.ms);
+      vtimes.push(v.ms);
+      size = countFieldElements(p.result.proof);
+    }
+    console.log(`dense [64,256]x[256,256]+bias, batch B = ${String(B).padEnd(3)}          prove ${Math.min(...times).toFixed(0).padStart(6)} ms (${(Math.min(...times) / B).toFixed(1)} ms/input) | verify ${Math.min(...vtimes).toFixed(0).padStart(5)} ms | proof ${String(size).padStart(4)} Fr = ${(size * 32 / 1024).toFixed(1)} KiB`);
+  }
+}
+batchBench();
