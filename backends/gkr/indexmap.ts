@@ -10,8 +10,11 @@
  * The verifier evaluates W_s(rho_s) = sum_o eq(r, pos_out(o)) eq(rho_s, pos_src(idx[o])) from the
  * public map in O(size of the map) (two eq tables and one gathered inner product).
  *
- * A map that is the identity between identical layouts (one source, a bijection that keeps every
- * padded position) costs nothing: the claim passes through unchanged.
+ * A map that only permutes the variables costs nothing: one source, every source element read
+ * exactly once, and source position = the output position with its bits permuted by sigma. Then
+ * out(r) = S(r') with r'[sigma(j)] = r[j], so the claim passes with a permuted point. This covers
+ * the identity between identical layouts (a free reshape) and every transpose (padding positions
+ * map to padding positions, since real ones map onto all real ones). Detection reads the public map.
  *
  * Prover work: O(|out| + |source|) per source; the scatter-add into W is done in rounds in which
  * each source position occurs once (a 3x3 im2col needs 9 rounds, a permutation 1).
@@ -50,8 +53,11 @@ export interface PreparedMap {
   outVars: number;
   /** one entry per source; undefined for a source nothing is read from */
   parts: (SourcePart | undefined)[];
-  /** the map is the identity between identical layouts */
-  identity: boolean;
+  /**
+   * sigma when the map only permutes variables (output variable j is source variable sigma[j]);
+   * undefined otherwise. The identity map has sigma[j] = j.
+   */
+  permutation: Int32Array | undefined;
 }
 
 const preparedCache = new WeakMap<Int32Array, Map<string, PreparedMap>>();
@@ -121,17 +127,49 @@ function buildPrepared(map: IndexMap): PreparedMap {
   });
   const outVars = numVarsOfShape(map.outShape);
   const active = parts.filter((p) => p !== undefined);
-  let identity = false;
+  let permutation: Int32Array | undefined;
   if (active.length === 1) {
     const s = parts.findIndex((p) => p !== undefined);
     const p = active[0]!;
-    identity =
-      p.srcVars === outVars &&
-      p.posOut.length === sizeOfShape(map.sourceShapes[s]!) &&
-      p.rounds.length === 1 &&
-      p.posOut.every((x, i) => x === p.posSrc[i]);
+    if (p.srcVars === outVars && p.posOut.length === sizeOfShape(map.sourceShapes[s]!) && p.rounds.length === 1) {
+      permutation = bitPermutation(p.posOut, p.posSrc, outVars);
+    }
   }
-  return { outVars, parts, identity };
+  return { outVars, parts, permutation };
+}
+
+/**
+ * sigma with posSrc[e] = posOut[e] with bit of variable j moved to variable sigma[j], for every e;
+ * undefined when no such permutation exists. Read off the unit positions (always real elements:
+ * along an axis of size d >= 2 every power of two below the padded size is < d), then checked.
+ */
+function bitPermutation(posOut: Int32Array, posSrc: Int32Array, n: number): Int32Array | undefined {
+  const at = new Map<number, number>();
+  for (let e = 0; e < posOut.length; e++) at.set(posOut[e]!, posSrc[e]!);
+  if (at.get(0) !== 0) return undefined;
+  const sigma = new Int32Array(n);
+  const used = new Set<number>();
+  for (let j = 0; j < n; j++) {
+    const image = at.get(2 ** (n - 1 - j));
+    if (image === undefined || image === 0 || (image & (image - 1)) !== 0) return undefined;
+    const k = n - 1 - Math.log2(image);
+    if (used.has(k)) return undefined;
+    used.add(k);
+    sigma[j] = k;
+  }
+  for (let e = 0; e < posOut.length; e++) {
+    let y = 0;
+    for (let j = 0; j < n; j++) if (posOut[e]! & (2 ** (n - 1 - j))) y |= 2 ** (n - 1 - sigma[j]!);
+    if (y !== posSrc[e]) return undefined;
+  }
+  return sigma;
+}
+
+/** The source point of a variable permutation: r'[sigma[j]] = r[j]. */
+export function permutePoint(point: readonly bigint[], sigma: Int32Array): bigint[] {
+  const out = new Array<bigint>(point.length);
+  for (let j = 0; j < point.length; j++) out[sigma[j]!] = point[j]!;
+  return out;
 }
 
 /** Copy elements v[pos[sel[i]]] (or v[pos[i]] without sel) into a new vector. */
@@ -180,7 +218,7 @@ function weightAt(eqOut: FrVector, part: SourcePart, rho: readonly bigint[]): bi
 /**
  * Prover: reduce `claim` (on the map's output, in `outShape`'s layout) to one claim per active
  * source. `sourceTables[s]` is source s's padded MLE table; `sourceNames[s]` names it in the claims.
- * @returns undefined proof for an identity map
+ * @returns undefined proof for a variable permutation (free)
  */
 export function proveIndexMap(
   prepared: PreparedMap,
@@ -189,9 +227,9 @@ export function proveIndexMap(
   sourceTables: readonly (FrVector | undefined)[],
   transcript: Transcript,
 ): { proof: IndexMapProof | undefined; claims: Claim[] } {
-  if (prepared.identity) {
+  if (prepared.permutation) {
     const s = prepared.parts.findIndex((p) => p !== undefined);
-    return { proof: undefined, claims: [{ tensor: sourceNames[s]!, point: [...claim.point], value: claim.value }] };
+    return { proof: undefined, claims: [{ tensor: sourceNames[s]!, point: permutePoint(claim.point, prepared.permutation), value: claim.value }] };
   }
   const eqOut = eqTable(claim.point);
   const active: { s: number; part: SourcePart; w: FrVector; table: FrVector; partial: bigint }[] = [];
@@ -229,10 +267,10 @@ export function verifyIndexMap(
   proof: unknown,
   transcript: Transcript,
 ): IndexMapVerdict {
-  if (prepared.identity) {
-    if (proof !== undefined) return { ok: false, reason: "identity map: expected no proof" };
+  if (prepared.permutation) {
+    if (proof !== undefined) return { ok: false, reason: "the map permutes variables: expected no proof" };
     const s = prepared.parts.findIndex((p) => p !== undefined);
-    return { ok: true, claims: [{ tensor: sourceNames[s]!, point: [...claim.point], value: claim.value }] };
+    return { ok: true, claims: [{ tensor: sourceNames[s]!, point: permutePoint(claim.point, prepared.permutation), value: claim.value }] };
   }
   const active = prepared.parts.flatMap((part, s) => (part ? [{ s, part }] : []));
   if (!isRecord(proof) || proof.kind !== "indexmap") return { ok: false, reason: "index map: malformed proof" };

@@ -29,7 +29,6 @@ export interface CombineProof {
 /**
  * A claim moved through a public index map (gather, or a change of layout between two shapes of
  * the same data): per source a partial sum and a sumcheck of sum_y W_s(y) S_s(y).
- * `identity` when the map is free (the claim passes through unchanged), then nothing else is sent.
  */
 export interface IndexMapProof {
   kind: "indexmap";
@@ -81,10 +80,10 @@ export interface ReduceSumProof {
   inRelayout: RelayoutProof;
 }
 
-/** gather: the index-map proof of the primitive's own map. */
+/** gather: the index-map proof of the primitive's own map; "permutation" when it only permutes variables (free). */
 export interface GatherProof {
   kind: "gather";
-  map: IndexMapProof | "identity";
+  map: IndexMapProof | "permutation";
 }
 
 /** Transcript labels (one place fixes the absorb schedule's names). */

@@ -38,10 +38,12 @@ const cases = [
   caseOf("add", [{ op: "add", a: "a", b: "b", out: "y" }], { a: { shape: [2, 3, 5] }, b: { shape: [2, 3, 5] }, y: { shape: [2, 3, 5] } }, 7),
   caseOf("sub, operands of other layouts", [{ op: "sub", a: "a", b: "b", out: "y" }], { a: { shape: [6, 5] }, b: { shape: [30] }, y: { shape: [2, 3, 5] } }, 8),
   caseOf("scale by a negative factor", [{ op: "scale", in: "a", out: "y", factor: -7 }], { a: { shape: [9] }, y: { shape: [9] } }, 9),
-  caseOf("gather: transpose [3,5] -> [5,3]", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 15 }, (_, o) => (o % 3) * 5 + Math.floor(o / 3)) }], { a: { shape: [3, 5] }, y: { shape: [5, 3] } }, 10),
+  caseOf("gather: transpose [3,5] -> [5,3] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 15 }, (_, o) => (o % 3) * 5 + Math.floor(o / 3)) }], { a: { shape: [3, 5] }, y: { shape: [5, 3] } }, 10),
+  caseOf("gather: transpose [2,3,4] -> [4,2,3] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 24 }, (_, o) => { const [l, i, j] = [Math.floor(o / 6), Math.floor(o / 3) % 2, o % 3]; return i * 12 + j * 4 + l; }) }], { a: { shape: [2, 3, 4] }, y: { shape: [4, 2, 3] } }, 18),
+  caseOf("gather: reversal (not a permutation of variables)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 8 }, (_, o) => 7 - o) }], { a: { shape: [8] }, y: { shape: [8] } }, 19),
   caseOf("gather: pad + repeats", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from([0, -1, 2, 2, 1, -1, 0, 3, 3, 3]) }], { a: { shape: [4] }, y: { shape: [2, 5] } }, 11),
   caseOf("gather: concat of two sources", [{ op: "gather", sources: ["a", "b"], out: "y", src: Int32Array.from([0, 0, 0, 1, 1]), idx: Int32Array.from([0, 1, 2, 0, 1]) }], { a: { shape: [3] }, b: { shape: [2] }, y: { shape: [5] } }, 12),
-  caseOf("gather: identity reshape (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 16 }, (_, i) => i) }], { a: { shape: [1, 4, 4] }, y: { shape: [16] } }, 13),
+  caseOf("gather: identity reshape [1,4,4] -> [16] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 16 }, (_, i) => i) }], { a: { shape: [1, 4, 4] }, y: { shape: [16] } }, 13),
   caseOf("reduceSum middle axis", [{ op: "reduceSum", in: "a", out: "y", outer: 3, reduce: 5, inner: 2 }], { a: { shape: [3, 5, 2] }, y: { shape: [3, 2] } }, 14),
   caseOf("reduceSum over two axes [2,3,5,7] -> [2,7]", [{ op: "reduceSum", in: "a", out: "y", outer: 2, reduce: 15, inner: 7 }], { a: { shape: [2, 3, 5, 7] }, y: { shape: [2, 7] } }, 15),
   caseOf("reduceSum not along axes (relayout)", [{ op: "reduceSum", in: "a", out: "y", outer: 2, reduce: 3, inner: 4 }], { a: { shape: [6, 4] }, y: { shape: [8] } }, 16),
@@ -102,6 +104,17 @@ describe("built-in layers vs evalPrim", () => {
         tamperedKinds.add(path.filter((p) => typeof p === "string").join("."));
       }
     });
+
+    if (c.prims[0]!.op === "gather") {
+      it(`${c.name}: free iff the map permutes variables; swapping the proof kind is rejected`, () => {
+        const { proof } = prove(kernel, c.values, [claim]);
+        const body = proof.layers[0]!.body as { map: unknown };
+        expect(body.map === "permutation").toBe(/free/.test(c.name));
+        const swapped = structuredClone(proof);
+        (swapped.layers[0]!.body as { map: unknown }).map = body.map === "permutation" ? { kind: "indexmap", partials: [claim.value], sumchecks: [{ rounds: [] }], evals: [0n] } : "permutation";
+        expect(verify(kernel, swapped, [claim]).ok).toBe(false);
+      });
+    }
 
     it(`${c.name}: a changed output value is rejected`, () => {
       const bad = { ...claim, value: (claim.value + 1n) % FR_MODULUS };
