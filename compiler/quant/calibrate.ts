@@ -20,7 +20,7 @@ export function collectRanges(graph: Graph, samples: readonly Feeds[]): Map<stri
   for (const feeds of samples) {
     const all = runFloat(graph, feeds, { keepAll: true });
     for (const [name, t] of all) {
-      if (!isFloat(t.dtype) || graph.constants.has(name)) continue;
+      if (!isFloat(t.dtype) || graph.constants.has(name) || t.data.length === 0) continue;
       let min = Infinity;
       let max = -Infinity;
       for (const v of t.data) {

@@ -118,7 +118,8 @@ export const lowerClip: Lower = (inputs, ctx) => {
   if (ctx.attrs.has("max")) hi = ctx.attrs.float("max");
   const loI = Number.isFinite(lo) ? Math.max(-x.maxAbs, quantiseValue(lo, x.scale)) : -x.maxAbs;
   const hiI = Number.isFinite(hi) ? Math.min(x.maxAbs, quantiseValue(hi, x.scale)) : x.maxAbs;
-  return [ctx.q.clamp(x, loI, Math.max(loI, hiI))];
+  // min > max: ONNX gives max everywhere, which is a clamp to [max, max]
+  return [ctx.q.clamp(x, Math.min(loI, hiI), hiI)];
 };
 
 /** Variadic Max / Min with broadcasting; min(a, b) = -max(-a, -b). */

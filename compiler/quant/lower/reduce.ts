@@ -20,7 +20,8 @@ function reduceAxes(inputs: (LowerInput | undefined)[], ctx: LowerContext, rank:
     raw = [...inputs[1].constant.data];
   }
   if (raw.length === 0) {
-    if (inputs[1] === undefined && ctx.attrs.int("noop_with_empty_axes", 0) !== 0) return [];
+    // no axes: reduce everything, unless the node asks for a no-op (axes-as-input versions)
+    if (ctx.attrs.int("noop_with_empty_axes", 0) !== 0) return [];
     return [...Array(rank).keys()];
   }
   return [...new Set(raw.map((a) => normaliseAxis(ctx, a, rank)))].sort((a, b) => a - b);
@@ -157,7 +158,6 @@ export const lowerLayerNorm: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const [X, Sc, Bi] = inputs;
   if (!Sc?.constant || (Bi && !Bi.constant)) throw notQuantisable(ctx, "LayerNormalization needs constant scale and bias");
-  if (ctx.node.outputs.slice(1).some((o) => o !== "")) throw notQuantisable(ctx, "LayerNormalization's Mean/InvStdDev outputs cannot be proven yet");
   const x = X!.value();
   const shape = x.shape;
   const axis = normaliseAxis(ctx, ctx.attrs.int("axis", -1), shape.length);
@@ -191,7 +191,9 @@ export const lowerLayerNorm: Lower = (inputs, ctx) => {
   y = q.mulT(y, gamma);
   if (Bi) y = q.addT(y, constantAs(q, reshaped(Bi.constant!, len), flat, y.scale, Bi.name));
   y = q.toScale(y, q.config.activationScale);
-  return [reshape(q, y, shape)];
+  // optional outputs: Mean and InvStdDev, one per normalised row
+  const stats = ctx.outputs.slice(1).map((o, i) => (i === 0 ? reshape(q, mean, o.shape) : reshape(q, q.toScale(rstd, q.config.activationScale), o.shape)));
+  return [reshape(q, y, shape), ...stats];
 };
 
 function reshaped(c: NonNullable<LowerInput["constant"]>, len: number) {
