@@ -8,6 +8,7 @@ export * from "./formats.js";
 export * from "./underconstraint.js";
 export * from "./poseidon.js";
 export * from "./keys.js";
+export * from "./fastptau.js";
 export * from "./prove.js";
 export * from "./gadgets/arith.js";
 export * from "./gadgets/bits.js";

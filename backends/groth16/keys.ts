@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as snarkjs from "snarkjs";
 import { ZkcError } from "../../compiler/errors.js";
+import { fastDevPtau } from "./fastptau.js";
 import { sha256Hex, writeR1cs } from "./formats.js";
 import type { R1cs } from "./r1cs.js";
 
@@ -63,6 +64,12 @@ export interface KeyOptions {
   ptauPath?: string;
   /** smallest development ptau power to generate (default 10, so small circuits share one file) */
   minPower?: number;
+  /**
+   * How a missing development ptau is made: "fast" (default; secrets from a public seed, Lagrange
+   * points from scalar FFTs, see fastptau.ts) or "beacon" (snarkjs new accumulator + beacon +
+   * preparePhase2, about 5× slower, and verifiable with `snarkjs powersoftau verify`).
+   */
+  devGenerator?: "fast" | "beacon";
   onProgress?: ProgressFn;
 }
 
@@ -211,21 +218,25 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-function devPtauPath(dir: string, power: number): string {
-  return path.join(dir, "ptau", `zkc-dev-bn128-${power}.ptau`);
+function devPtauPath(dir: string, power: number, generator: "fast" | "beacon"): string {
+  return path.join(dir, "ptau", `zkc-dev${generator === "fast" ? "-fast" : ""}-bn128-${power}.ptau`);
 }
 
+const FAST_SEED = "zkc fast development powers of tau: NOT FOR PRODUCTION";
+
 /**
- * The development ptau of exactly `power`, generated deterministically (new accumulator, one
- * beacon contribution with a fixed public hash, prepare phase 2) and cached. Byte-reproducible,
- * and therefore insecure: anyone can recompute tau. Development only.
+ * The development ptau of exactly `power`, generated deterministically and cached: by default
+ * with the fast generator (fastptau.ts), or with `devGenerator: "beacon"` through snarkjs (new
+ * accumulator, one beacon contribution with a fixed public hash, prepare phase 2). Either way it
+ * is byte-reproducible and therefore insecure: anyone can recompute tau. Development only.
  */
 export async function devPtau(power: number, options: KeyOptions = {}): Promise<PtauInfo> {
   if (!Number.isInteger(power) || power < 1 || power > MAX_DEV_POWER) {
     throw new RangeError(`devPtau: power must be an integer in [1, ${MAX_DEV_POWER}], got ${power}`);
   }
   const dir = options.cacheDir ?? cacheDir();
-  const file = devPtauPath(dir, power);
+  const generator = options.devGenerator ?? "fast";
+  const file = devPtauPath(dir, power, generator);
   const info = (): PtauInfo => ({ path: file, power, development: true, identity: fileIdentity(file) });
   if (fs.existsSync(file)) {
     options.onProgress?.({ step: "cache-hit", message: `development ptau 2^${power} from ${file}`, fraction: 1 });
@@ -254,6 +265,15 @@ export async function devPtau(power: number, options: KeyOptions = {}): Promise<
   }
   try {
     if (fs.existsSync(file)) return info();
+    if (generator === "fast") {
+      options.onProgress?.({ step: "ptau-prepare", message: `fast development ptau 2^${power}`, fraction: 0 });
+      const bytes = await fastDevPtau(power, FAST_SEED, (fraction) =>
+        options.onProgress?.({ step: "ptau-prepare", message: `fast development ptau 2^${power}`, fraction: Math.min(fraction, 0.99) }),
+      );
+      writeFileAtomic(file, bytes);
+      options.onProgress?.({ step: "ptau-prepare", message: `wrote ${file}`, fraction: 1 });
+      return info();
+    }
     const curve = await snarkjs.curves.getCurveFromName("bn128");
     options.onProgress?.({ step: "ptau-new", message: `new accumulator 2^${power}`, fraction: 0 });
     const fresh: snarkjs.MemFile = { type: "mem" };
@@ -281,28 +301,28 @@ export async function devPtau(power: number, options: KeyOptions = {}): Promise<
   }
 }
 
-/** Cached development ptau files, as (power, path), smallest first. */
-function cachedDevPowers(dir: string): number[] {
+/** Cached development ptau files of either generator, smallest power first. */
+function cachedDevFiles(dir: string): { power: number; generator: "fast" | "beacon" }[] {
   const pdir = path.join(dir, "ptau");
   if (!fs.existsSync(pdir)) return [];
   return fs
     .readdirSync(pdir)
-    .map((f) => /^zkc-dev-bn128-(\d+)\.ptau$/.exec(f))
+    .map((f) => /^zkc-dev(-fast)?-bn128-(\d+)\.ptau$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
+    .map((m) => ({ power: Number(m[2]), generator: m[1] ? ("fast" as const) : ("beacon" as const) }))
+    .sort((a, b) => a.power - b.power);
 }
 
 /**
  * The ptau to use for a circuit needing `needPower`: the user's file when `ptauPath` is given,
- * else the smallest cached development file that fits, else a new development file of power
- * max(needPower, minPower).
+ * else the smallest cached development file that fits (either generator), else a new
+ * development file of power max(needPower, minPower).
  */
 export async function resolvePtau(needPower: number, options: KeyOptions = {}): Promise<PtauInfo> {
   if (options.ptauPath) return userPtau(options.ptauPath, needPower);
   const dir = options.cacheDir ?? cacheDir();
-  const cached = cachedDevPowers(dir).find((p) => p >= needPower);
-  if (cached !== undefined) return devPtau(cached, options);
+  const cached = cachedDevFiles(dir).find((f) => f.power >= needPower);
+  if (cached !== undefined) return devPtau(cached.power, { ...options, devGenerator: cached.generator });
   if (needPower > MAX_DEV_POWER) {
     throw new ZkcError("USAGE", "the circuit is too large for a locally generated development ptau", {
       expected: `power <= ${MAX_DEV_POWER}`,

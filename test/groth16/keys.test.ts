@@ -10,8 +10,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { ZkcError } from "../../compiler/errors.js";
 import {
+  argmax,
   cacheDir,
   devPtau,
+  fastDevPtau,
+  proveGroth16,
+  rangeCheckAll,
+  verifyGroth16,
   R1csBuilder,
   readPtauHeader,
   requiredPower,
@@ -118,12 +123,60 @@ describe("development ptau", () => {
     expect(a.identity).toBe(b.identity);
     expect(Buffer.from(fs.readFileSync(a.path)).equals(fs.readFileSync(b.path))).toBe(true);
     // exactly one generation ran; the other caller waited for it
-    expect(events.filter((e) => e.step === "ptau-new" && e.fraction === 0).length).toBe(1);
+    expect(events.filter((e) => e.step === "ptau-prepare" && e.fraction === 0).length).toBe(1);
     expect(events.some((e) => e.step === "ptau-wait")).toBe(true);
     const fractions = events.filter((e) => e.step === "ptau-prepare" && e.fraction !== undefined).map((e) => e.fraction!);
     expect(fractions.at(-1)).toBe(1);
     expect(fractions).toEqual([...fractions].sort((x, y) => x - y));
-    expect(fs.readdirSync(path.join(dirA, "ptau"))).toEqual(["zkc-dev-bn128-3.ptau"]);
+    expect(fs.readdirSync(path.join(dirA, "ptau"))).toEqual(["zkc-dev-fast-bn128-3.ptau"]);
+  });
+
+  it("the snarkjs beacon path is byte-reproducible too and reports prepare progress", async () => {
+    const events: ProgressEvent[] = [];
+    const c = await devPtau(3, { cacheDir: path.join(tmpRoot, "cacheC"), devGenerator: "beacon", onProgress: (e) => events.push(e) });
+    const d = await devPtau(3, { cacheDir: path.join(tmpRoot, "cacheD"), devGenerator: "beacon" });
+    expect(c.identity).toBe(d.identity);
+    expect(path.basename(c.path)).toBe("zkc-dev-bn128-3.ptau");
+    expect(readPtauHeader(c.path)).toMatchObject({ power: 3, prepared: true });
+    expect(events.filter((e) => e.step === "ptau-prepare").at(-1)?.fraction).toBe(1);
+  });
+
+  it("the fast generator's Lagrange sections equal snarkjs's preparePhase2 of its own phase-1 sections", async () => {
+    const power = 4;
+    const ours = await fastDevPtau(power, "cross-check seed");
+    // cut the file after section 7 (header says 7 sections) and let snarkjs prepare it
+    const view = new DataView(ours.buffer, ours.byteOffset, ours.byteLength);
+    let pos = 12;
+    let cut = 0;
+    for (let s = 0; s < 11; s++) {
+      const type = view.getUint32(pos, true);
+      pos += 12 + Number(view.getBigUint64(pos + 4, true));
+      if (type === 7) cut = pos;
+    }
+    const phase1 = ours.slice(0, cut);
+    new DataView(phase1.buffer).setUint32(8, 7, true);
+    const prepared: snarkjs.MemFile = { type: "mem" };
+    await snarkjs.powersOfTau.preparePhase2(phase1, prepared);
+    expect(Buffer.from(prepared.data!).equals(Buffer.from(ours))).toBe(true);
+    // and a different seed gives a different file
+    expect(Buffer.from(await fastDevPtau(power, "another seed")).equals(Buffer.from(ours))).toBe(false);
+  });
+
+  it("snarkjs sets up, proves and verifies with a fast development ptau", async () => {
+    const dir = path.join(tmpRoot, "cacheFast");
+    const b = new R1csBuilder();
+    const xs = b.publicInputs([3n, 9n, -4n, 9n]);
+    rangeCheckAll(b, xs, 8, true);
+    b.output(argmax(b, xs, 8).index);
+    const built = b.build();
+    const keys = await setupGroth16(built.r1cs, { cacheDir: dir, minPower: 7 });
+    expect(keys.ptau.power).toBe(7);
+    expect(path.basename(keys.ptau.path)).toBe("zkc-dev-fast-bn128-7.ptau");
+    const { proof, publicSignals } = await proveGroth16(built.r1cs, built.witness, keys);
+    expect(publicSignals[0]).toBe("1");
+    expect(await verifyGroth16(keys.vkey, publicSignals, proof)).toEqual({ ok: true });
+    const wrong = ["3", ...publicSignals.slice(1)];
+    expect((await verifyGroth16(keys.vkey, wrong, proof)).ok).toBe(false);
   });
 
   it("resolvePtau picks the smallest cached file that fits", async () => {
