@@ -9,7 +9,8 @@
  *   verifier checks claimedEval = (sum_i c_i eq(r_i, rho)) T(rho) itself, in O(k n).
  */
 import { Fr, FrVector, vecAdd, vecScale } from "../math/field.js";
-import { eqEval, eqTable, numVarsOf } from "../math/mle.js";
+import { eqEval, numVarsOf } from "../math/mle.js";
+import { eqTableFast as eqTable } from "./eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
 import type { Transcript } from "../math/transcript.js";
 import { GKR_LABELS, isField, isRecord, type Claim, type CombineProof } from "./messages.js";
@@ -26,11 +27,12 @@ function absorbClaims(transcript: Transcript, claims: readonly Claim[]): bigint[
 }
 
 /**
- * Prover: combine claims on one tensor whose padded MLE table is `table`.
+ * Prover: combine claims on one tensor whose padded MLE table `table` gives (only called when a
+ * sumcheck is needed).
  * @returns the combined claim and the proof (undefined when no sumcheck was needed)
  * @throws RangeError when the claims are inconsistent with `table` (a prover-side bug)
  */
-export function proveCombine(claims: readonly Claim[], table: FrVector, transcript: Transcript): { claim: Claim; proof: CombineProof | undefined } {
+export function proveCombine(claims: readonly Claim[], tableOf: FrVector | (() => FrVector), transcript: Transcript): { claim: Claim; proof: CombineProof | undefined } {
   if (claims.length === 0) throw new RangeError("proveCombine: expected at least one claim");
   const first = claims[0]!;
   if (samePoints(claims)) {
@@ -39,6 +41,7 @@ export function proveCombine(claims: readonly Claim[], table: FrVector, transcri
     }
     return { claim: { tensor: first.tensor, point: [...first.point], value: first.value }, proof: undefined };
   }
+  const table = typeof tableOf === "function" ? tableOf() : tableOf;
   const coeffs = absorbClaims(transcript, claims);
   const n = numVarsOf(table);
   let weights = FrVector.zeros(table.length);

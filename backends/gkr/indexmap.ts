@@ -21,7 +21,7 @@
  */
 import { LIMBS } from "../math/fr-constants.js";
 import { Fr, FrVector, innerProduct, vecAdd } from "../math/field.js";
-import { eqTable } from "../math/mle.js";
+import { eqTableFast as eqTable } from "./eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
 import type { Transcript } from "../math/transcript.js";
 import { numVarsOfShape, paddedPositions, sizeOfShape } from "./layout.js";

@@ -329,7 +329,7 @@ export function proveKernel(
     const claims = pending.take(p.out);
     if (claims.length === 0) continue; // nothing downstream depends on this output
     absorbLayerTag(transcript, i, p.op);
-    const combined = proveCombine(claims, ctx.table(p.out), transcript);
+    const combined = proveCombine(claims, () => ctx.table(p.out), transcript);
     const layer = layers.get(p.op)!;
     const { proof, claims: next } = layer.prover.prove(p, combined.claim, ctx);
     steps.push({ op: p.op, combine: combined.proof, body: proof });
@@ -359,7 +359,7 @@ export function proveKernel(
       inputClaims.push(...claims);
       continue;
     }
-    const combined = proveCombine(claims, ctx.table(t), transcript);
+    const combined = proveCombine(claims, () => ctx.table(t), transcript);
     inputProofs.push(combined.proof);
     inputClaims.push(combined.claim);
   }

@@ -20,7 +20,8 @@
  */
 import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
 import { Fr, FrVector, innerProduct } from "../math/field.js";
-import { eqEval, eqTable, foldFirst } from "../math/mle.js";
+import { eqEval, foldFirst } from "../math/mle.js";
+import { eqTableFast as eqTable } from "./eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
 import { numVarsOfShape, sameLayout, sizeOfShape } from "./layout.js";
 import { GKR_LABELS, isField, isRecord, type Claim, type MatmulProof } from "./messages.js";
