@@ -15,7 +15,7 @@ import * as snarkjs from "snarkjs";
 import { fieldMod, fieldMul } from "./field.js";
 import { sha256Hex } from "./formats.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- ffjavascript's curve object is untyped */
+/** ffjavascript's curve object (untyped). */
 type Curve = any;
 
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

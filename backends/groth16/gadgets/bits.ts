@@ -6,6 +6,7 @@
  * wrap mod r, so this proves 0 <= x < 2^n as an integer and the bits are unique.
  * Cost: n + 1 constraints.
  */
+import { floorDiv } from "../field.js";
 import { LinComb, type R1csBuilder, type Signal } from "../r1cs.js";
 
 /** Largest bit width a decomposition may use: 2^252 < r, so Σ b_i·2^i never wraps. */
@@ -101,8 +102,5 @@ export function rescaleRelu(b: R1csBuilder, xs: readonly Signal[], k: number, bi
 /** zkc's integer rescale semantics, for witness generation and tests: floor((x + 2^(k-1)) / 2^k). */
 export function rescaleValue(x: bigint, k: number): bigint {
   if (k === 0) return x;
-  const num = x + (1n << BigInt(k - 1));
-  const d = 1n << BigInt(k);
-  const q = num / d;
-  return num % d !== 0n && num < 0n ? q - 1n : q;
+  return floorDiv(x + (1n << BigInt(k - 1)), 1n << BigInt(k));
 }
