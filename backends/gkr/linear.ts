@@ -14,15 +14,17 @@ import { proveRelayout, verifyRelayout } from "./relayout.js";
 
 type LinearPrim = PrimOf<"add"> | PrimOf<"sub"> | PrimOf<"scale">;
 
+/** The operands whose values the output depends on (none for a scale by 0: its output is 0). */
 function operands(p: LinearPrim): string[] {
-  return p.op === "scale" ? [p.in] : [p.a, p.b];
+  if (p.op === "scale") return p.factor === 0 ? [] : [p.in];
+  return [p.a, p.b];
 }
 
 /** The value the operand evaluations must give. */
 function combine(p: LinearPrim, evals: readonly bigint[]): bigint {
   if (p.op === "add") return Fr.add(evals[0]!, evals[1]!);
   if (p.op === "sub") return Fr.sub(evals[0]!, evals[1]!);
-  return Fr.mul(Fr.fromSigned(p.factor), evals[0]!);
+  return p.factor === 0 ? 0n : Fr.mul(Fr.fromSigned(p.factor), evals[0]!);
 }
 
 export const linearProver: LayerProver<LinearPrim> = {
@@ -31,7 +33,7 @@ export const linearProver: LayerProver<LinearPrim> = {
     const shape = ctx.shapeOf(p.out);
     const names = operands(p);
     const evals = names.map((name) => evaluateMle(ctx.tableAs(name, shape), claim.point));
-    t.absorbFields(GKR_LABELS.linearEvals, evals);
+    if (evals.length > 0) t.absorbFields(GKR_LABELS.linearEvals, evals);
     const relayouts: RelayoutProof[] = [];
     const claims = names.map((name, i) => {
       const r = proveRelayout({ tensor: name, point: [...claim.point], value: evals[i]! }, shape, ctx.shapeOf(name), () => ctx.table(name), t);
@@ -51,7 +53,7 @@ export const linearVerifier: LayerVerifier<LinearPrim> = {
     const t = ctx.transcript;
     const shape = ctx.shapeOf(p.out);
     const evals = proof.evals;
-    t.absorbFields(GKR_LABELS.linearEvals, evals);
+    if (evals.length > 0) t.absorbFields(GKR_LABELS.linearEvals, evals);
     if (combine(p, evals) !== claim.value) return { ok: false, reason: `${p.op}: the operand values do not give the claimed output value` };
     const claims: Claim[] = [];
     for (let i = 0; i < names.length; i++) {
