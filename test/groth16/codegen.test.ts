@@ -392,25 +392,32 @@ describe("divide", () => {
     expect(checkCodegenCircuit(built.r1cs, []).ok).toBe(false);
   });
 
-  it("rejects q − 1 with the remainder raised by den, and q + 1 with it lowered", () => {
+  it("rejects q − 1 with the remainder raised by den (fits the remainder's bits), and q + 1 with it lowered", () => {
     const { built } = buildCase(c);
     const qBits = wiresNamed(built, /^q\/divide\/q\[/);
     const remBits = wiresNamed(built, /^q\/divide\/rem\[/);
     const wq = qBits.length / 10;
     const wr = remBits.length / 10;
-    const i = 0;
-    const q = Number(toSigned(built.witness[1 + i]!));
-    const qlo = 0;
-    for (const [dq, drem] of [[-1, den[i]!], [1, -den[i]!]] as const) {
-      const q2 = BigInt(q + dq - qlo);
-      const rem2 = BigInt(Math.floor((num[i]! * 512) - (q + dq) * den[i]!));
-      const changes: [number, bigint][] = [];
-      for (let j = 0; j < wq; j++) changes.push([qBits[i * wq + j]!, (q2 >> BigInt(j)) & 1n]);
-      // the remainder bits hold rem2 where they can (mod 2^wr) — it is out of range either way
-      for (let j = 0; j < wr; j++) changes.push([remBits[i * wr + j]!, ((rem2 & ((1n << BigInt(wr)) - 1n)) >> BigInt(j)) & 1n]);
-      changes.push([1 + i, BigInt(q + dq)]);
-      expect(drem === den[i] ? rem2 >= BigInt(den[i]!) : rem2 < 0n).toBe(true);
-      expect(checkWitness(built.r1cs, withValues(built.witness, changes)).ok).toBe(false);
+    // element 9 has den = 1, so rem + den = 1 still fits the remainder's bits: only the
+    // rem <= den − 1 check stands in the way
+    for (const i of [9, 0]) {
+      const q = Number(toSigned(built.witness[1 + i]!));
+      // the bits hold q − qlo (qlo from the intervals)
+      let held = 0n;
+      for (let j = 0; j < wq; j++) held += built.witness[qBits[i * wq + j]!]! << BigInt(j);
+      const qlo = BigInt(q) - held;
+      for (const dq of [-1, 1]) {
+        const q2 = BigInt(q + dq);
+        const rem2 = BigInt(num[i]! * 512) - q2 * BigInt(den[i]!);
+        const changes: [number, bigint][] = [];
+        for (let j = 0; j < wq; j++) changes.push([qBits[i * wq + j]!, ((q2 - qlo) >> BigInt(j)) & 1n]);
+        // the remainder bits hold rem2 where they can (mod 2^wr)
+        for (let j = 0; j < wr; j++) changes.push([remBits[i * wr + j]!, ((rem2 & ((1n << BigInt(wr)) - 1n)) >> BigInt(j)) & 1n]);
+        changes.push([1 + i, q2]);
+        expect(dq < 0 ? rem2 >= BigInt(den[i]!) : rem2 < 0n).toBe(true);
+        if (i === 9 && dq < 0) expect(rem2).toBeLessThan(1n << BigInt(wr)); // a real attempt, not a wrap
+        expect(checkWitness(built.r1cs, withValues(built.witness, changes)).ok).toBe(false);
+      }
     }
   });
 });
