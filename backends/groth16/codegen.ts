@@ -16,7 +16,7 @@ import { compilePrims, compileState, type Assumption, type CircuitTensor, type P
 
 export { bitLength, signOf, type Assumption, type CircuitTensor, type PrimCost, type TensorInfo } from "./codegen/compile.js";
 export { bestSplit, eqVector, splitCost, tableAtBits } from "./codegen/table.js";
-export { checkCodegenCircuit, type CodegenCheckReport } from "./codegen/check.js";
+export { checkCodegenCircuit, finalAssumptions, type CodegenCheckReport, type FinalAssumption } from "./codegen/check.js";
 export {
   buildWholeModelCircuit,
   checkPublicInputs,
@@ -46,7 +46,7 @@ export interface RunInput {
 export interface CompiledRun {
   /** every tensor the run produced or read, as circuit tensors */
   tensors: ReadonlyMap<string, CircuitTensor>;
-  /** wires determined only by the divide argument (for {@link checkCodegenCircuit}, after `build()` map with `finalWire`) */
+  /** divide quotients the checker's rules cannot determine (after `build()`, pass `finalAssumptions(assumptions, built)` to {@link checkCodegenCircuit}) */
   assumptions: Assumption[];
   /** constraints per primitive */
   costs: PrimCost[];

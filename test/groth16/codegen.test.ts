@@ -13,6 +13,7 @@ import {
   bestSplit,
   checkCodegenCircuit,
   circuitFromPrims,
+  finalAssumptions,
   splitCost,
   tableAtBits,
   type TensorInfo,
@@ -85,8 +86,8 @@ function buildCase(c: Case): Built {
   emit(c, b0, undefined);
   expect(Buffer.from(writeR1cs(b0.build().r1cs)).equals(Buffer.from(writeR1cs(built.r1cs)))).toBe(true);
   expect(checkWitness(built.r1cs, built.witness)).toEqual({ ok: true });
-  const assumed = run.assumptions.map((a) => built.finalWire(a.wire));
-  const rep = checkCodegenCircuit(built.r1cs, assumed);
+  const rep = checkCodegenCircuit(built.r1cs, finalAssumptions(run.assumptions, built));
+  const assumed = rep.assumed;
   expect(rep.messages).toEqual([]);
   expect(rep.ok).toBe(true);
   // the oracle: semantics.ts on the same integers
@@ -390,6 +391,23 @@ describe("divide", () => {
     expect(new Set(assumed.map((w) => built.r1cs.wireNames[w]!.replace(/\[\d+\]$/, "")))).toEqual(new Set(["q/divide/q"]));
     // without the assumptions the plain checker cannot justify the quotient
     expect(checkCodegenCircuit(built.r1cs, []).ok).toBe(false);
+  });
+
+  it("the checker verifies the structure behind each assumption before taking it", () => {
+    const b = new R1csBuilder();
+    const run = emit(c, b, c.inputs);
+    const built = b.build();
+    const good = finalAssumptions(run.assumptions, built);
+    expect(checkCodegenCircuit(built.r1cs, good).ok).toBe(true);
+    // pointing the gap check elsewhere (as if rem <= den − 1 were missing)
+    const noGap = good.map((a, i) => (i === 0 ? { ...a, gapConstraint: a.productConstraint } : a));
+    const rep = checkCodegenCircuit(built.r1cs, noGap);
+    expect(rep.ok).toBe(false);
+    expect(rep.messages[0]).toMatch(/not den − 1 − rem/);
+    // a remainder narrower than the gap, and a quotient bit without booleanity
+    expect(checkCodegenCircuit(built.r1cs, good.map((a, i) => (i === 0 ? { ...a, remBits: a.remBits.slice(1) } : a))).messages[0]).toMatch(/widths differ/);
+    const outputWire = 1;
+    expect(checkCodegenCircuit(built.r1cs, good.map((a, i) => (i === 0 ? { ...a, qBits: [...a.qBits.slice(1), outputWire] } : a))).ok).toBe(false);
   });
 
   it("rejects q − 1 with the remainder raised by den (fits the remainder's bits), and q + 1 with it lowered", () => {

@@ -45,11 +45,28 @@ export interface CircuitTensor {
   readonly nonNegative?: Signal[];
 }
 
-/** A wire the under-constraint rules cannot determine, with the argument that it is unique. */
+/**
+ * Wires the under-constraint rules cannot determine — one divide element's quotient bits — with
+ * the structure that makes them unique: the product constraint q·den = numerator − rem and the
+ * gap decomposition den − 1 − rem = Σ gap·2^i (builder-local wires and constraint indices;
+ * `checkCodegenCircuit` verifies the structure before it takes the bits as determined).
+ */
 export interface Assumption {
-  /** builder-local wire id */
-  readonly wire: WireId;
   readonly reason: string;
+  /** q = qlo + Σ qBits[j]·2^j */
+  readonly qBits: WireId[];
+  readonly qlo: bigint;
+  /** rem = Σ remBits[i]·2^i */
+  readonly remBits: WireId[];
+  /** den − 1 − rem = Σ gapBits[i]·2^i (as many bits as rem) */
+  readonly gapBits: WireId[];
+  readonly den: Signal;
+  /** num·2^shift */
+  readonly numerator: Signal;
+  /** index of q·den = numerator − rem */
+  readonly productConstraint: number;
+  /** index of (Σ gap·2^i − (den − 1 − rem))·1 = 0 */
+  readonly gapConstraint: number;
 }
 
 /** Constraints spent per primitive (for reports and the benchmark). */
@@ -367,22 +384,25 @@ function compileDivide(st: CompileState, p: Extract<Prim, { op: "divide" }>): Ci
       const qOff = q - qlo;
       if (qOff < 0n || qOff >= 1n << big(wq)) b.hintFailure(`divide: quotient ${q} outside [${qlo}, ${qhi}]`);
       const qBits = freeBits(b, qOff < 0n ? 0n : qOff, wq, "q");
-      for (const bit of qBits) {
-        st.assumptions.push({ wire: bit.singleWire()!, reason: `divide ${p.out}[${i}]: q·den = num·2^${p.shift} − rem with 0 <= rem < den and q in [${qlo}, ${qhi}] has one integer solution` });
-      }
       const qSig = fromBits(qBits).plus(qlo);
-      if (wr === 0) {
-        // den can only be 1: rem = 0
-        b.assertEqual(d, LinComb.constant(1n));
-        b.constrain(qSig, d, N);
-        return qSig;
-      }
-      if (rem < 0n || rem >= 1n << big(wr)) b.hintFailure(`divide: remainder ${rem} outside [0, ${den.hi - 1}]`);
+      if (wr > 0 && (rem < 0n || rem >= 1n << big(wr))) b.hintFailure(`divide: remainder ${rem} outside [0, ${den.hi - 1}]`);
       const remBits = freeBits(b, rem < 0n ? 0n : rem & ((1n << big(wr)) - 1n), wr, "rem");
       const remSig = fromBits(remBits);
+      const productConstraint = b.nConstraints;
       b.constrain(qSig, d, N.minus(remSig));
-      // rem <= den − 1 (and with rem >= 0 this proves den >= 1)
-      b.scoped("rem_lt_den", () => toBits(b, d.minus(1n).minus(remSig), wr, "gap"));
+      // rem <= den − 1 (with rem >= 0 this proves den >= 1); for wr = 0 it reads den = 1
+      const gapBits = b.scoped("rem_lt_den", () => (wr > 0 ? toBits(b, d.minus(1n).minus(remSig), wr, "gap") : (b.assertEqual(LinComb.constant(0n), d.minus(1n)), [])));
+      st.assumptions.push({
+        reason: `divide ${p.out}[${i}]: q·den = num·2^${p.shift} − rem with 0 <= rem <= den − 1 and q in [${qlo}, ${qlo + (1n << big(wq)) - 1n}] has one integer solution`,
+        qBits: qBits.map((x) => x.singleWire()!),
+        qlo,
+        remBits: remBits.map((x) => x.singleWire()!),
+        gapBits: gapBits.map((x) => x.singleWire()!),
+        den: d,
+        numerator: N,
+        productConstraint,
+        gapConstraint: b.nConstraints - 1,
+      });
       return qSig;
     }),
   );

@@ -24,7 +24,7 @@ import { rangeCheck } from "../gadgets/bits.js";
 import { mleEvaluate } from "../gadgets/mle.js";
 import { commitTensor } from "../gadgets/poseidon.js";
 import { LinComb, R1csBuilder, type BuiltCircuit, type Signal } from "../r1cs.js";
-import { checkCodegenCircuit, type CodegenCheckReport } from "./check.js";
+import { checkCodegenCircuit, finalAssumptions, type CodegenCheckReport } from "./check.js";
 import { bitLength, compilePrims, compileState, type PrimCost } from "./compile.js";
 
 /** MLE of a tensor (GKR layout: per-axis padding, variable 0 = most significant) at a point, in circuit. */
@@ -126,7 +126,7 @@ export function compileGroth16Kernel(spec: Groth16KernelSpec): CompiledKernel {
   if (built0.publicSignals.length !== nPublic) {
     throw new ZkcError("INTERNAL", `kernel ${spec.name}: ${built0.publicSignals.length} public signals, the statement has ${nPublic}`, { node: where });
   }
-  const assumed = st0.assumptions.map((x) => built0.finalWire(x.wire));
+  const assumed = finalAssumptions(st0.assumptions, built0);
   return {
     spec,
     nPublic,

@@ -19,7 +19,7 @@ import { setupGroth16, type Groth16Keys, type KeyOptions } from "../keys.js";
 import { proveGroth16, verifyGroth16, type Groth16Proof, type VerifyResult } from "../prove.js";
 import { LinComb, R1csBuilder, type BuiltCircuit, type R1cs } from "../r1cs.js";
 import { bitLength, compilePrims, compileState, type PrimCost } from "./compile.js";
-import { checkCodegenCircuit, type CodegenCheckReport } from "./check.js";
+import { checkCodegenCircuit, finalAssumptions, type CodegenCheckReport, type FinalAssumption } from "./check.js";
 
 /** One tensor's place among the public signals. */
 export interface PublicTensor {
@@ -79,8 +79,8 @@ export interface WholeModelCircuit {
   readonly digest: string;
   readonly layout: PublicLayout;
   readonly stats: CircuitStats;
-  /** final wire ids the under-constraint check takes as determined (divide quotients) */
-  readonly assumedWires: number[];
+  /** divide quotients the under-constraint check takes as determined once their structure is verified */
+  readonly assumptions: FinalAssumption[];
   /**
    * The witness for quantised inputs (integers, e.g. from `quantiseInput`).
    * @throws ZkcError INPUT for a missing input, a wrong length, a non-integer or a value beyond its bound
@@ -176,14 +176,14 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
   const outputs = program.outputs.map(layoutOf);
   const inputs = program.inputs.map(layoutOf);
   const layout: PublicLayout = { outputs, inputs, count: offset };
-  const assumedWires = st0.assumptions.map((a) => built0.finalWire(a.wire));
+  const assumptions = finalAssumptions(st0.assumptions, built0);
 
   return {
     r1cs: built0.r1cs,
     r1csBytes,
     digest,
     layout,
-    assumedWires,
+    assumptions,
     stats: {
       constraints: built0.r1cs.constraints.length,
       wires: built0.r1cs.nWires,
@@ -191,7 +191,7 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
       publicSignals: layout.count,
       perPrim: st0.costs,
     },
-    check: () => checkCodegenCircuit(built0.r1cs, assumedWires),
+    check: () => checkCodegenCircuit(built0.r1cs, assumptions),
     witness(values) {
       for (const name of program.inputs) {
         const t = program.tensors.get(name)!;
