@@ -63,7 +63,8 @@ export interface PreparedMap {
 const preparedCache = new WeakMap<Int32Array, Map<string, PreparedMap>>();
 
 /**
- * Check and prepare a map (cached per idx array and shapes).
+ * Check and prepare a map (cached per idx array and shapes: a primitive's index arrays must not be
+ * mutated once it has been proven or verified).
  * @throws RangeError for a map whose lengths or indices do not fit the shapes
  */
 export function prepareMap(map: IndexMap): PreparedMap {
