@@ -14,6 +14,7 @@ import { ZkcError } from "../../../compiler/errors.js";
 import {
   groth16SignalCount,
   mleVarsOfShape,
+  type CompileGroth16Kernel,
   type Groth16KernelAssignment,
   type Groth16KernelCircuit,
   type Groth16KernelSpec,
@@ -147,3 +148,6 @@ export function compileGroth16Kernel(spec: Groth16KernelSpec): CompiledKernel {
     },
   };
 }
+
+/** The entry point has the signature the plan's contract names (checked at compile time). */
+export const compileGroth16KernelEntry: CompileGroth16Kernel = compileGroth16Kernel;
