@@ -3,7 +3,7 @@
  * the built-in layers together with the non-linear plug-ins (backends/gkr/nonlinear), public input
  * and public output; a changed output and a proof for another input are rejected.
  * vitest.config.ts excludes test/slow: run with a config that includes it, e.g.
- * `echo 'export default {test:{include:["test/slow/**/*.test.ts"],testTimeout:300000}}' > /tmp/slow.mjs`
+ * a /tmp/slow.mjs holding `export default {test:{include:["test/slow/gkr-models.test.ts"],testTimeout:300000}}`,
  * then `npx vitest run --root . --config /tmp/slow.mjs test/slow/gkr-models.test.ts` (about 30 s on 2 cores).
  */
 import { existsSync, readFileSync } from "node:fs";
