@@ -460,6 +460,39 @@ describe("argmax", () => {
   });
 });
 
+describe("edge cases", () => {
+  it("params as operands of non-linear primitives, a shared right operand, argmax over one element", () => {
+    const c: Case = {
+      tensors: [
+        input("x", [2, 2, 3], 40),
+        param("w", [1, 3, 2], [1, -2, 3, -4, 5, -6]),
+        param("p", [4], [-7, 0, 7, 300]),
+        param("den", [4], [3, 3, 5, 1]),
+        inter("xw", [2, 2, 2]),
+        inter("flat", [4]),
+        inter("d", [4]),
+        inter("cl", [4]),
+        inter("rs", [4]),
+        inter("lk", [4]),
+        inter("am", [4]),
+      ],
+      inputs: { x: randomInts(14, 12, -40, 40) },
+      prims: [
+        { op: "matmul", a: "x", b: "w", out: "xw", batch: 2, bBatch: 1, m: 2, k: 3, n: 2 },
+        { op: "gather", sources: ["xw"], out: "flat", idx: Int32Array.from([0, 3, 5, 6]) },
+        { op: "divide", num: "flat", den: "den", out: "d", shift: 2 },
+        { op: "clamp", in: "p", out: "cl", lo: -5, hi: 100 },
+        { op: "rescale", in: "p", out: "rs", shift: 2 },
+        { op: "lookup", in: "cl", out: "lk", table: { id: "t", lo: -5, values: Float64Array.from({ length: 106 }, (_, i) => i * i - 7) } },
+        { op: "argmax", in: "d", out: "am", outer: 4, reduce: 1, inner: 1 },
+      ],
+      outputs: ["xw", "d", "cl", "rs", "lk", "am"],
+    };
+    const { built } = buildCase(c);
+    expectOutputsBound(built);
+  });
+});
+
 describe("errors", () => {
   it("a divide whose denominator can never be positive is a QUANTISATION error naming the op", () => {
     const c: Case = {
