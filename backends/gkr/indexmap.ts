@@ -145,22 +145,28 @@ function buildPrepared(map: IndexMap): PreparedMap {
  * along an axis of size d >= 2 every power of two below the padded size is < d), then checked.
  */
 function bitPermutation(posOut: Int32Array, posSrc: Int32Array, n: number): Int32Array | undefined {
-  const at = new Map<number, number>();
-  for (let e = 0; e < posOut.length; e++) at.set(posOut[e]!, posSrc[e]!);
-  if (at.get(0) !== 0) return undefined;
+  // images of position 0 and of the unit positions, found by one scan (no table over all positions)
+  const unitImage = new Int32Array(n + 1).fill(-1); // [n] = image of 0; [j] = image of variable j's unit
+  for (let e = 0; e < posOut.length; e++) {
+    const x = posOut[e]!;
+    if (x === 0) unitImage[n] = posSrc[e]!;
+    else if ((x & (x - 1)) === 0) unitImage[n - 1 - Math.log2(x)] = posSrc[e]!;
+  }
+  if (unitImage[n] !== 0) return undefined;
   const sigma = new Int32Array(n);
-  const used = new Set<number>();
+  const used = new Uint8Array(n);
   for (let j = 0; j < n; j++) {
-    const image = at.get(2 ** (n - 1 - j));
-    if (image === undefined || image === 0 || (image & (image - 1)) !== 0) return undefined;
+    const image = unitImage[j]!;
+    if (image <= 0 || (image & (image - 1)) !== 0) return undefined;
     const k = n - 1 - Math.log2(image);
-    if (used.has(k)) return undefined;
-    used.add(k);
+    if (used[k]) return undefined;
+    used[k] = 1;
     sigma[j] = k;
   }
   for (let e = 0; e < posOut.length; e++) {
+    const x = posOut[e]!;
     let y = 0;
-    for (let j = 0; j < n; j++) if (posOut[e]! & (2 ** (n - 1 - j))) y |= 2 ** (n - 1 - sigma[j]!);
+    for (let j = 0; j < n; j++) if (x & (1 << (n - 1 - j))) y |= 1 << (n - 1 - sigma[j]!);
     if (y !== posSrc[e]) return undefined;
   }
   return sigma;
