@@ -249,6 +249,22 @@ function unsupported(kernel: Kernel, p: Prim, index: number): ZkcError {
 // Prover
 
 /**
+ * Run a prover step; a RangeError from the math layer there means the claims do not match the
+ * witness (a false output claim, a witness not produced by the primitives, or a layer bug).
+ */
+function withContext<T>(kernel: Kernel, index: number, p: Prim, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ZkcError) throw e;
+    throw new ZkcError("INTERNAL", `internal error: kernel "${kernel.name}", primitive ${index} (${p.op} -> "${p.out}"): ${e instanceof Error ? e.message : String(e)}`, {
+      op: p.op,
+      hint: "the claims on this primitive's output do not match the witness: check the output claims and that the values come from runProgram",
+    });
+  }
+}
+
+/**
  * Prove a kernel: reduce `outputClaims` (on tensors the kernel produces) to claims on its inputs.
  * @param values exact integer values of every tensor the kernel touches (params may be omitted: their `values` are used)
  * @returns the proof and the claims on non-public inputs (and auxiliary tensors) left to discharge
@@ -329,9 +345,11 @@ export function proveKernel(
     const claims = pending.take(p.out);
     if (claims.length === 0) continue; // nothing downstream depends on this output
     absorbLayerTag(transcript, i, p.op);
-    const combined = proveCombine(claims, () => ctx.table(p.out), transcript);
-    const layer = layers.get(p.op)!;
-    const { proof, claims: next } = layer.prover.prove(p, combined.claim, ctx);
+    const { combined, proof, next } = withContext(kernel, i, p, () => {
+      const combined = proveCombine(claims, () => ctx.table(p.out), transcript);
+      const r = layers.get(p.op)!.prover.prove(p, combined.claim, ctx);
+      return { combined, proof: r.proof, next: r.claims };
+    });
     steps.push({ op: p.op, combine: combined.proof, body: proof });
     for (const c of next) {
       const at = produced.get(c.tensor);

@@ -249,3 +249,19 @@ describe("transcript discipline", () => {
     expect(tv.digest()).toEqual(tp.digest());
   });
 });
+
+describe("prover errors", () => {
+  it("a false output claim or a witness that the primitives did not produce is refused with a ZkcError naming the primitive", () => {
+    const bad = [{ ...claims[0]!, value: (claims[0]!.value + 1n) % FR_MODULUS }, claims[1]!];
+    expect(() => proveKernel(kernel, values, bad, new Transcript(PROTOCOL))).toThrow(/primitive 4 \(matmul -> "y"\)/);
+    const forged = new Map(values);
+    forged.set("h", Float64Array.from(values.get("h")!, (v, i) => (i === 0 ? v + 1 : v)));
+    let err: unknown;
+    try {
+      proveKernel(kernel, forged, claims, new Transcript(PROTOCOL));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ZkcError);
+  });
+});
