@@ -46,7 +46,7 @@
  */
 import { ZkcError } from "../../compiler/errors.js";
 import { primInputs, type Prim, type PrimOp, type QProgram } from "../../compiler/quant/prim.js";
-import { Fr, type FrVector } from "../math/field.js";
+import type { FrVector } from "../math/field.js";
 import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
 import { BUILTIN_LAYERS } from "./builtin.js";
@@ -510,11 +510,6 @@ export function claimOnPublic(tensor: string, shape: readonly number[], values: 
   transcript.absorbVector(`gkr/public/${tensor}`, table);
   const point = transcript.challenges("gkr/public/point", n);
   return { tensor, point, value: evaluateMle(table, point) };
-}
-
-/** Field value of a signed integer constant (layer coefficients). */
-export function constantOf(v: number): bigint {
-  return Fr.fromSigned(v);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
  * tables, padded positions of flat indices, and the MLE of the "real entries" indicator.
  */
 import { FR_MODULUS, Fr, FrVector } from "../math/field.js";
-import { log2Ceil, padTensor, tensorMleLayout } from "../math/mle.js";
+import { padTensor, tensorMleLayout } from "../math/mle.js";
 
 /** (r + 1) / 2: the point coordinate at which a multilinear f gives the average of f(0) and f(1). */
 export const HALF: bigint = (FR_MODULUS + 1n) / 2n;
@@ -149,6 +149,3 @@ function prefixEqSum(r: readonly bigint[], d: number): bigint {
   }
   return acc;
 }
-
-/** log2 of the padded size of an axis (re-exported for layer code). */
-export const axisVarsOf = log2Ceil;
