@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG, ProgramBuilder } from "../../compiler/quant/builder.js"
 import { runProgram } from "../../runtime/witness.js";
 import { FR_MODULUS } from "../../backends/math/field.js";
 import { Transcript } from "../../backends/math/transcript.js";
-import { kernelInputs, kernelOf, proveKernel, verifyKernel, type Kernel } from "../../backends/gkr/kernel.js";
+import { claimOnPublic, kernelInputs, kernelOf, proveKernel, verifyKernel, type Kernel } from "../../backends/gkr/kernel.js";
+import { ZkcError } from "../../compiler/errors.js";
 import type { Claim } from "../../backends/gkr/messages.js";
 import { claimHolds, makeRng, trueClaim, PROTOCOL } from "./helpers.js";
 
@@ -76,5 +77,32 @@ describe("kernels from a QProgram", () => {
     if (!w2.ok) throw new Error(w2.reason);
     const bent = w2.inputClaims.map((c) => ({ ...c, value: (c.value + 1n) % FR_MODULUS }));
     expect(verifyKernel(k1, p1.proof, [...bent, c1[1]!], tv2).ok).toBe(false);
+  });
+});
+
+describe("kernel construction and public claims", () => {
+  it("kernelOf refuses empty or out-of-range slices; public inputs become publicValues", () => {
+    expect(() => kernelOf(prog, 2, 2)).toThrow(ZkcError);
+    expect(() => kernelOf(prog, 0, prog.prims.length + 1)).toThrow(/not a non-empty slice/);
+    const k = kernelOf(prog, 0, 1, { publicInputs: new Map([["x", values.get("x")!]]) });
+    expect(k.publicValues?.has("x")).toBe(true);
+    expect(k.prims).toHaveLength(1);
+  });
+
+  it("claimOnPublic: same point on both sides, true value, and a proof starting from it verifies", () => {
+    const k = kernelOf(prog, 0, prog.prims.length, { name: "all" });
+    const out = prog.outputs[0]!;
+    const shape = k.tensors.get(out)!.shape;
+    const tp = new Transcript(PROTOCOL);
+    const c = claimOnPublic(out, shape, values.get(out)!, tp);
+    expect(claimHolds(c, k, values)).toBe(true);
+    const p = proveKernel(k, values, [c], tp);
+    const tv = new Transcript(PROTOCOL);
+    const cv = claimOnPublic(out, shape, values.get(out)!, tv);
+    expect(cv).toEqual(c);
+    expect(verifyKernel(k, p.proof, [cv], tv).ok).toBe(true);
+    // another public output gives another point (the values are absorbed before the point is drawn)
+    const other = Float64Array.from(values.get(out)!, (v, i) => (i === 0 ? v + 1 : v));
+    expect(claimOnPublic(out, shape, other, new Transcript(PROTOCOL)).point).not.toEqual(c.point);
   });
 });
