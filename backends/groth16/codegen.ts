@@ -33,7 +33,7 @@ export {
   type WholeModelProof,
   type WholeModelWitness,
 } from "./codegen/whole-model.js";
-export { compileGroth16Kernel, tensorMleInCircuit, type CompiledKernel } from "./codegen/kernel.js";
+export { compileGroth16Kernel, countGroth16Kernel, kernelSpecOfRange, tensorMleInCircuit, type CompiledKernel } from "./codegen/kernel.js";
 
 /** An input of a primitive run: its signals and the interval [lo, hi] every value lies in. */
 export interface RunInput {
