@@ -12,7 +12,7 @@ import { loadModelBytes, loadModelFile } from "../../compiler/onnx/load.js";
 import { calibrate, randomSamples, seededRandom, type Feeds } from "../../compiler/quant/calibrate.js";
 import { tensor, tensorOf } from "../../compiler/ir/tensor.js";
 import type { Graph } from "../../compiler/ir/graph.js";
-import type { QProgram } from "../../compiler/quant/prim.js";
+import type { QProgram, QTensor } from "../../compiler/quant/prim.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
 import {
   buildWholeModelCircuit,
@@ -114,6 +114,29 @@ describe("whole-model circuit: MLP 16-8-4", () => {
     const forged = [...w.witness];
     forged[1] = forged[1]! + 1n;
     expect(checkWitness(circuit.r1cs, forged).ok).toBe(false);
+  });
+});
+
+describe("whole-model circuit: inputs the model ignores or passes through", () => {
+  it("binds unused public inputs (x·0 = 0), copies a pass-through input to an output, and passes the checker", () => {
+    const program: QProgram = {
+      tensors: new Map<string, QTensor>([
+        ["x", { name: "x", shape: [4], scale: 0, maxAbs: 9, kind: "input" }],
+        ["y", { name: "y", shape: [2], scale: 0, maxAbs: 9, kind: "input" }],
+        ["g", { name: "g", shape: [2], scale: 0, maxAbs: 9, kind: "intermediate" }],
+      ]),
+      prims: [{ op: "gather", sources: ["x"], out: "g", idx: Int32Array.from([0, 2]) }],
+      inputs: ["x", "y"],
+      outputs: ["g", "y"],
+    };
+    const circuit = buildWholeModelCircuit(program);
+    expect(circuit.r1cs.constraintNames.filter((n) => /unused/.test(n)).length).toBe(2);
+    expect(circuit.check().messages).toEqual([]);
+    const w = circuit.witness(new Map([["x", [1, -2, 3, -4]], ["y", [5, -6]]]));
+    expect(checkWitness(circuit.r1cs, w.witness)).toEqual({ ok: true });
+    expect(Array.from(w.outputs.get("g")!)).toEqual([1, 3]);
+    expect(Array.from(w.outputs.get("y")!)).toEqual([5, -6]);
+    expect(circuit.layout.inputs.map((t) => [t.name, t.offset, t.length])).toEqual([["x", 4, 4], ["y", 8, 2]]);
   });
 });
 
