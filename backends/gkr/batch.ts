@@ -13,13 +13,15 @@
  *   (a public index map, proven like any gather);
  * - matmul: batch' = B*batch; a shared right operand (bBatch 1, a param) stays shared;
  *   reduceSum / argmax: outer' = B*outer; gather: the index map is repeated per batch element
- *   (offsets into batched sources; param sources are read unshifted).
+ *   (offsets into batched sources; param sources are read unshifted), and its structure is recorded
+ *   (`registerBatchedGather`) so the verifier evaluates the map's weights in O(map + B).
  * Claims on batched tensors are ordinary claims on the [B, ..] tensors.
  */
 import { ZkcError } from "../../compiler/errors.js";
 import type { Prim } from "../../compiler/quant/prim.js";
 import type { Transcript } from "../math/transcript.js";
 import { proveKernel, verifyKernel, type Kernel, type KernelProof, type KernelTensor, type KernelVerdict, type ProveKernelOptions } from "./kernel.js";
+import { registerBatchedGather } from "./gather.js";
 import { sizeOfShape } from "./layout.js";
 import type { Claim } from "./messages.js";
 
@@ -52,7 +54,9 @@ export function batchKernel(kernel: Kernel, B: number, publicValuesList?: readon
       const shape = kernel.tensors.get(t)!.shape;
       const n = sizeOfShape(shape);
       tensors.set(name, { shape: [B, ...shape] });
-      prims.push({ op: "gather", sources: [t], out: name, idx: Int32Array.from({ length: B * n }, (_, i) => i % n) });
+      const g = { op: "gather" as const, sources: [t], out: name, idx: Int32Array.from({ length: B * n }, (_, i) => i % n) };
+      registerBatchedGather(g, { B, base: { outShape: shape, sourceShapes: [shape], idx: identityIdx(n) }, batchedSource: [false] });
+      prims.push(g);
     }
     return name;
   };
@@ -93,7 +97,10 @@ export function batchKernel(kernel: Kernel, B: number, publicValuesList?: readon
           const rep = `${p.b}@rep${p.batch}`;
           const n = sizeOf(p.b);
           tensors.set(rep, { shape: [B, p.batch, p.k, p.n] });
-          prims.push({ op: "gather", sources: [p.b], out: rep, idx: Int32Array.from({ length: B * p.batch * n }, (_, i) => Math.floor(i / (p.batch * n)) * n + (i % n)) });
+          const g = { op: "gather" as const, sources: [p.b], out: rep, idx: Int32Array.from({ length: B * p.batch * n }, (_, i) => Math.floor(i / (p.batch * n)) * n + (i % n)) };
+          const bShape = kernel.tensors.get(p.b)!.shape;
+          registerBatchedGather(g, { B, base: { outShape: [p.batch, p.k, p.n], sourceShapes: [bShape], idx: Int32Array.from({ length: p.batch * n }, (_, i) => i % n) }, batchedSource: [true] });
+          prims.push(g);
           prims.push({ ...p, a, b: rep, batch: B * p.batch, bBatch: B * p.batch });
         }
         break;
@@ -111,7 +118,14 @@ export function batchKernel(kernel: Kernel, B: number, publicValuesList?: readon
             if (src) src[t * outSize + o] = s;
           }
         }
-        prims.push({ ...p, idx, ...(src ? { src } : {}) });
+        const g = { ...p, idx, ...(src ? { src } : {}) };
+        const shapeOf = (t: string) => kernel.tensors.get(t)?.shape ?? [];
+        registerBatchedGather(g, {
+          B,
+          base: { outShape: shapeOf(p.out), sourceShapes: p.sources.map(shapeOf), idx: p.idx, ...(p.src ? { src: p.src } : {}) },
+          batchedSource: p.sources.map((t) => !shared(t)),
+        });
+        prims.push(g);
         break;
       }
     }
@@ -125,6 +139,16 @@ export function batchKernel(kernel: Kernel, B: number, publicValuesList?: readon
     }
   }
   return { name: `${kernel.name}@batch${B}`, prims, tensors, ...(publicValues ? { publicValues } : {}) };
+}
+
+const identityCache = new Map<number, Int32Array>();
+function identityIdx(n: number): Int32Array {
+  let idx = identityCache.get(n);
+  if (!idx) {
+    idx = Int32Array.from({ length: n }, (_, i) => i);
+    identityCache.set(n, idx);
+  }
+  return idx;
 }
 
 function unsupportedBatch(kernel: Kernel, p: Prim, what: string): ZkcError {

@@ -5,10 +5,35 @@
  * transpose) is free: proof "permutation", the claim moves to the permuted point.
  */
 import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
-import { prepareMap, proveIndexMap, verifyIndexMap, type PreparedMap } from "./indexmap.js";
+import { prepareMap, proveIndexMap, verifyIndexMap, type BatchedMap, type IndexMap, type PreparedMap } from "./indexmap.js";
 import type { Claim, GatherProof } from "./messages.js";
 
 type GatherPrim = PrimOf<"gather">;
+
+/** A batched gather's structure, recorded by `batch.ts` for the primitives it builds. */
+export interface BatchedGather {
+  B: number;
+  /** the per-input map (unbatched shapes) */
+  base: IndexMap;
+  /** per source: read at the batch index (true) or shared (false) */
+  batchedSource: readonly boolean[];
+}
+
+const batchedGathers = new WeakMap<GatherPrim, BatchedGather>();
+
+/**
+ * Record that `prim` is `info.base` repeated over a batch of `info.B` (its idx/src are exactly the
+ * expansion `batch.ts` builds). The verifier then evaluates the map's weights in O(base + B).
+ * Only for primitives whose maps were built from `info` by the caller itself.
+ */
+export function registerBatchedGather(prim: GatherPrim, info: BatchedGather): void {
+  batchedGathers.set(prim, info);
+}
+
+function batchedMap(p: GatherPrim): BatchedMap | undefined {
+  const info = batchedGathers.get(p);
+  return info && { B: info.B, base: prepareMap(info.base), batchedSource: info.batchedSource };
+}
 
 function prepared(p: GatherPrim, shapeOf: (t: string) => readonly number[]): PreparedMap {
   return prepareMap({ outShape: shapeOf(p.out), sourceShapes: p.sources.map(shapeOf), idx: p.idx, ...(p.src ? { src: p.src } : {}) });
@@ -30,7 +55,7 @@ export const gatherVerifier: LayerVerifier<GatherPrim> = {
     const body = (proof as { map?: unknown }).map;
     const free = map.permutation !== undefined;
     if ((body === "permutation") !== free) return { ok: false, reason: free ? "gather: the map permutes variables, expected no sumcheck" : "gather: expected an index-map proof" };
-    const r = verifyIndexMap(map, claim, p.sources, body === "permutation" ? undefined : body, ctx.transcript);
+    const r = verifyIndexMap(map, claim, p.sources, body === "permutation" ? undefined : body, ctx.transcript, batchedMap(p));
     if (!r.ok) return { ok: false, reason: `gather: ${r.reason}` };
     return r;
   },

@@ -24,7 +24,7 @@ import { Fr, FrVector, innerProduct, vecAdd } from "../math/field.js";
 import { eqTableFast as eqTable } from "./eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
 import type { Transcript } from "../math/transcript.js";
-import { numVarsOfShape, paddedPositions, sizeOfShape } from "./layout.js";
+import { indicatorMle, numVarsOfShape, paddedPositions, sizeOfShape } from "./layout.js";
 import { GKR_LABELS, isField, isFieldArray, isRecord, type Claim, type IndexMapProof } from "./messages.js";
 
 /** A public index map from sources to an output. */
@@ -266,6 +266,34 @@ export function proveIndexMap(
 /** Verifier result of an index map: claims on the active sources. */
 export type IndexMapVerdict = { ok: true; claims: Claim[] } | { ok: false; reason: string };
 
+/**
+ * The structure of a map repeated over a batch (`batch.ts`): output [B, ..base output], each batched
+ * source [B, ..base source] read at the same batch index, each shared source read unshifted. Lets
+ * the verifier evaluate W in O(base map + B) instead of O(B x base map):
+ * W_s(rho_b, rho) = (sum_{t<B} eq(r_b, t) eq(rho_b, t)) W_base(rho) for a batched source and
+ * W_s(rho) = (sum_{t<B} eq(r_b, t)) W_base(rho) for a shared one (r_b: the claim's batch coordinates).
+ */
+export interface BatchedMap {
+  B: number;
+  base: PreparedMap;
+  batchedSource: readonly boolean[];
+}
+
+/** W_s(rho) of a batched map from its base map (see `BatchedMap`). */
+function batchedWeightAt(batched: BatchedMap, s: number, claimPoint: readonly bigint[], rho: readonly bigint[], eqBase: () => FrVector): bigint | undefined {
+  const part = batched.base.parts[s];
+  if (!part) return undefined;
+  const bv = claimPoint.length - batched.base.outVars;
+  const rb = claimPoint.slice(0, bv);
+  if (batched.batchedSource[s]) {
+    const eqR = eqTable(rb);
+    const eqRho = eqTable(rho.slice(0, bv));
+    const factor = innerProduct(eqR.subarray(0, batched.B), eqRho.subarray(0, batched.B));
+    return Fr.mul(factor, weightAt(eqBase(), part, rho.slice(bv)));
+  }
+  return Fr.mul(indicatorMle([batched.B], rb), weightAt(eqBase(), part, rho));
+}
+
 /** Verifier: mirror of `proveIndexMap`. Never throws on proof data. */
 export function verifyIndexMap(
   prepared: PreparedMap,
@@ -273,6 +301,7 @@ export function verifyIndexMap(
   sourceNames: readonly string[],
   proof: unknown,
   transcript: Transcript,
+  batched?: BatchedMap,
 ): IndexMapVerdict {
   if (prepared.permutation) {
     if (proof !== undefined) return { ok: false, reason: "the map permutes variables: expected no proof" };
@@ -291,7 +320,9 @@ export function verifyIndexMap(
   for (const p of partials) total = Fr.add(total, p);
   if (total !== claim.value) return { ok: false, reason: "index map: the partial sums do not add up to the claimed value" };
   transcript.absorbFields(GKR_LABELS.mapPartials, partials);
-  const eqOut = active.length > 0 ? eqTable(claim.point) : undefined;
+  let eqOut: FrVector | undefined;
+  let eqBase: FrVector | undefined;
+  const baseEq = (): FrVector => (eqBase ??= eqTable(claim.point.slice(claim.point.length - batched!.base.outVars)));
   const claims: Claim[] = [];
   for (let a = 0; a < active.length; a++) {
     const { s, part } = active[a]!;
@@ -299,7 +330,14 @@ export function verifyIndexMap(
     if (!sc.ok) return { ok: false, reason: `index map, source ${s} ("${sourceNames[s]}"): sumcheck: ${sc.reason}` };
     const ev = proof.evals[a] as bigint;
     transcript.absorbField(GKR_LABELS.mapEval, ev);
-    const w = weightAt(eqOut!, part, sc.point);
+    let w: bigint;
+    if (batched) {
+      const bw = batchedWeightAt(batched, s, claim.point, sc.point, baseEq);
+      if (bw === undefined) return { ok: false, reason: `index map, source ${s}: the batch structure does not match the map` };
+      w = bw;
+    } else {
+      w = weightAt((eqOut ??= eqTable(claim.point)), part, sc.point);
+    }
     if (Fr.mul(w, ev) !== sc.claimedEval) return { ok: false, reason: `index map, source ${s} ("${sourceNames[s]}"): final check fails (the sent evaluation is wrong)` };
     claims.push({ tensor: sourceNames[s]!, point: sc.point, value: ev });
   }

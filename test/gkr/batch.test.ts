@@ -7,6 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { Prim } from "../../compiler/quant/prim.js";
 import { Transcript } from "../../backends/math/transcript.js";
 import { batchKernel, proveKernelBatch, verifyKernelBatch } from "../../backends/gkr/batch.js";
+import { verifyKernel } from "../../backends/gkr/kernel.js";
+import { registerBatchedGather } from "../../backends/gkr/gather.js";
+import { FR_MODULUS } from "../../backends/math/field.js";
 import { countFieldElements, type Claim } from "../../backends/gkr/messages.js";
 import { claimHolds, makeKernel, makeRng, randomInts, runPrims, trueClaim, PROTOCOL } from "./helpers.js";
 
@@ -68,6 +71,41 @@ describe("batch proving", () => {
     expect(steps[1]).toBe(steps[2]);
     // (B = 1 -> 2 adds more: the batch variables appear and the private-operand matmul's sumcheck gains a degree)
     expect(steps[2]).toBeLessThan(sizes[0]!); // far from linear growth
+  });
+
+  it("the verifier's batch-structured map weights agree with the flat maps; every tampered element is rejected", () => {
+    const B = 3;
+    const list = inputs(B, 31);
+    const { claims, proof } = run(list);
+    const structured = batchKernel(kernel, B);
+    // copies of the primitives carry no recorded batch structure: the verifier uses the flat maps
+    const flat = { ...structured, prims: structured.prims.map((p) => ({ ...p })) };
+    expect(verifyKernel(structured, proof, claims, new Transcript(PROTOCOL)).ok).toBe(true);
+    expect(verifyKernel(flat, proof, claims, new Transcript(PROTOCOL)).ok).toBe(true);
+    const paths: (string | number)[][] = [];
+    const walk = (x: unknown, path: (string | number)[]): void => {
+      if (typeof x === "bigint") paths.push(path);
+      else if (Array.isArray(x)) x.forEach((e, i) => walk(e, [...path, i]));
+      else if (typeof x === "object" && x !== null) for (const [k, v] of Object.entries(x)) walk(v, [...path, k]);
+    };
+    walk(proof, []);
+    let gatherElements = 0;
+    for (const path of paths) {
+      const bad = structuredClone(proof);
+      let o = bad as unknown as Record<string | number, unknown>;
+      for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+      const last = path[path.length - 1]!;
+      o[last] = ((o[last] as bigint) + 1n) % FR_MODULUS;
+      if (path.includes("map")) gatherElements++;
+      expect(verifyKernel(structured, bad, claims, new Transcript(PROTOCOL)).ok, path.join(".")).toBe(false);
+    }
+    expect(gatherElements).toBeGreaterThan(5);
+    // the structured path is the one used: a wrong recorded structure breaks the honest proof
+    const other = batchKernel(kernel, B);
+    const g = other.prims.find((p) => p.op === "gather" && p.sources.includes("s"))!;
+    if (g.op !== "gather") throw new Error("no gather");
+    registerBatchedGather(g, { B, base: { outShape: [4], sourceShapes: [[2], [6, 5]], idx: g.idx.subarray(0, 4), src: g.src!.subarray(0, 4) }, batchedSource: [false, false] });
+    expect(verifyKernel(other, proof, claims, new Transcript(PROTOCOL)).ok).toBe(false);
   });
 
   it("a changed input inside the batch, a swapped order and a wrong batch size are rejected", () => {
