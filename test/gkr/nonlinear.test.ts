@@ -5,7 +5,7 @@ import { FR_MODULUS, FrVector } from "../../backends/math/field.js";
 import { Transcript } from "../../backends/math/transcript.js";
 import { terminateCurve } from "../../backends/math/commit/index.js";
 import { claimOnPublic, proveKernel, verifyKernel, type Kernel } from "../../backends/gkr/kernel.js";
-import { integerTable } from "../../backends/gkr/layout.js";
+import { HALF, integerTable } from "../../backends/gkr/layout.js";
 import { evaluateMle } from "../../backends/math/mle.js";
 import {
   absorbNonlinearCommitments,
@@ -195,7 +195,7 @@ describe("lookup", () => {
     const r = await run(c, {
       tamperProof: (full) => {
         const body = full.kernel.layers[0].body;
-        body.opening.values[0] = (body.opening.values[0] + 1n) % FR_MODULUS;
+        body.points[0].opening.values[0] = (body.points[0].opening.values[0] + 1n) % FR_MODULUS;
       },
     });
     expect(r.ok).toBe(false);
@@ -294,6 +294,37 @@ describe("divide", () => {
   });
 });
 
+describe("claims at non-random points", () => {
+  it("a relation broken in two places that cancel along an axis is caught even when the claim point has a 1/2 coordinate", async () => {
+    // x[0] and x[8] differ only in variable 0 of a [16] layout; rem +1 at one, -1 at the other keeps
+    // both in range and cancels in the average over variable 0, i.e. at a point (1/2, r').
+    const x = Float64Array.from({ length: 16 }, (_, i) => 37 * i - 250);
+    x[0] = 300;
+    x[8] = 500;
+    const c = makeCase("half", { op: "rescale", in: "x", out: "q", shift: 8 }, { x }, [16], { x: 600, q: 4 });
+    const table = integerTable(c.values.get("q")!, [16]);
+    const claimAt = (t: Transcript) => {
+      const point = [HALF, ...t.challenges("test/point", 3)];
+      return [{ tensor: "q", point, value: evaluateMle(table, point) }];
+    };
+    const tamper: CommitWitnessOptions["tamper"] = (_p, aux) => {
+      aux.get("rem")![0]! += 1;
+      aux.get("rem")![8]! -= 1;
+      return aux;
+    };
+    for (const bad of [false, true]) {
+      const pt = new Transcript("half");
+      const commitments = await commitNonlinearWitness(c.kernel, c.values, pt, bad ? { tamper } : {});
+      const { proof } = proveKernel(c.kernel, c.values, claimAt(pt), pt);
+      const vt = new Transcript("half");
+      expect(absorbNonlinearCommitments(c.kernel, commitments, vt).ok).toBe(true);
+      const verdict = verifyKernel(c.kernel, proof, claimAt(vt), vt);
+      const fin = await finishNonlinearVerification(vt);
+      expect(verdict.ok && fin.ok).toBe(!bad);
+    }
+  });
+});
+
 describe("transcript, proof and commitment tampering", () => {
   const rng = makeRng(60);
   const x = randInts(rng, 16, -3000, 3000);
@@ -301,7 +332,12 @@ describe("transcript, proof and commitment tampering", () => {
 
   it("a changed input evaluation, a changed opening proof, swapped commitments are rejected", async () => {
     expect((await run(c)).ok).toBe(true);
-    const r1 = await run(c, { tamperProof: (f) => (f.kernel.layers[0].body.inputEvals[0] = (f.kernel.layers[0].body.inputEvals[0] + 1n) % FR_MODULUS) });
+    const r1 = await run(c, {
+      tamperProof: (f) => {
+        const ev = f.kernel.layers[0].body.points[1].inputEvals;
+        ev[0] = (ev[0] + 1n) % FR_MODULUS;
+      },
+    });
     expect(r1.ok).toBe(false);
     // the opening vector is only checked by the deferred MSM: verifyKernel passes, finish fails
     const r2 = await run(c, {

@@ -13,12 +13,14 @@
  * plus `lookups`: rows of operands that must appear in a public table.
  *
  * **Proof of a claim out(r) = v** (one primitive):
- * 1. Relation. All terms of degree <= 1: the operands are evaluated at r itself (r is drawn after
- *    the commitments, so a linear identity between committed MLEs that holds at r holds everywhere,
- *    whp). Otherwise: tau = challenges, gamma = challenge, and one sumcheck of
+ * 1. Relation. All terms of degree <= 1: the operands of `out` are evaluated at r (OUT(r) = v) and
+ *    the operands of the constraints at a fresh point tau (Z_c(tau) = 0: a linear identity between
+ *    MLEs fixed before tau holds everywhere, whp). r itself is never used for the constraints: a
+ *    claim point may have fixed coordinates (1/2 on a summed axis), where errors can cancel.
+ *    Otherwise: tau = challenges, gamma = challenge, and one sumcheck of
  *      sum_x eq(r,x) OUT(x) + eq(tau,x) sum_c gamma^c Z_c(x)  =  v,
- *    ending at a point r'. The prover sends the input operands at r' and batch-opens the committed
- *    polynomials there; the verifier recomputes the final term from those values.
+ *    ending at a point r'. At each point the prover sends the input operands and batch-opens the
+ *    committed polynomials needed there; the verifier recomputes the check from those values.
  * 2. Lookups (logUp, `logup.ts`): one witness tree per limb and per lookup, trees of the same size
  *    share the leaf point rho; the prover sends the lookup inputs at rho, batch-opens the committed
  *    polynomials used there, and opens each multiplicity vector at its table's leaf point.
@@ -387,18 +389,43 @@ export function absorbRelation(
 // ---------------------------------------------------------------------------------------------
 // Evaluation helpers shared by both sides
 
-/** Operand values at a point from input values (by operand index) and committed-polynomial values. */
-function operandEvals(plan: RelationPlan, point: readonly bigint[], inputEvals: ReadonlyMap<number, bigint>, polyEvals: readonly bigint[]): bigint[] {
-  return plan.spec.operands.map((op, i) => {
-    if (op.kind === "input") return inputEvals.get(i)!;
-    if (op.kind === "mask") return Fr.mul(op.constant, indicatorMle(plan.spec.shape, point));
-    if (!op.range) return polyEvals[plan.polys.findIndex((p) => p.operand === i)]!;
-    let acc = 0n;
-    plan.polys.forEach((p, k) => {
-      if (p.operand === i) acc = Fr.add(acc, Fr.mul(1n << BigInt(p.shift), polyEvals[k]!));
-    });
-    return Fr.sub(acc, op.range.offset);
-  });
+/** Operands named by some term (the ones a check at a point needs). */
+function operandsOf(termLists: readonly (readonly Term[])[]): number[] {
+  const set = new Set<number>();
+  for (const l of termLists) for (const t of l) for (const f of t.factors) set.add(f);
+  return [...set].sort((a, b) => a - b);
+}
+
+/** Committed polynomials (by index) behind a set of operands. */
+function polysOf(plan: RelationPlan, operands: readonly number[]): number[] {
+  return plan.polys.map((p, k) => (operands.includes(p.operand) ? k : -1)).filter((k) => k >= 0);
+}
+
+/**
+ * Operand values at a point (only those in `operands`; others stay 0) from input values and
+ * committed-polynomial values (both by index).
+ */
+function operandEvals(
+  plan: RelationPlan,
+  point: readonly bigint[],
+  operands: readonly number[],
+  inputEvals: ReadonlyMap<number, bigint>,
+  polyEvals: ReadonlyMap<number, bigint>,
+): bigint[] {
+  const out = new Array<bigint>(plan.spec.operands.length).fill(0n);
+  for (const i of operands) {
+    const op = plan.spec.operands[i]!;
+    if (op.kind === "input") out[i] = inputEvals.get(i)!;
+    else if (op.kind === "mask") out[i] = Fr.mul(op.constant, indicatorMle(plan.spec.shape, point));
+    else {
+      let acc = 0n;
+      plan.polys.forEach((p, k) => {
+        if (p.operand === i) acc = Fr.add(acc, Fr.mul(1n << BigInt(p.shift), polyEvals.get(k)!));
+      });
+      out[i] = op.range ? Fr.sub(acc, op.range.offset) : acc;
+    }
+  }
+  return out;
 }
 
 function evalTerms(terms: readonly Term[], evals: readonly bigint[]): bigint {
@@ -456,14 +483,25 @@ export interface BatchOpening {
   proof: HyraxOpeningProof;
 }
 
+/** The operands needed at one evaluation point: inputs sent, committed polynomials opened. */
+export interface PointEvals {
+  /** the input operands of the point's set, in operand order */
+  inputEvals: bigint[];
+  /** the committed polynomials behind the point's set, in commitment order; absent when there are none */
+  opening?: BatchOpening;
+}
+
 export interface RelationProof {
   kind: "relation";
   /** present when the relation has degree > 1 */
   sumcheck?: SumcheckProof;
-  /** input operands at the relation point, in operand order */
-  inputEvals: bigint[];
-  /** every committed polynomial (aux and limbs) at the relation point; absent when there are none */
-  opening?: BatchOpening;
+  /**
+   * Degree > 1: one entry, all operands at the sumcheck point. Linear: the operands of `out` at the
+   * claim point r, then (when there are constraints) the operands of the constraints at a fresh
+   * point tau. (The claim point need not be random, e.g. a reduced axis at 1/2, so constraints are
+   * never checked at r.)
+   */
+  points: PointEvals[];
   lookup?: {
     logup: LogupProof;
     /** lookup-column inputs at the lookup point */
@@ -494,8 +532,8 @@ export function proveRelation(
     return rel.auxTables.get(i)!;
   };
   const claims: TensorClaim[] = [];
-  let point: bigint[] = [...claim.point];
   let sumcheck: SumcheckProof | undefined;
+  const sets: { point: bigint[]; operands: number[] }[] = [];
   if (plan.degree > 1) {
     const tau = transcript.challenges(NONLINEAR_LABELS.tau, plan.numVars);
     const gamma = transcript.challenge(NONLINEAR_LABELS.gamma);
@@ -509,16 +547,27 @@ export function proveRelation(
     // a dishonest prover (tests) proves whatever its witness sums to; the verifier starts from the claim
     const sc = proveSumcheck({ polys, terms }, transcript, rel.dishonest ? undefined : claim.value);
     sumcheck = sc.proof;
-    point = sc.point;
+    sets.push({ point: sc.point, operands: ops.map((_, i) => i) });
+  } else {
+    sets.push({ point: [...claim.point], operands: operandsOf([plan.spec.out]) });
+    if (plan.spec.constraints.length > 0) {
+      sets.push({ point: transcript.challenges(NONLINEAR_LABELS.tau, plan.numVars), operands: operandsOf(plan.spec.constraints) });
+    }
   }
-  const inputEvals = plan.inputs.map((i) => {
-    const v = evalAt(opTable(i), point);
-    claims.push({ tensor: (ops[i] as { tensor: string }).tensor, point, value: v });
-    return v;
+  const points: PointEvals[] = sets.map(({ point, operands }) => {
+    const inputEvals = operands
+      .filter((i) => ops[i]!.kind === "input")
+      .map((i) => {
+        const v = evalAt(opTable(i), point);
+        claims.push({ tensor: (ops[i] as { tensor: string }).tensor, point, value: v });
+        return v;
+      });
+    transcript.absorbFields(NONLINEAR_LABELS.inputEvals, inputEvals);
+    const pk = polysOf(plan, operands);
+    const opening = pk.length > 0 ? openBatch(pk.map((k) => rel.polyStates[k]!), point, transcript) : undefined;
+    return { inputEvals, ...(opening ? { opening } : {}) };
   });
-  transcript.absorbFields(NONLINEAR_LABELS.inputEvals, inputEvals);
-  const opening = rel.polyStates.length > 0 ? openBatch(rel.polyStates, point, transcript) : undefined;
-  const proof: RelationProof = { kind: "relation", inputEvals, ...(sumcheck ? { sumcheck } : {}), ...(opening ? { opening } : {}) };
+  const proof: RelationProof = { kind: "relation", points, ...(sumcheck ? { sumcheck } : {}) };
   if (plan.trees.length > 0) {
     const statement = statementOf(plan);
     const columns = plan.trees.map((t) => t.columns.map((c) => (c.kind === "poly" ? rel.polyStates[c.index]!.table : opTable(c.index))));
@@ -565,10 +614,9 @@ export function verifyRelation(
   const ops = plan.spec.operands;
   const pr = proof as Partial<RelationProof> | null;
   if (typeof proof !== "object" || proof === null || pr!.kind !== "relation") return { ok: false, reason: "not a relation proof" };
-  if (!isFieldArray(pr!.inputEvals, plan.inputs.length)) return { ok: false, reason: `expected ${plan.inputs.length} input evaluations` };
   const claims: TensorClaim[] = [];
   const checks: MsmCheck[] = [];
-  let point: bigint[] = [...claim.point];
+  const sets: { point: bigint[]; operands: number[] }[] = [];
   let target = claim.value;
   let eqR = 1n;
   let eqTau = 1n;
@@ -578,38 +626,50 @@ export function verifyRelation(
     gamma = transcript.challenge(NONLINEAR_LABELS.gamma);
     const sc = verifySumcheck(claim.value, plan.numVars, plan.degree + 1, pr!.sumcheck, transcript);
     if (!sc.ok) return { ok: false, reason: `relation sumcheck: ${sc.reason}` };
-    point = sc.point;
     target = sc.claimedEval;
-    eqR = eqEval(claim.point, point);
-    eqTau = eqEval(tau, point);
-  } else if (pr!.sumcheck !== undefined) {
-    return { ok: false, reason: "unexpected sumcheck in a linear relation" };
-  }
-  const inputEvals = pr!.inputEvals;
-  transcript.absorbFields(NONLINEAR_LABELS.inputEvals, inputEvals);
-  const inputMap = new Map<number, bigint>();
-  plan.inputs.forEach((i, k) => {
-    inputMap.set(i, inputEvals[k]!);
-    claims.push({ tensor: (ops[i] as { tensor: string }).tensor, point, value: inputEvals[k]! });
-  });
-  let polyEvals: bigint[] = [];
-  if (rel.polyCommitments.length > 0) {
-    const o = pr!.opening as Partial<BatchOpening> | undefined;
-    if (typeof o !== "object" || o === null || !isFieldArray(o.values, rel.polyCommitments.length)) return { ok: false, reason: "relation opening: malformed" };
-    const chk = batchOpeningCheck(rel.polyCommitments, point, o.values, o.proof, transcript);
-    if (!chk.ok) return { ok: false, reason: `relation opening: ${chk.reason}` };
-    checks.push(chk.check);
-    polyEvals = o.values;
-  } else if (pr!.opening !== undefined) {
-    return { ok: false, reason: "unexpected opening" };
-  }
-  const evals = operandEvals(plan, point, inputMap, polyEvals);
-  if (plan.degree > 1) {
-    if (relationValue(plan, evals, eqR, eqTau, gamma) !== target) return { ok: false, reason: "relation: the final sumcheck claim does not match the operands" };
+    eqR = eqEval(claim.point, sc.point);
+    eqTau = eqEval(tau, sc.point);
+    sets.push({ point: sc.point, operands: ops.map((_, i) => i) });
   } else {
-    if (evalTerms(plan.spec.out, evals) !== target) return { ok: false, reason: "relation: the output claim does not match the operands" };
+    if (pr!.sumcheck !== undefined) return { ok: false, reason: "unexpected sumcheck in a linear relation" };
+    sets.push({ point: [...claim.point], operands: operandsOf([plan.spec.out]) });
+    if (plan.spec.constraints.length > 0) {
+      sets.push({ point: transcript.challenges(NONLINEAR_LABELS.tau, plan.numVars), operands: operandsOf(plan.spec.constraints) });
+    }
+  }
+  if (!Array.isArray(pr!.points) || pr!.points.length !== sets.length) return { ok: false, reason: `expected evaluations at ${sets.length} points` };
+  const evalsAt: bigint[][] = [];
+  for (let k = 0; k < sets.length; k++) {
+    const { point, operands } = sets[k]!;
+    const pe = pr!.points[k] as Partial<PointEvals> | null;
+    const inputs = operands.filter((i) => ops[i]!.kind === "input");
+    if (typeof pe !== "object" || pe === null || !isFieldArray(pe.inputEvals, inputs.length)) return { ok: false, reason: `point ${k}: expected ${inputs.length} input evaluations` };
+    transcript.absorbFields(NONLINEAR_LABELS.inputEvals, pe.inputEvals);
+    const inputMap = new Map<number, bigint>();
+    inputs.forEach((i, j) => {
+      inputMap.set(i, pe.inputEvals![j]!);
+      claims.push({ tensor: (ops[i] as { tensor: string }).tensor, point, value: pe.inputEvals![j]! });
+    });
+    const pk = polysOf(plan, operands);
+    const polyMap = new Map<number, bigint>();
+    if (pk.length > 0) {
+      const o = pe.opening as Partial<BatchOpening> | undefined;
+      if (typeof o !== "object" || o === null || !isFieldArray(o.values, pk.length)) return { ok: false, reason: `point ${k}: malformed opening` };
+      const chk = batchOpeningCheck(pk.map((j) => rel.polyCommitments[j]!), point, o.values, o.proof, transcript);
+      if (!chk.ok) return { ok: false, reason: `point ${k}: opening: ${chk.reason}` };
+      checks.push(chk.check);
+      pk.forEach((j, m) => polyMap.set(j, o.values![m]!));
+    } else if (pe.opening !== undefined) {
+      return { ok: false, reason: `point ${k}: unexpected opening` };
+    }
+    evalsAt.push(operandEvals(plan, point, operands, inputMap, polyMap));
+  }
+  if (plan.degree > 1) {
+    if (relationValue(plan, evalsAt[0]!, eqR, eqTau, gamma) !== target) return { ok: false, reason: "relation: the final sumcheck claim does not match the operands" };
+  } else {
+    if (evalTerms(plan.spec.out, evalsAt[0]!) !== target) return { ok: false, reason: "relation: the output claim does not match the operands" };
     for (let c = 0; c < plan.spec.constraints.length; c++) {
-      if (evalTerms(plan.spec.constraints[c]!, evals) !== 0n) return { ok: false, reason: `relation: constraint ${c} fails at the claim point` };
+      if (evalTerms(plan.spec.constraints[c]!, evalsAt[1]!) !== 0n) return { ok: false, reason: `relation: constraint ${c} fails at a random point` };
     }
   }
   if (plan.trees.length > 0) {
