@@ -281,6 +281,31 @@ describe("clamp", () => {
     expect(checkWitness(built.r1cs, withValues(built.witness, [[top, 1n - built.witness[top]!]])).ok).toBe(false);
   });
 
+  it("symmetric saturation after a rescale: one comparison of |q| (the sign bit is free); wrong decisions rejected", () => {
+    const c: Case = {
+      tensors: [input("x", [10], 40000), inter("q", [10]), inter("y", [10])],
+      // q = 100, -100, 101, -101, 0, 1250, -1250, 0, -1, 31
+      inputs: { x: [3200, -3200, 3232, -3232, 0, 40000, -40000, 5, -17, 1000] },
+      prims: [
+        { op: "rescale", in: "x", out: "q", shift: 5 },
+        { op: "clamp", in: "q", out: "y", lo: -100, hi: 100 },
+      ],
+    };
+    const { built, expected } = buildCase(c);
+    expect(Array.from(expected.get("y")!)).toEqual([100, -100, 100, -100, 0, 100, -100, 0, -1, 31]);
+    // rescale: 5 + 12 + 1; clamp: s·q (1) + sign of 100 − |q| over 12 bits (13) + select (1)
+    expect(built.r1cs.constraints.length).toBe(10 * (18 + 15));
+    expectOutputsBound(built);
+    // the decision bit (top bit of the |q| comparison) flipped, for an inside and a saturated element
+    const tops = wiresNamed(built, /^y\/clamp_sym\/sgn\[11\]$/);
+    expect(tops.length).toBe(10);
+    for (const e of [0, 2, 9]) {
+      expect(checkWitness(built.r1cs, withValues(built.witness, [[tops[e]!, 1n - built.witness[tops[e]!]!]])).ok).toBe(false);
+    }
+    // claiming the unsaturated quotient for element 2 (q = 101)
+    expect(checkWitness(built.r1cs, withValues(built.witness, [[3, 101n]])).ok).toBe(false);
+  });
+
   it("one-sided clamps and clamps the interval decides are (nearly) free", () => {
     const c: Case = {
       tensors: [input("x", [4], 100), inter("a", [4]), inter("b", [4]), inter("c", [4])],

@@ -280,6 +280,21 @@ function compileClamp(st: CompileState, x: CircuitTensor, lo: number, hi: number
   const nonNegative = x.nonNegative && lo <= 0 && hi >= 0 ? x.nonNegative : undefined;
   const lowerActive = x.lo < lo;
   const upperActive = x.hi > hi;
+  if (lowerActive && upperActive && lo === -hi && x.nonNegative) {
+    // Symmetric saturation with a free sign bit s = [x >= 0] (after a rescale): one comparison of
+    // |x| = (2s − 1)·x with hi instead of two, and the saturated value (2s − 1)·hi is linear in s.
+    const signs = x.nonNegative;
+    const absMax = Math.max(-x.lo, x.hi);
+    const signals = b.scoped("clamp_sym", () =>
+      x.signals.map((s, i) => {
+        const pos = signs[i]!;
+        const abs = b.mul(pos, s, "sx").times(2n).minus(s);
+        const inside = signOf(b, LinComb.constant(big(hi)).minus(abs), hi - absMax, hi);
+        return select(b, inside, s, pos.times(big(2 * hi)).minus(big(hi)), "sat");
+      }),
+    );
+    return tensorOf(st, out, signals, olo, ohi, nonNegative);
+  }
   const signals = b.scoped("clamp", () =>
     x.signals.map((s, i) => {
       let v = s;
