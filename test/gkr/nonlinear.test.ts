@@ -3,7 +3,7 @@ import type { Prim } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
 import { FR_MODULUS, FrVector } from "../../backends/math/field.js";
 import { Transcript } from "../../backends/math/transcript.js";
-import { terminateCurve } from "../../backends/math/commit/index.js";
+import { ffjavascriptEngine, nobleEngine, setMsmEngine, terminateCurve } from "../../backends/math/commit/index.js";
 import { claimOnPublic, proveKernel, verifyKernel, type Kernel } from "../../backends/gkr/kernel.js";
 import { HALF, integerTable } from "../../backends/gkr/layout.js";
 import { evaluateMle } from "../../backends/math/mle.js";
@@ -356,6 +356,39 @@ describe("transcript, proof and commitment tampering", () => {
     expect(r3.ok).toBe(false);
     const r4 = await run(c, { tamperProof: (f) => (f.commitments = { kind: "nonlinear-commitments", prims: [] }) });
     expect(r4).toMatchObject({ ok: false, stage: "commitments" });
+  });
+
+  it("malformed proof bodies are rejected with a reason, never by a caught throw", async () => {
+    const mutations: ((f: any) => void)[] = [
+      (f) => delete f.kernel.layers[0].body.points,
+      (f) => (f.kernel.layers[0].body.points = [null, null]),
+      (f) => (f.kernel.layers[0].body.points[1].opening = 3),
+      (f) => (f.kernel.layers[0].body.points[1].opening.proof = { combined: [1n] }),
+      (f) => (f.kernel.layers[0].body.points[1].inputEvals = ["1"]),
+      (f) => (f.kernel.layers[0].body.lookup = undefined),
+      (f) => (f.kernel.layers[0].body.lookup.logup = { fractions: { roots: [0n], layers: [] } }),
+      (f) => (f.kernel.layers[0].body.lookup.multiplicities = [{}]),
+      (f) => (f.kernel.layers[0].body.lookup.opening.values = [-1n]),
+      (f) => (f.kernel.layers[0].body.sumcheck = { rounds: [] }),
+      (f) => (f.kernel.layers[0].body = "junk"),
+      (f) => (f.commitments.prims[0].commitments[0] = new Uint8Array(10)),
+      (f) => (f.commitments.prims[0].commitments = null),
+    ];
+    for (const m of mutations) {
+      const r = await run(c, { tamperProof: m });
+      expect(r.ok).toBe(false);
+      expect(r.reason).not.toMatch(/^verifier error/);
+    }
+  });
+
+  it("the pure-TS engine proves and verifies the same layer", async () => {
+    setMsmEngine(nobleEngine);
+    try {
+      const small = makeCase("noble", { op: "rescale", in: "x", out: "q", shift: 6 }, { x: x.slice(0, 8) }, [8], {});
+      expect((await run(small)).ok).toBe(true);
+    } finally {
+      setMsmEngine(ffjavascriptEngine);
+    }
   });
 
   it("wrappers: prove and verify with commitments before the output claim", async () => {
