@@ -1,0 +1,279 @@
+/**
+ * `manifest.json`: everything a verifier needs to check a proof bundle as one statement about the
+ * model (docs/formats.md). Browser-safe.
+ *
+ * The manifest names side files (the integer program, the weights, Groth16 keys) by relative name
+ * and SHA-256 digest; `manifestDigest` hashes the manifest in its normalised form, so it binds the
+ * program, the weights and the keys. The proof transcript starts from that digest.
+ */
+import { ZkcError } from "../compiler/errors.js";
+import { sha256 } from "../backends/math/sha256.js";
+import { toHex } from "./link/codec.js";
+
+export const MANIFEST_FORMAT = "zkc-manifest";
+export const MANIFEST_VERSION = 1;
+/** Commitment scheme of GKR non-linear witness (backends/math/commit/hyrax.ts). */
+export const COMMITMENT_SCHEME = "hyrax-bn254-v1";
+/** Tensor commitment of Groth16 boundaries and hashed I/O (backends/groth16/poseidon.ts). */
+export const TENSOR_HASH = "poseidon-bn254-chain15-v1";
+/** Transcript of the whole bundle (backends/math/transcript.ts). */
+export const TRANSCRIPT_PROTOCOL = "zkc/bundle/v1";
+
+export type Visibility = "public" | "hashed";
+export type Backend = "gkr" | "groth16";
+
+/** A model input or output. */
+export interface IoEntry {
+  /** tensor name in the integer program */
+  name: string;
+  /** ONNX value name */
+  onnxName: string;
+  shape: number[];
+  /** value = integer / 2^scale */
+  scale: number;
+  /** static bound of the integers */
+  maxAbs: number;
+  visibility: Visibility;
+}
+
+/** Groth16 keys of a kernel (the zkey is for provers only). */
+export interface Groth16KeyEntry {
+  vkeyFile: string;
+  vkeyDigest: string;
+  zkeyFile: string;
+  zkeyDigest: string;
+  /** sha256 of the circuit's .r1cs: the prover rebuilds the circuit and checks it */
+  r1csDigest: string;
+  nConstraints: number;
+  nPublic: number;
+}
+
+/** Estimates the plan was made from. */
+export interface KernelEstimate {
+  proveSeconds: number;
+  memoryBytes: number;
+  proofBytes: number;
+}
+
+/**
+ * One kernel. `kind`: "prims" = primitives [from, to) of the program; "hash-input" /
+ * "hash-output" = a Groth16 commit kernel binding a hashed model input/output (no primitives,
+ * `inputs` = [the tensor]).
+ */
+export interface KernelEntry {
+  name: string;
+  kind: "prims" | "hash-input" | "hash-output";
+  backend: Backend;
+  from: number;
+  to: number;
+  inputs: string[];
+  params: string[];
+  outputs: string[];
+  /** why this backend (a sentence with the numbers) */
+  reason: string;
+  estimate: Record<Backend, KernelEstimate | null>;
+  groth16?: Groth16KeyEntry;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  version: typeof MANIFEST_VERSION;
+  model: { digest: string; name: string };
+  quantisation: { config: Record<string, number>; inputs: IoEntry[]; outputs: IoEntry[] };
+  program: { file: string; digest: string; prims: number };
+  weights: { file: string; digest: string; bytes: number };
+  kernels: KernelEntry[];
+  /** tensors whose Poseidon commitment is part of the statement (every Groth16 boundary), in absorb order */
+  committedTensors: string[];
+  commitment: { scheme: string; tensorHash: string };
+  transcript: { hash: "sha256"; protocol: string };
+  /** true when any Groth16 key came from a locally generated powers of tau: development only */
+  developmentPtau: boolean;
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+const HEX64 = /^[0-9a-f]{64}$/;
+const FILE_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+class Checker {
+  constructor(readonly file: string) {}
+  fail(field: string, expected: string, got?: unknown): never {
+    throw new ZkcError("MODEL_FORMAT", `malformed manifest: field ${field}`, {
+      file: this.file,
+      expected,
+      got: got === undefined ? "nothing" : typeof got === "object" ? (Array.isArray(got) ? "an array" : "an object") : JSON.stringify(got).slice(0, 40),
+      hint: "compile the model again (zkc compile) instead of editing the manifest",
+    });
+  }
+  obj(x: unknown, field: string): Record<string, unknown> {
+    return isObj(x) ? x : this.fail(field, "an object", x);
+  }
+  str(x: unknown, field: string): string {
+    return typeof x === "string" ? x : this.fail(field, "a string", x);
+  }
+  digest(x: unknown, field: string): string {
+    return typeof x === "string" && HEX64.test(x) ? x : this.fail(field, "64 lowercase hex digits (sha256)", x);
+  }
+  fileName(x: unknown, field: string): string {
+    return typeof x === "string" && FILE_NAME.test(x) && !x.split("/").includes("..") ? x : this.fail(field, "a relative file name", x);
+  }
+  int(x: unknown, field: string, min = 0): number {
+    return Number.isSafeInteger(x) && (x as number) >= min ? (x as number) : this.fail(field, `an integer >= ${min}`, x);
+  }
+  num(x: unknown, field: string): number {
+    return typeof x === "number" && Number.isFinite(x) && x >= 0 ? x : this.fail(field, "a non-negative number", x);
+  }
+  bool(x: unknown, field: string): boolean {
+    return typeof x === "boolean" ? x : this.fail(field, "true or false", x);
+  }
+  strs(x: unknown, field: string): string[] {
+    return Array.isArray(x) && x.every((s) => typeof s === "string") ? [...(x as string[])] : this.fail(field, "an array of strings", x);
+  }
+  oneOf<T extends string>(x: unknown, field: string, options: readonly T[]): T {
+    return options.includes(x as T) ? (x as T) : this.fail(field, options.map((o) => `"${o}"`).join(" or "), x);
+  }
+  arr(x: unknown, field: string): unknown[] {
+    return Array.isArray(x) ? x : this.fail(field, "an array", x);
+  }
+}
+
+function io(c: Checker, x: unknown, field: string): IoEntry {
+  const o = c.obj(x, field);
+  const shape = c.arr(o.shape, `${field}.shape`).map((d, i) => c.int(d, `${field}.shape[${i}]`, 1));
+  return {
+    name: c.str(o.name, `${field}.name`),
+    onnxName: c.str(o.onnxName, `${field}.onnxName`),
+    shape,
+    scale: Number.isSafeInteger(o.scale) ? (o.scale as number) : c.fail(`${field}.scale`, "an integer", o.scale),
+    maxAbs: c.num(o.maxAbs, `${field}.maxAbs`),
+    visibility: c.oneOf(o.visibility, `${field}.visibility`, ["public", "hashed"] as const),
+  };
+}
+
+function estimate(c: Checker, x: unknown, field: string): KernelEstimate | null {
+  if (x === null) return null;
+  const o = c.obj(x, field);
+  return { proveSeconds: c.num(o.proveSeconds, `${field}.proveSeconds`), memoryBytes: c.num(o.memoryBytes, `${field}.memoryBytes`), proofBytes: c.num(o.proofBytes, `${field}.proofBytes`) };
+}
+
+function kernel(c: Checker, x: unknown, field: string, prims: number): KernelEntry {
+  const o = c.obj(x, field);
+  const est = c.obj(o.estimate, `${field}.estimate`);
+  const k: KernelEntry = {
+    name: c.str(o.name, `${field}.name`),
+    kind: c.oneOf(o.kind, `${field}.kind`, ["prims", "hash-input", "hash-output"] as const),
+    backend: c.oneOf(o.backend, `${field}.backend`, ["gkr", "groth16"] as const),
+    from: c.int(o.from, `${field}.from`),
+    to: c.int(o.to, `${field}.to`),
+    inputs: c.strs(o.inputs, `${field}.inputs`),
+    params: c.strs(o.params, `${field}.params`),
+    outputs: c.strs(o.outputs, `${field}.outputs`),
+    reason: c.str(o.reason, `${field}.reason`),
+    estimate: { gkr: estimate(c, est.gkr, `${field}.estimate.gkr`), groth16: estimate(c, est.groth16, `${field}.estimate.groth16`) },
+  };
+  if (k.kind === "prims" ? !(k.from < k.to && k.to <= prims) : k.from !== k.to) c.fail(`${field}.to`, k.kind === "prims" ? `a primitive range inside 0..${prims}` : "to = from (no primitives)", o.to);
+  if (k.kind !== "prims" && (k.backend !== "groth16" || k.inputs.length !== 1 || k.outputs.length !== 0)) c.fail(`${field}.kind`, "a Groth16 commit kernel with one input and no outputs", o.kind);
+  if (k.backend === "groth16") {
+    const g = c.obj(o.groth16, `${field}.groth16`);
+    k.groth16 = {
+      vkeyFile: c.fileName(g.vkeyFile, `${field}.groth16.vkeyFile`),
+      vkeyDigest: c.digest(g.vkeyDigest, `${field}.groth16.vkeyDigest`),
+      zkeyFile: c.fileName(g.zkeyFile, `${field}.groth16.zkeyFile`),
+      zkeyDigest: c.digest(g.zkeyDigest, `${field}.groth16.zkeyDigest`),
+      r1csDigest: c.digest(g.r1csDigest, `${field}.groth16.r1csDigest`),
+      nConstraints: c.int(g.nConstraints, `${field}.groth16.nConstraints`),
+      nPublic: c.int(g.nPublic, `${field}.groth16.nPublic`),
+    };
+  } else if (o.groth16 !== undefined) c.fail(`${field}.groth16`, "absent for a GKR kernel", o.groth16);
+  return k;
+}
+
+/**
+ * Validate a parsed manifest (or JSON text) and return it normalised (fixed key order, no extra
+ * fields), which is the form `manifestDigest` hashes.
+ * @throws ZkcError MODEL_FORMAT naming the file and the field
+ */
+export function parseManifest(input: unknown, file = "manifest.json"): Manifest {
+  const c = new Checker(file);
+  let doc = input;
+  if (typeof input === "string") {
+    try {
+      doc = JSON.parse(input);
+    } catch (e) {
+      throw new ZkcError("MODEL_FORMAT", `the manifest is not JSON: ${(e as Error).message}`, { file, hint: "compile the model again (zkc compile)" });
+    }
+  }
+  const o = c.obj(doc, "(document)");
+  if (o.format !== MANIFEST_FORMAT) c.fail("format", `"${MANIFEST_FORMAT}"`, o.format);
+  if (o.version !== MANIFEST_VERSION) c.fail("version", `${MANIFEST_VERSION} (this zkc reads manifest version ${MANIFEST_VERSION})`, o.version);
+  const model = c.obj(o.model, "model");
+  const q = c.obj(o.quantisation, "quantisation");
+  const cfg = c.obj(q.config, "quantisation.config");
+  const config: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cfg)) config[k] = typeof v === "number" && Number.isFinite(v) ? v : c.fail(`quantisation.config.${k}`, "a number", v);
+  const program = c.obj(o.program, "program");
+  const weights = c.obj(o.weights, "weights");
+  const prims = c.int(program.prims, "program.prims", 1);
+  const commitment = c.obj(o.commitment, "commitment");
+  const transcript = c.obj(o.transcript, "transcript");
+  const m: Manifest = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    model: { digest: c.digest(model.digest, "model.digest"), name: c.str(model.name, "model.name") },
+    quantisation: {
+      config,
+      inputs: c.arr(q.inputs, "quantisation.inputs").map((x, i) => io(c, x, `quantisation.inputs[${i}]`)),
+      outputs: c.arr(q.outputs, "quantisation.outputs").map((x, i) => io(c, x, `quantisation.outputs[${i}]`)),
+    },
+    program: { file: c.fileName(program.file, "program.file"), digest: c.digest(program.digest, "program.digest"), prims },
+    weights: { file: c.fileName(weights.file, "weights.file"), digest: c.digest(weights.digest, "weights.digest"), bytes: c.int(weights.bytes, "weights.bytes") },
+    kernels: c.arr(o.kernels, "kernels").map((x, i) => kernel(c, x, `kernels[${i}]`, prims)),
+    committedTensors: c.strs(o.committedTensors, "committedTensors"),
+    commitment: {
+      scheme: c.oneOf(commitment.scheme, "commitment.scheme", [COMMITMENT_SCHEME] as const),
+      tensorHash: c.oneOf(commitment.tensorHash, "commitment.tensorHash", [TENSOR_HASH] as const),
+    },
+    transcript: { hash: c.oneOf(transcript.hash, "transcript.hash", ["sha256"] as const), protocol: c.oneOf(transcript.protocol, "transcript.protocol", [TRANSCRIPT_PROTOCOL] as const) },
+    developmentPtau: c.bool(o.developmentPtau, "developmentPtau"),
+  };
+  if (m.quantisation.outputs.length === 0) c.fail("quantisation.outputs", "at least one output", q.outputs);
+  if (m.kernels.length === 0) c.fail("kernels", "at least one kernel", o.kernels);
+  const names = new Set<string>();
+  m.kernels.forEach((k, i) => {
+    if (names.has(k.name)) c.fail(`kernels[${i}].name`, "a unique kernel name", k.name);
+    names.add(k.name);
+  });
+  return m;
+}
+
+/** The manifest as JSON text (normalised form, 2-space indent). */
+export function serializeManifest(m: Manifest): string {
+  return `${JSON.stringify(parseManifest(m), null, 2)}\n`;
+}
+
+/** SHA-256 of the normalised manifest (the first thing the bundle transcript absorbs). */
+export function manifestDigest(m: Manifest): Uint8Array {
+  return sha256(new TextEncoder().encode(JSON.stringify(parseManifest(m))));
+}
+
+/** Hex SHA-256 of bytes. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return toHex(sha256(bytes));
+}
+
+/**
+ * Read a side file and check its digest.
+ * @throws ZkcError MODEL_FORMAT when the file is missing or its digest differs from the manifest's
+ */
+export async function readCheckedFile(files: (name: string) => Promise<Uint8Array>, name: string, digest: string, what: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await files(name);
+  } catch (e) {
+    throw new ZkcError("MODEL_FORMAT", `cannot read the ${what}: ${(e as Error).message}`, { file: name, hint: "keep the artifacts directory written by zkc compile together" });
+  }
+  if (sha256Hex(bytes) !== digest) {
+    throw new ZkcError("MODEL_FORMAT", `the ${what} does not match the manifest (sha256 differs)`, { file: name, hint: "the file was changed after compilation; compile the model again" });
+  }
+  return bytes;
+}

@@ -1,0 +1,161 @@
+/**
+ * `proof.json`: one proof bundle (docs/formats.md). Browser-safe.
+ *
+ * The bundle holds the public inputs and outputs (integers and dequantised floats, or Poseidon
+ * hashes for `hashed` ones), the Poseidon commitments of every tensor crossing a Groth16 kernel,
+ * one proof per kernel (GKR: non-linear witness commitments + the kernel proof; Groth16: claim
+ * combinations, input claim values, the snarkjs proof and its public signals) and the boundary
+ * claims every kernel emitted. Field elements and byte strings use the encoding of
+ * `runtime/link/codec.ts`.
+ *
+ * `parseProofJson` checks the envelope strictly (ZkcError naming the file and field); the inner
+ * proof objects are untrusted data that the verifier checks as it goes and rejects with a reason.
+ */
+import { ZkcError } from "../compiler/errors.js";
+import { decodeValue, encodeValue } from "./link/codec.js";
+import type { Visibility } from "./manifest.js";
+
+export const PROOF_FORMAT = "zkc-proof";
+export const PROOF_VERSION = 1;
+
+/** A public model input: integers (public) or the Poseidon hash (hashed). */
+export interface ProofInput {
+  name: string;
+  visibility: Visibility;
+  integers?: number[];
+  hash?: bigint;
+}
+
+/** A model output: integers and dequantised floats (public) or the Poseidon hash (hashed). */
+export interface ProofOutput {
+  name: string;
+  onnxName: string;
+  visibility: Visibility;
+  shape: number[];
+  integers?: number[];
+  floats?: number[];
+  hash?: bigint;
+}
+
+/** A claim "MLE of tensor at point = value" emitted at a kernel boundary. */
+export interface BoundaryClaim {
+  kernel: string;
+  tensor: string;
+  point: bigint[];
+  value: bigint;
+}
+
+/** The proof of one GKR kernel. */
+export interface GkrKernelProof {
+  name: string;
+  backend: "gkr";
+  /** non-linear witness commitments (absorbed before the first challenge) */
+  commitments: unknown;
+  proof: unknown;
+}
+
+/** The proof of one Groth16 kernel. */
+export interface Groth16KernelProof {
+  name: string;
+  backend: "groth16";
+  /** per output: the combination proof of its claims (several claims), or the value at a fresh point (no claim) */
+  outputClaims: { combine?: unknown; value?: bigint }[];
+  /** per input: the value at a fresh point, or (commit kernel of a hashed input) the combination of the claims on it */
+  inputClaims: { combine?: unknown; value?: bigint }[];
+  /** snarkjs proof (decimal strings) */
+  groth16: unknown;
+  /** the statement as snarkjs public signals (decimal strings); the verifier rebuilds and compares it */
+  publicSignals: string[];
+}
+
+export type KernelProofEntry = GkrKernelProof | Groth16KernelProof;
+
+/** The whole bundle. */
+export interface ProofBundle {
+  format: typeof PROOF_FORMAT;
+  version: typeof PROOF_VERSION;
+  /** hex sha256 of the manifest the proof is for */
+  manifestDigest: string;
+  inputs: ProofInput[];
+  outputs: ProofOutput[];
+  /** Poseidon commitments, in the manifest's `committedTensors` order */
+  commitments: { tensor: string; value: bigint }[];
+  /** in manifest kernel order */
+  kernels: KernelProofEntry[];
+  claims: BoundaryClaim[];
+}
+
+/** JSON text of a bundle. */
+export function serializeProof(p: ProofBundle): string {
+  return `${JSON.stringify(encodeValue(p))}\n`;
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** Result of parsing: the bundle or the first problem, with its field. */
+export type ParsedProof = { ok: true; proof: ProofBundle } | { ok: false; field: string; reason: string };
+
+/**
+ * Decode and check the envelope of a proof (JSON text or an already parsed value). Never throws.
+ */
+export function parseProof(input: unknown): ParsedProof {
+  const fail = (field: string, reason: string): ParsedProof => ({ ok: false, field, reason });
+  let doc: unknown = input;
+  if (typeof input === "string") {
+    try {
+      doc = JSON.parse(input);
+    } catch (e) {
+      return fail("(document)", `not JSON: ${(e as Error).message}`);
+    }
+  }
+  try {
+    doc = decodeValue(doc);
+  } catch (e) {
+    return fail("(document)", (e as Error).message);
+  }
+  if (!isObj(doc)) return fail("(document)", "not an object");
+  if (doc.format !== PROOF_FORMAT) return fail("format", `expected "${PROOF_FORMAT}"`);
+  if (doc.version !== PROOF_VERSION) return fail("version", `expected ${PROOF_VERSION}`);
+  if (typeof doc.manifestDigest !== "string" || !/^[0-9a-f]{64}$/.test(doc.manifestDigest)) return fail("manifestDigest", "expected 64 hex digits");
+  const ints = (x: unknown): boolean => Array.isArray(x) && x.every((v) => Number.isSafeInteger(v));
+  const field = (x: unknown): boolean => typeof x === "bigint";
+  if (!Array.isArray(doc.inputs)) return fail("inputs", "expected an array");
+  for (const [i, e] of doc.inputs.entries()) {
+    if (!isObj(e) || typeof e.name !== "string" || (e.visibility !== "public" && e.visibility !== "hashed")) return fail(`inputs[${i}]`, "expected {name, visibility}");
+    if (e.visibility === "public" ? !ints(e.integers) : !field(e.hash)) return fail(`inputs[${i}]`, e.visibility === "public" ? "expected integers" : "expected a hash");
+  }
+  if (!Array.isArray(doc.outputs)) return fail("outputs", "expected an array");
+  for (const [i, e] of doc.outputs.entries()) {
+    if (!isObj(e) || typeof e.name !== "string" || typeof e.onnxName !== "string" || !ints(e.shape) || (e.visibility !== "public" && e.visibility !== "hashed")) {
+      return fail(`outputs[${i}]`, "expected {name, onnxName, shape, visibility}");
+    }
+    if (e.visibility === "public" ? !ints(e.integers) || !Array.isArray(e.floats) : !field(e.hash)) return fail(`outputs[${i}]`, e.visibility === "public" ? "expected integers and floats" : "expected a hash");
+  }
+  if (!Array.isArray(doc.commitments) || !doc.commitments.every((c) => isObj(c) && typeof c.tensor === "string" && field(c.value))) return fail("commitments", "expected [{tensor, value}]");
+  if (!Array.isArray(doc.kernels)) return fail("kernels", "expected an array");
+  for (const [i, k] of doc.kernels.entries()) {
+    if (!isObj(k) || typeof k.name !== "string") return fail(`kernels[${i}]`, "expected {name, backend, ...}");
+    if (k.backend === "gkr") continue;
+    if (k.backend !== "groth16") return fail(`kernels[${i}].backend`, 'expected "gkr" or "groth16"');
+    if (!Array.isArray(k.outputClaims) || !k.outputClaims.every(isObj)) return fail(`kernels[${i}].outputClaims`, "expected an array of objects");
+    if (!Array.isArray(k.inputClaims) || !k.inputClaims.every(isObj)) return fail(`kernels[${i}].inputClaims`, "expected an array of objects");
+    if (!Array.isArray(k.publicSignals) || !k.publicSignals.every((s) => typeof s === "string")) return fail(`kernels[${i}].publicSignals`, "expected decimal strings");
+  }
+  if (!Array.isArray(doc.claims)) return fail("claims", "expected an array");
+  for (const [i, c] of doc.claims.entries()) {
+    if (!isObj(c) || typeof c.kernel !== "string" || typeof c.tensor !== "string" || !Array.isArray(c.point) || !c.point.every(field) || !field(c.value)) {
+      return fail(`claims[${i}]`, "expected {kernel, tensor, point, value}");
+    }
+  }
+  return { ok: true, proof: doc as unknown as ProofBundle };
+}
+
+/**
+ * `parseProof` for callers that want an exception (the CLI reading a file).
+ * @throws ZkcError INPUT naming the file and the field
+ */
+export function loadProof(text: string, file = "proof.json"): ProofBundle {
+  const r = parseProof(text);
+  if (!r.ok) throw new ZkcError("INPUT", `malformed proof: field ${r.field}: ${r.reason}`, { file, hint: "pass a proof.json written by zkc prove" });
+  return r.proof;
+}
