@@ -5,10 +5,11 @@
  * vectors). GKR builds eq tables over whole padded tensors, so this is on the hot path.
  */
 import { FR_MODULUS, FrVector, writeMont } from "../math/field.js";
-import { LIMBS } from "../math/fr-constants.js";
 import { kernels } from "../math/kernels.js";
 
 const CHUNK = 4096;
+/** 32-bit words per element (a local constant: imported bindings cost a getter call under tsx). */
+const LIMBS = 8;
 
 /**
  * eq(point, x) for every x in {0,1}^n in table order (variable 0 = top index bit).

@@ -19,7 +19,6 @@
  * Prover work: O(|out| + |source|) per source; the scatter-add into W is done in rounds in which
  * each source position occurs once (a 3x3 im2col needs 9 rounds, a permutation 1).
  */
-import { LIMBS } from "../math/fr-constants.js";
 import { Fr, FrVector, innerProduct, vecAdd } from "../math/field.js";
 import { eqTableFast as eqTable } from "./eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
@@ -179,6 +178,24 @@ export function permutePoint(point: readonly bigint[], sigma: Int32Array): bigin
   return out;
 }
 
+/**
+ * 32-bit words per field element (8 Montgomery limbs). A local constant rather than the math
+ * layer's export: in these per-element loops an imported binding costs a getter call under tsx.
+ */
+const W = 8;
+
+/** Copy element `from` of `src` to element `to` of `dst` (word offsets), unrolled. */
+function copyElement(dst: Uint32Array, to: number, src: Uint32Array, from: number): void {
+  dst[to] = src[from]!;
+  dst[to + 1] = src[from + 1]!;
+  dst[to + 2] = src[from + 2]!;
+  dst[to + 3] = src[from + 3]!;
+  dst[to + 4] = src[from + 4]!;
+  dst[to + 5] = src[from + 5]!;
+  dst[to + 6] = src[from + 6]!;
+  dst[to + 7] = src[from + 7]!;
+}
+
 /** Copy elements v[pos[sel[i]]] (or v[pos[i]] without sel) into a new vector. */
 function gatherElements(v: FrVector, pos: Int32Array, sel?: Int32Array): FrVector {
   const n = sel ? sel.length : pos.length;
@@ -186,9 +203,7 @@ function gatherElements(v: FrVector, pos: Int32Array, sel?: Int32Array): FrVecto
   const src = v.limbs;
   const dst = out.limbs;
   for (let i = 0; i < n; i++) {
-    const from = pos[sel ? sel[i]! : i]! * LIMBS;
-    const to = i * LIMBS;
-    for (let j = 0; j < LIMBS; j++) dst[to + j] = src[from + j]!;
+    copyElement(dst, i * W, src, pos[sel ? sel[i]! : i]! * W);
   }
   return out;
 }
@@ -201,16 +216,13 @@ function weightTable(eqOut: FrVector, part: SourcePart): FrVector {
   const first = part.rounds[0]!;
   for (let i = 0; i < first.length; i++) {
     const e = first[i]!;
-    const from = part.posOut[e]! * LIMBS;
-    const to = part.posSrc[e]! * LIMBS;
-    for (let j = 0; j < LIMBS; j++) wl[to + j] = el[from + j]!;
+    copyElement(wl, part.posSrc[e]! * W, el, part.posOut[e]! * W);
   }
   for (let t = 1; t < part.rounds.length; t++) {
     const sel = part.rounds[t]!;
     const sum = vecAdd(gatherElements(eqOut, part.posOut, sel), gatherElements(w, part.posSrc, sel));
     for (let i = 0; i < sel.length; i++) {
-      const to = part.posSrc[sel[i]!]! * LIMBS;
-      wl.set(sum.limbs.subarray(i * LIMBS, (i + 1) * LIMBS), to);
+      copyElement(wl, part.posSrc[sel[i]!]! * W, sum.limbs, i * W);
     }
   }
   return w;
