@@ -14,6 +14,7 @@
  * | matmul of two signals, mul | one product per multiply | 1 per product |
  * | rescale by 2^k | one decomposition of x + 2^(k−1) + offset·2^k: low k bits = remainder, high bits = quotient | k + w + 1 |
  * | clamp | sign of x − lo and/or hi − x, one select each (ReLU after a rescale reuses its sign bit) | (p + 3) per active side; 1 for ReLU after rescale |
+ * | clamp to [−L, L] after a rescale | one sign test of L − |q|, |q| = (2s − 1)·q from the free sign bit s | p + 4 |
  * | max | sign of a − b, select | p + 3 |
  * | lookup | index bits (+ bound checks only where the input's interval leaves the domain), split MLE evaluation ({@link tableAtBits}) | m + 1 + ≈2·2^(m/2) |
  * | divide | q·den = num·2^s − rem, rem and den − 1 − rem in w_r bits, q in w_q bits | w_q + 2·w_r + 2 |
