@@ -22,8 +22,8 @@
  *
  * Divide is the one encoding the under-constraint checker's rules cannot justify (q·den = c
  * determines q only when den ≠ 0, which the range checks prove but the rules cannot see): its
- * quotient bits are returned as {@link Assumption}s, and `checkCodegenCircuit` treats them as
- * determined after the other rules ran.
+ * quotient bits are returned as {@link Assumption}s with the structure that makes them unique;
+ * `checkCodegenCircuit` verifies that structure in the R1CS, then takes the bits as determined.
  */
 import { ZkcError, internal } from "../../../compiler/errors.js";
 import type { Prim, PrimOp, QTensor } from "../../../compiler/quant/prim.js";
