@@ -137,7 +137,6 @@ export interface RelationPlan {
   tables: PlannedTable[];
   trees: { table: number; columns: ColumnRef[] }[];
   degree: number;
-  inputs: number[];
 }
 
 function planOf(spec: RelationSpec, prefix: string): RelationPlan {
@@ -181,8 +180,7 @@ function planOf(spec: RelationSpec, prefix: string): RelationPlan {
     });
   });
   const degree = Math.max(1, ...spec.out.map((t) => t.factors.length), ...spec.constraints.flatMap((c) => c.map((t) => t.factors.length)));
-  const inputs = spec.operands.map((o, i) => (o.kind === "input" ? i : -1)).filter((i) => i >= 0);
-  return { spec, numVars, polys, tables, trees, degree, inputs };
+  return { spec, numVars, polys, tables, trees, degree };
 }
 
 /** Names and sizes of the commitments a relation needs, in commitment order. */
