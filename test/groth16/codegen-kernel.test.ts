@@ -8,9 +8,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { groth16StatementSignals, type Groth16KernelSpec } from "../../compiler/plan/groth16-kernel.js";
-import type { Prim, QTensor } from "../../compiler/quant/prim.js";
+import type { Prim, QProgram, QTensor } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
-import { compileGroth16Kernel, tensorMleInCircuit } from "../../backends/groth16/codegen.js";
+import { compileGroth16Kernel, kernelSpecOfRange, tensorMleInCircuit } from "../../backends/groth16/codegen.js";
 import { checkWitness, fieldMod, FIELD_MODULUS, poseidonCommitTensor, R1csBuilder, terminateSnarkjs, writeR1cs, writeWtns } from "../../backends/groth16/index.js";
 import { FrVector } from "../../backends/math/field.js";
 import { evaluateTensorMle } from "../../backends/math/mle.js";
@@ -156,6 +156,33 @@ describe("commit kernel (no primitives)", () => {
     const vals = Array.from(t, (v) => fieldMod(BigInt(v)));
     expect(built.publicSignals).toEqual([poseidonCommitTensor(vals), ...point, evaluateTensorMle(FrVector.fromBigints(vals), [2, 3], point)]);
     expect(checkWitness(built.r1cs, built.witness)).toEqual({ ok: true });
+    expect(k.check().ok).toBe(true);
+  });
+});
+
+describe("kernelSpecOfRange", () => {
+  it("inputs are tensors read but not produced (params excluded), outputs those read later or returned", () => {
+    const q = (name: string, kind: QTensor["kind"] = "intermediate", values?: number[]): QTensor => ({ name, shape: [2], scale: 0, maxAbs: 100, kind, ...(values ? { values: Float64Array.from(values) } : {}) });
+    const program: QProgram = {
+      tensors: new Map(["x", "c", "a", "b", "d", "e", "w"].map((n) => [n, q(n, n === "x" || n === "c" ? "input" : n === "w" ? "param" : "intermediate", n === "w" ? [3, -3] : undefined)])),
+      prims: [
+        { op: "scale", in: "x", out: "a", factor: 4 },
+        { op: "rescale", in: "a", out: "b", shift: 1 },
+        { op: "add", a: "b", b: "c", out: "d" },
+        { op: "mul", a: "d", b: "w", out: "e" },
+        { op: "sub", a: "e", b: "b", out: "f" },
+      ],
+      inputs: ["x", "c"],
+      outputs: ["d", "f"],
+    };
+    program.tensors.set("f", q("f"));
+    const spec = kernelSpecOfRange(program, 1, 4, "mid");
+    expect(spec.inputs).toEqual(["a", "c"]);
+    // b is read by the last primitive, d is a program output, e is read later
+    expect(spec.outputs).toEqual(["b", "d", "e"]);
+    expect(spec.prims.map((p) => p.out)).toEqual(["b", "d", "e"]);
+    expect(spec.tensors.get("w")?.kind).toBe("param");
+    const k = compileGroth16Kernel(spec);
     expect(k.check().ok).toBe(true);
   });
 });
