@@ -6,6 +6,16 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
+/** Wall and CPU seconds of an async call; CPU = user + system time of the whole process (all threads, e.g. snarkjs's workers). */
+export async function timed<T>(f: () => Promise<T> | T): Promise<{ value: T; wallS: number; cpuS: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const wallS = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { value, wallS, cpuS: (c.user + c.system) / 1e6 };
+}
+
 /** Prefix of the one stdout line a worker prints with its JSON result. */
 export const RESULT_PREFIX = "BENCH_RESULT ";
 

@@ -18,6 +18,12 @@ export interface ZkcFigures {
   peakRssMB: number | null;
   /** kernels per backend in the plan, when the compiler reports it */
   kernels: Record<string, number> | null;
+  /** CPU seconds (user + system, all threads) of compile, prove, warm verify: steadier than wall time on a shared machine */
+  compileCpuS: number | null;
+  proveCpuS: number | null;
+  verifyCpuS: number | null;
+  /** the prover's own split (first run): witness, commitments, kernel proofs per backend */
+  proveBreakdown: { witnessS: number; commitS: number; kernelSByBackend: Record<string, number> } | null;
   proveRuns: number[];
   verifyRuns: number[];
 }
@@ -43,8 +49,14 @@ export interface MonolithicFigures {
   proofBytes: number | null;
   /** peak RSS of the proving process (snarkjs prove only) */
   peakRssMB: number | null;
+  /** CPU seconds (user + system, all threads) of setup, prove, warm verify */
+  setupCpuS: number | null;
+  proveCpuS: number | null;
+  verifyCpuS: number | null;
   buildPeakRssMB: number | null;
   setupPeakRssMB: number | null;
+  /** when these figures were measured (ISO date; they may come from an earlier run with --reuse-monolithic) */
+  measuredAt: string | null;
   /** universal ptau: reported apart, generated once and cached */
   ptau: { power: number; cached: boolean; generateS: number | null; note: string } | null;
   proveRuns: number[];
@@ -70,7 +82,11 @@ export interface ResultRow {
   peakRssMB: number | null;
   /** plain integer inference (runProgram), median of warm runs */
   inferenceS: number | null;
+  inferenceCpuS: number | null;
   proveOverInference: number | null;
+  /** the same ratios from CPU seconds (less sensitive to other load on the machine) */
+  proveOverInferenceCpu: number | null;
+  speedupVsMonolithicCpu: number | null;
   proveSPerMac: number | null;
   monolithicConstraints: number | null;
   monolithicSetupS: number | null;
@@ -92,14 +108,14 @@ export interface ResultRow {
 
 /** An empty zkc figure set. */
 export function emptyZkc(): ZkcFigures {
-  return { compileS: null, setupS: null, proveS: null, verifyS: null, verifyColdS: null, proofBytes: null, peakRssMB: null, kernels: null, proveRuns: [], verifyRuns: [] };
+  return { compileS: null, setupS: null, proveS: null, verifyS: null, verifyColdS: null, proofBytes: null, peakRssMB: null, kernels: null, compileCpuS: null, proveCpuS: null, verifyCpuS: null, proveBreakdown: null, proveRuns: [], verifyRuns: [] };
 }
 
 /** An empty monolithic figure set. */
 export function emptyMonolithic(): MonolithicFigures {
   return {
     constraints: null, nonzeros: null, power: null, buildS: null, witnessS: null, setupS: null, proveS: null, verifyS: null,
-    verifyColdS: null, proofBytes: null, peakRssMB: null, buildPeakRssMB: null, setupPeakRssMB: null, ptau: null, proveRuns: [], verifyRuns: [],
+    verifyColdS: null, proofBytes: null, peakRssMB: null, setupCpuS: null, proveCpuS: null, verifyCpuS: null, buildPeakRssMB: null, setupPeakRssMB: null, measuredAt: null, ptau: null, proveRuns: [], verifyRuns: [],
   };
 }
 
@@ -122,6 +138,8 @@ export function deriveRow(row: ResultRow): ResultRow {
     proofBytes: z.proofBytes,
     peakRssMB: z.peakRssMB,
     proveOverInference: ratio(z.proveS, row.inferenceS),
+    proveOverInferenceCpu: ratio(z.proveCpuS, row.inferenceCpuS),
+    speedupVsMonolithicCpu: ratio(m.proveCpuS, z.proveCpuS),
     proveSPerMac: ratio(z.proveS, row.macs),
     monolithicConstraints: m.constraints,
     monolithicSetupS: m.setupS,
@@ -140,7 +158,7 @@ export function emptyRow(model: string, kind: "fixture" | "sweep", width: number
   return deriveRow({
     model, kind, width, macs: null, prims: null, scale: null,
     compileS: null, setupS: null, proveS: null, verifyS: null, proofBytes: null, peakRssMB: null,
-    inferenceS: null, proveOverInference: null, proveSPerMac: null,
+    inferenceS: null, inferenceCpuS: null, proveOverInference: null, proveOverInferenceCpu: null, speedupVsMonolithicCpu: null, proveSPerMac: null,
     monolithicConstraints: null, monolithicSetupS: null, monolithicProveS: null, monolithicVerifyS: null, monolithicPeakRssMB: null,
     speedupVsMonolithic: null, memoryRatioVsMonolithic: null, gkrProveS: null, gkrPeakRssMB: null,
     zkc: { auto: emptyZkc(), gkr: emptyZkc() }, monolithic: emptyMonolithic(), nullReasons: {},
@@ -207,6 +225,8 @@ function fmtN(n: number | null): string {
 
 /** Machine facts for the report header. */
 export interface RunInfo {
+  /** ISO start of the run (figures measured after it are "this run") */
+  startedAt: string;
   date: string;
   quick: boolean;
   cores: number;
@@ -234,6 +254,12 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   for (const r of rows) {
     out.push(`| ${r.model} | ${fmtN(r.macs)} | ${fmtS(r.proveS)} | ${fmtS(r.verifyS)} | ${fmtBytes(r.proofBytes)} | ${fmtMB(r.peakRssMB)} | ${fmtS(r.gkrProveS)} | ${fmtMB(r.gkrPeakRssMB)} | ${fmtN(r.monolithicConstraints)} | ${fmtS(r.monolithicSetupS)} | ${fmtS(r.monolithicProveS)} | ${fmtS(r.monolithicVerifyS)} | ${fmtMB(r.monolithicPeakRssMB)} | ${fmtS(r.inferenceS)} | ${fmtX(r.speedupVsMonolithic)} | ${fmtX(r.memoryRatioVsMonolithic)} | ${fmtX(r.proveOverInference)} |`);
   }
+  out.push("");
+  out.push("CPU seconds (user + system over all threads of the process), the same comparisons with other load on the machine mostly factored out:");
+  out.push("");
+  out.push("| model | zkc prove CPU | all-GKR prove CPU | mono prove CPU | inference CPU | speedup vs mono (CPU) | prove / inference (CPU) |");
+  out.push("|---|---|---|---|---|---|---|");
+  for (const r of rows) out.push(`| ${r.model} | ${fmtS(r.zkc.auto.proveCpuS)} | ${fmtS(r.zkc.gkr.proveCpuS)} | ${fmtS(r.monolithic.proveCpuS)} | ${fmtS(r.inferenceCpuS)} | ${fmtX(r.speedupVsMonolithicCpu)} | ${fmtX(r.proveOverInferenceCpu)} |`);
   const sweep = rows.filter((r) => r.kind === "sweep");
   if (sweep.length > 0) {
     out.push("");
@@ -249,12 +275,26 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   out.push("");
   out.push("## Details");
   out.push("");
-  out.push("| model | scale | zkc compile | zkc setup | all-GKR compile | all-GKR verify | all-GKR proof | mono nonzeros | mono ptau | mono build | mono witness | mono setup RSS | mono proof |");
-  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  out.push("| model | scale | zkc compile | zkc setup | all-GKR compile | all-GKR verify | all-GKR proof | mono nonzeros | mono ptau | mono build | mono witness | mono setup RSS | mono proof | mono verify (cold) | mono measured |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const m = r.monolithic;
     const g = r.zkc.gkr;
-    out.push(`| ${r.model} | ${r.scale ?? "—"} | ${fmtS(r.compileS)} | ${fmtS(r.setupS)} | ${fmtS(g.compileS)} | ${fmtS(g.verifyS)} | ${fmtBytes(g.proofBytes)} | ${fmtN(m.nonzeros)} | ${m.power === null ? "—" : `2^${m.power}`} | ${fmtS(m.buildS)} | ${fmtS(m.witnessS)} | ${fmtMB(m.setupPeakRssMB)} | ${fmtBytes(m.proofBytes)} |`);
+    out.push(`| ${r.model} | ${r.scale ?? "—"} | ${fmtS(r.compileS)} | ${fmtS(r.setupS)} | ${fmtS(g.compileS)} | ${fmtS(g.verifyS)} | ${fmtBytes(g.proofBytes)} | ${fmtN(m.nonzeros)} | ${m.power === null ? "—" : `2^${m.power}`} | ${fmtS(m.buildS)} | ${fmtS(m.witnessS)} | ${fmtMB(m.setupPeakRssMB)} | ${fmtBytes(m.proofBytes)} | ${fmtS(m.verifyColdS)} | ${m.measuredAt ? (m.measuredAt >= info.startedAt ? "this run" : m.measuredAt.slice(0, 16).replace("T", " ")) : "—"} |`);
+  }
+  out.push("");
+  out.push("zkc plan and prover split (first prove run): kernels per backend; witness / commitments / kernel proofs.");
+  out.push("");
+  out.push("| model | mode | kernels | witness | commitments | kernel proofs |");
+  out.push("|---|---|---|---|---|---|");
+  for (const r of rows) {
+    for (const mode of ["auto", "gkr"] as const) {
+      const z = r.zkc[mode];
+      const b = z.proveBreakdown;
+      const kernels = z.kernels ? Object.entries(z.kernels).map(([k, n]) => `${n} ${k}`).join(", ") : "—";
+      const ks = b ? Object.entries(b.kernelSByBackend).map(([k, s]) => `${k} ${fmtS(s)}`).join(", ") || "—" : "—";
+      out.push(`| ${r.model} | ${mode} | ${kernels} | ${fmtS(b?.witnessS ?? null)} | ${fmtS(b?.commitS ?? null)} | ${ks} |`);
+    }
   }
   const ptaus = new Map<number, NonNullable<MonolithicFigures["ptau"]>>();
   for (const r of rows) if (r.monolithic.ptau) ptaus.set(r.monolithic.ptau.power, r.monolithic.ptau);

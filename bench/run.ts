@@ -27,6 +27,8 @@ const argv = yargs(hideBin(process.argv))
   .option("step-time", { type: "number", describe: "time limit per step in seconds (default 600, --quick 180)" })
   .option("memory", { type: "number", default: 12288, describe: "memory limit per step in MB" })
   .option("ptau-time", { type: "number", describe: "time limit for generating a ptau in seconds (default 3600, --quick 600)" })
+  .option("reuse-monolithic", { type: "boolean", default: false, describe: "take the monolithic figures of a model from the existing results.json (same scale and MACs) instead of measuring them again" })
+  .option("merge", { type: "boolean", default: false, describe: "keep the rows of models not run this time from the existing results.json" })
   .option("out", { type: "string", describe: "directory for results.json and results.md (default bench/)" })
   .strict()
   .parseSync();
@@ -46,6 +48,19 @@ const ptauLimits: Limits = { timeS: argv["ptau-time"] ?? (argv.quick ? 600 : 360
  */
 const BIG_STACK = ["--stack-size=7000"];
 const RSS_METHOD = "the larger of VmHWM polled every 50 ms from /proc/<pid>/status and the child's own process.resourceUsage().maxRSS at exit";
+
+/** Rows of the existing results.json (for --merge and --reuse-monolithic). */
+const previous: ResultRow[] = (() => {
+  const file = path.join(OUT_DIR, "results.json");
+  if (!existsSync(file)) return [];
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as ResultRow[];
+  } catch {
+    return [];
+  }
+})();
+let allNames: string[] = [];
+const STARTED_AT = new Date().toISOString();
 
 function log(msg: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -72,6 +87,10 @@ async function repeated(name: string, arg: unknown, timeField: string): Promise<
   }
   const runs = results.map((r) => r[timeField] as number);
   return { ok: true, medianS: median(runs), runs, peakRssMB: median(rss), results };
+}
+
+function medianOf(results: readonly Record<string, unknown>[], field: string): number {
+  return median(results.map((r) => r[field] as number));
 }
 
 interface PtauLogEntry {
@@ -113,8 +132,9 @@ async function measureZkc(row: ResultRow, spec: ModelSpec, scale: number, backen
   const arg = { spec, scale, backend, dir: path.join(TMP, spec.name, `zkc-${backend}`) };
   const compiled = await step("zkc-compile", arg);
   if (!compiled.ok) return void (row.nullReasons[`${key}.compile`] = compiled.reason);
-  const c = compiled.result as { compileS: number; setupS: number | null; kernels: Record<string, number> | null };
+  const c = compiled.result as { compileS: number; compileCpuS: number; setupS: number | null; kernels: Record<string, number> | null };
   fig.compileS = c.compileS;
+  fig.compileCpuS = c.compileCpuS;
   fig.setupS = c.setupS;
   fig.kernels = c.kernels;
   if (c.setupS === null) row.nullReasons[`${key}.setupS`] = "compileModel generates the keys; setup time is included in compileS";
@@ -124,11 +144,15 @@ async function measureZkc(row: ResultRow, spec: ModelSpec, scale: number, backen
   fig.proveRuns = proved.runs;
   fig.peakRssMB = proved.peakRssMB;
   fig.proofBytes = proved.results[0]!.proofBytes as number;
+  fig.proveCpuS = medianOf(proved.results, "proveCpuS");
+  const first = proved.results[0]! as { witnessS: number; commitS: number; kernelSByBackend: Record<string, number> };
+  fig.proveBreakdown = { witnessS: first.witnessS, commitS: first.commitS, kernelSByBackend: first.kernelSByBackend };
   const verified = await repeated("zkc-verify", arg, "verifyS");
   if (!verified.ok) return void (row.nullReasons[`${key}.verify`] = verified.reason);
   fig.verifyS = verified.medianS;
   fig.verifyRuns = verified.runs;
-  fig.verifyColdS = median(verified.results.map((r) => r.verifyColdS as number));
+  fig.verifyColdS = medianOf(verified.results, "verifyColdS");
+  fig.verifyCpuS = medianOf(verified.results, "verifyCpuS");
 }
 
 async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number): Promise<void> {
@@ -136,14 +160,18 @@ async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number)
   const arg = { spec, scale, dir: path.join(TMP, spec.name, "mono") };
   const built = await step("mono-build", arg, limits, BIG_STACK);
   if (!built.ok) return void (row.nullReasons["monolithic.build"] = built.reason);
-  const b = built.result as { buildS: number; witnessS: number; constraints: number; nonzeros: number; power: number };
-  Object.assign(m, { buildS: b.buildS, witnessS: b.witnessS, constraints: b.constraints, nonzeros: b.nonzeros, power: b.power, buildPeakRssMB: built.peakRssMB });
+  const b = built.result as { buildS: number; constraints: number; nonzeros: number; power: number };
+  Object.assign(m, { buildS: b.buildS, constraints: b.constraints, nonzeros: b.nonzeros, power: b.power, buildPeakRssMB: built.peakRssMB });
+  const witness = await step("mono-witness", arg, limits, BIG_STACK);
+  if (!witness.ok) return void (row.nullReasons["monolithic.witness"] = witness.reason);
+  m.witnessS = (witness.result as { witnessS: number }).witnessS;
   const ptau = await ensurePtau(b.power);
   if (!ptau.ok) return void (row.nullReasons["monolithic.ptau"] = ptau.reason);
   m.ptau = ptau.ptau;
   const setup = await step("mono-setup", arg);
   if (!setup.ok) return void (row.nullReasons["monolithic.setup"] = setup.reason);
   m.setupS = (setup.result as { setupS: number }).setupS;
+  m.setupCpuS = (setup.result as { setupCpuS: number }).setupCpuS;
   m.setupPeakRssMB = setup.peakRssMB;
   const proved = await repeated("mono-prove", arg, "proveS");
   if (!proved.ok) return void (row.nullReasons["monolithic.prove"] = proved.reason);
@@ -151,11 +179,13 @@ async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number)
   m.proveRuns = proved.runs;
   m.peakRssMB = proved.peakRssMB;
   m.proofBytes = proved.results[0]!.proofBytes as number;
+  m.proveCpuS = medianOf(proved.results, "proveCpuS");
   const verified = await repeated("mono-verify", arg, "verifyS");
   if (!verified.ok) return void (row.nullReasons["monolithic.verify"] = verified.reason);
   m.verifyS = verified.medianS;
   m.verifyRuns = verified.runs;
-  m.verifyColdS = median(verified.results.map((r) => r.verifyColdS as number));
+  m.verifyColdS = medianOf(verified.results, "verifyColdS");
+  m.verifyCpuS = medianOf(verified.results, "verifyCpuS");
 }
 
 async function measureModel(spec: ModelSpec): Promise<ResultRow> {
@@ -171,18 +201,29 @@ async function measureModel(spec: ModelSpec): Promise<ResultRow> {
   row.macs = c.macs;
   row.prims = c.prims;
   const inf = await step("infer", { spec, scale: c.scale, dir: "" });
-  if (inf.ok) row.inferenceS = (inf.result as { inferenceS: number }).inferenceS;
+  if (inf.ok) {
+    row.inferenceS = (inf.result as { inferenceS: number }).inferenceS;
+    row.inferenceCpuS = (inf.result as { inferenceCpuS: number }).inferenceCpuS;
+  }
   else row.nullReasons.inference = inf.reason;
   await measureZkc(row, spec, c.scale, "auto");
   await measureZkc(row, spec, c.scale, "gkr");
-  if (argv.monolithic) await measureMonolithic(row, spec, c.scale);
-  else row.nullReasons.monolithic = "skipped (--no-monolithic)";
+  const earlier = argv["reuse-monolithic"] ? previous.find((r) => r.model === spec.name && r.scale === c.scale && r.macs === c.macs && r.monolithic.measuredAt !== null) : undefined;
+  if (earlier) {
+    row.monolithic = earlier.monolithic;
+    for (const [k, v] of Object.entries(earlier.nullReasons)) if (k.startsWith("monolithic")) row.nullReasons[k] = v;
+    log(`  monolithic: reused from the run of ${earlier.monolithic.measuredAt}`);
+  } else if (argv.monolithic) {
+    await measureMonolithic(row, spec, c.scale);
+    row.monolithic.measuredAt = new Date().toISOString();
+  } else row.nullReasons.monolithic = "skipped (--no-monolithic)";
   rmSync(path.join(TMP, spec.name), { recursive: true, force: true }); // keys and proofs can be large
   return deriveRow(row);
 }
 
 function machine(totalS: number): RunInfo {
   return {
+    startedAt: STARTED_AT,
     date: new Date().toISOString(),
     quick: argv.quick,
     cores: os.cpus().length,
@@ -209,6 +250,7 @@ async function main(): Promise<void> {
   rmSync(MODELS_DIR, { recursive: true, force: true });
   const widths = argv.quick ? SWEEP_WIDTHS.quick : SWEEP_WIDTHS.full;
   let specs: ModelSpec[] = [...FIXTURES.map((f) => fixtureSpec(f)), ...widths.map((w) => buildSweepModel(w, MODELS_DIR))];
+  allNames = [...FIXTURES, ...SWEEP_WIDTHS.full.map((w) => `sweep-mlp-${w}`)];
   if (argv.only) {
     const only = new Set(argv.only.split(",").map((s) => s.trim()));
     const unknown = [...only].filter((n) => !specs.some((s) => s.name === n));
@@ -218,9 +260,11 @@ async function main(): Promise<void> {
   for (const s of specs) if (!existsSync(s.onnx)) throw new Error(`model file missing: ${path.relative(repoPath("."), s.onnx)} (run npm run fixtures)`);
   log(`models: ${specs.map((s) => s.name).join(", ")}; limits ${limits.timeS} s / ${limits.memoryMB} MB per step`);
   const rows: ResultRow[] = [];
+  const kept = argv.merge ? previous.filter((r) => !specs.some((s) => s.name === r.model)) : [];
+  const order = (r: ResultRow) => { const i = allNames.indexOf(r.model); return i < 0 ? allNames.length : i; };
   for (const spec of specs) {
     rows.push(await measureModel(spec));
-    write(rows, (performance.now() - t0) / 1000);
+    write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
   }
   log(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }

@@ -6,7 +6,7 @@
  * Timings inside are of the step itself (performance.now around the call), not of process start
  * and module loading, which the parent's wall clock includes.
  *
- * Steps: ptau, calibrate, infer, mono-build, mono-setup, mono-prove, mono-verify,
+ * Steps: ptau, calibrate, infer, mono-build, mono-witness, mono-setup, mono-prove, mono-verify,
  * zkc-compile, zkc-prove, zkc-verify.
  */
 import { randomBytes } from "node:crypto";
@@ -16,7 +16,7 @@ import * as snarkjs from "snarkjs";
 import { buildWholeModelCircuit, verifyWholeModel, type PublicLayout } from "../backends/groth16/codegen.js";
 import { cacheDir, requiredPower, resolvePtau, terminateSnarkjs } from "../backends/groth16/keys.js";
 import { runProgram } from "../runtime/witness.js";
-import { RESULT_PREFIX, median, repetitionsFor } from "./proc.js";
+import { RESULT_PREFIX, median, repetitionsFor, timed } from "./proc.js";
 import { prepare, programMacs, type ModelSpec } from "./models.js";
 import { zkcCompile, zkcProve, zkcVerify, type ZkcStepArgs } from "./zkc.js";
 
@@ -44,16 +44,17 @@ function done(result: Record<string, unknown>): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...result, maxRssKb })}\n`);
 }
 
-function seconds<T>(f: () => T): [T, number] {
+function seconds<T>(f: () => T): [T, number, number] {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = f();
-  return [r, (performance.now() - t0) / 1000];
+  const c = process.cpuUsage(c0);
+  return [r, (performance.now() - t0) / 1000, (c.user + c.system) / 1e6];
 }
 
-async function secondsAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const r = await f();
-  return [r, (performance.now() - t0) / 1000];
+async function secondsAsync<T>(f: () => Promise<T>): Promise<[T, number, number]> {
+  const { value, wallS, cpuS } = await timed(f);
+  return [value, wallS, cpuS];
 }
 
 /** Cached development ptau powers (either generator) in the zkc cache. */
@@ -101,32 +102,47 @@ const steps: Record<string, (arg: any) => Promise<void>> = {
     const [, warm] = seconds(() => runProgram(p.program, p.quantised));
     const reps = warm >= 1 ? repetitionsFor(warm) : Math.min(1000, Math.max(5, Math.ceil(0.5 / Math.max(warm, 1e-6))));
     const times: number[] = [];
-    for (let i = 0; i < reps; i++) times.push(seconds(() => runProgram(p.program, p.quantised))[1]);
-    done({ inferenceS: median(times), runs: times, warmupS: warm });
+    const cpu: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const [, s, c] = seconds(() => runProgram(p.program, p.quantised));
+      times.push(s);
+      cpu.push(c);
+    }
+    done({ inferenceS: median(times), inferenceCpuS: median(cpu), runs: times.length, warmupS: warm });
   },
 
   /**
-   * Monolithic baseline, part 1: the whole program as one R1CS (zkc's whole-model codegen) and
-   * its witness for the sample input, written as snarkjs files. The circuit's outputs are checked
-   * against plain inference.
+   * Monolithic baseline, part 1: the whole program as one R1CS (zkc's whole-model codegen),
+   * written as a snarkjs .r1cs file with its public layout and sizes.
    */
   async "mono-build"(arg: ModelArgs) {
     const p = prepare(arg.spec, arg.scale);
+    const [circuit, buildS, buildCpuS] = seconds(() => buildWholeModelCircuit(p.program));
+    mkdirSync(arg.dir, { recursive: true });
+    writeFileSync(path.join(arg.dir, "mono.r1cs"), circuit.r1csBytes);
+    writeFileSync(path.join(arg.dir, "mono.layout.json"), JSON.stringify(circuit.layout));
+    const { constraints, wires, nonzeros, publicSignals } = circuit.stats;
+    const power = requiredPower(constraints, publicSignals);
+    writeFileSync(path.join(arg.dir, "mono.stats.json"), JSON.stringify({ constraints, wires, nonzeros, publicSignals, power }));
+    done({ buildS, buildCpuS, constraints, wires, nonzeros, publicSignals, power });
+  },
+
+  /**
+   * Monolithic baseline, part 1b: the witness for the sample input (the codegen rebuilds the
+   * circuit with values), written as a .wtns file; the circuit's outputs must equal plain
+   * inference's. Apart from the prove step, as circom-based tools compute the witness apart.
+   */
+  async "mono-witness"(arg: ModelArgs) {
+    const p = prepare(arg.spec, arg.scale);
     const [circuit, buildS] = seconds(() => buildWholeModelCircuit(p.program));
-    const [w, witnessS] = seconds(() => circuit.witness(p.quantised));
+    const [w, witnessS, witnessCpuS] = seconds(() => circuit.witness(p.quantised));
     const expected = runProgram(p.program, p.quantised);
     for (const [name, got] of w.outputs) {
       const want = expected.get(name)!;
       if (got.some((v, i) => v !== want[i])) throw new Error(`whole-model circuit output ${name} differs from runProgram`);
     }
-    mkdirSync(arg.dir, { recursive: true });
-    writeFileSync(path.join(arg.dir, "mono.r1cs"), circuit.r1csBytes);
     writeFileSync(path.join(arg.dir, "mono.wtns"), w.wtns);
-    writeFileSync(path.join(arg.dir, "mono.layout.json"), JSON.stringify(circuit.layout));
-    const { constraints, wires, nonzeros, publicSignals } = circuit.stats;
-    const power = requiredPower(constraints, publicSignals);
-    writeFileSync(path.join(arg.dir, "mono.stats.json"), JSON.stringify({ constraints, wires, nonzeros, publicSignals, power }));
-    done({ buildS, witnessS, constraints, wires, nonzeros, publicSignals, power });
+    done({ witnessS, witnessCpuS, rebuildS: buildS });
   },
 
   /**
@@ -140,7 +156,7 @@ const steps: Record<string, (arg: any) => Promise<void>> = {
     const ptau = await resolvePtau(stats.power);
     const r1cs = new Uint8Array(readFileSync(path.join(arg.dir, "mono.r1cs")));
     const curveS = await snarkjsCurve();
-    const [vkey, setupS] = await secondsAsync(async () => {
+    const [vkey, setupS, setupCpuS] = await secondsAsync(async () => {
       const initial: snarkjs.MemFile = { type: "mem" };
       await snarkjs.zKey.newZKey(r1cs, ptau.path, initial);
       const contributed: snarkjs.MemFile = { type: "mem" };
@@ -150,7 +166,7 @@ const steps: Record<string, (arg: any) => Promise<void>> = {
     });
     writeFileSync(path.join(arg.dir, "mono.vkey.json"), JSON.stringify(vkey));
     await terminateSnarkjs();
-    done({ setupS, curveS, ptauPower: ptau.power, zkeyBytes: readFileSync(path.join(arg.dir, "mono.zkey")).length });
+    done({ setupS, setupCpuS, curveS, ptauPower: ptau.power, zkeyBytes: readFileSync(path.join(arg.dir, "mono.zkey")).length });
   },
 
   /** Monolithic baseline, part 3: snarkjs groth16.prove from the .zkey and .wtns files. */
@@ -158,12 +174,12 @@ const steps: Record<string, (arg: any) => Promise<void>> = {
     const zkey = new Uint8Array(readFileSync(path.join(arg.dir, "mono.zkey")));
     const wtns = new Uint8Array(readFileSync(path.join(arg.dir, "mono.wtns")));
     const curveS = await snarkjsCurve();
-    const [out, proveS] = await secondsAsync(() => snarkjs.groth16.prove(zkey, wtns));
+    const [out, proveS, proveCpuS] = await secondsAsync(() => snarkjs.groth16.prove(zkey, wtns));
     const proofJson = JSON.stringify(out.proof);
     writeFileSync(path.join(arg.dir, "mono.proof.json"), proofJson);
     writeFileSync(path.join(arg.dir, "mono.public.json"), JSON.stringify(out.publicSignals));
     await terminateSnarkjs();
-    done({ proveS, curveS, proofBytes: Buffer.byteLength(proofJson) });
+    done({ proveS, proveCpuS, curveS, proofBytes: Buffer.byteLength(proofJson) });
   },
 
   /**
@@ -178,10 +194,10 @@ const steps: Record<string, (arg: any) => Promise<void>> = {
     const publicSignals = read("mono.public.json");
     const proof = read("mono.proof.json");
     const [cold, verifyColdS] = await secondsAsync(() => verifyWholeModel(layout, vkey, publicSignals, proof));
-    const [warm, verifyS] = await secondsAsync(() => verifyWholeModel(layout, vkey, publicSignals, proof));
+    const [warm, verifyS, verifyCpuS] = await secondsAsync(() => verifyWholeModel(layout, vkey, publicSignals, proof));
     await terminateSnarkjs();
     for (const r of [cold, warm]) if (!r.ok) throw new Error(`monolithic proof rejected: ${r.reason}`);
-    done({ verifyS, verifyColdS });
+    done({ verifyS, verifyCpuS, verifyColdS });
   },
 
   async "zkc-compile"(arg: ZkcStepArgs) {

@@ -84,7 +84,7 @@ describe("child runner", () => {
 });
 
 function info(): RunInfo {
-  return { date: "2026-01-01T00:00:00Z", quick: true, cores: 2, cpu: "test", memoryGB: 8, node: "v20", limits: { stepTimeS: 1, memoryMB: 1, ptauTimeS: 1 }, rssMethod: "test", totalS: 1 };
+  return { startedAt: "2026-01-01T00:00:00Z", date: "2026-01-01T00:00:00Z", quick: true, cores: 2, cpu: "test", memoryGB: 8, node: "v20", limits: { stepTimeS: 1, memoryMB: 1, ptauTimeS: 1 }, rssMethod: "test", totalS: 1 };
 }
 
 describe("results", () => {
