@@ -137,6 +137,12 @@ describe("whole-model circuit: inputs the model ignores or passes through", () =
     expect(Array.from(w.outputs.get("g")!)).toEqual([1, 3]);
     expect(Array.from(w.outputs.get("y")!)).toEqual([5, -6]);
     expect(circuit.layout.inputs.map((t) => [t.name, t.offset, t.length])).toEqual([["x", 4, 4], ["y", 8, 2]]);
+    // with the input bounds checked in the circuit: |v| <= 9 is a signed 5-bit range check (6 constraints)
+    const checked = buildWholeModelCircuit(program, { rangeCheckInputs: true });
+    expect(checked.r1cs.constraintNames.filter((n) => /unused/.test(n)).length).toBe(0);
+    expect(checked.stats.constraints).toBe(circuit.stats.constraints - 2 + 6 * 6);
+    expect(checked.check().ok).toBe(true);
+    expect(() => checked.witness(new Map([["x", [1, -2, 3, 10]], ["y", [5, -6]]]))).toThrow(/holds 10/);
   });
 });
 
