@@ -66,6 +66,8 @@ export interface MonolithicFigures {
 /** One row of bench/results.json. */
 export interface ResultRow {
   model: string;
+  /** ISO time the row's measurement started (rows kept with --merge come from earlier invocations) */
+  measuredAt: string | null;
   kind: "fixture" | "sweep";
   /** sweep: hidden width */
   width: number | null;
@@ -102,6 +104,8 @@ export interface ResultRow {
   gkrPeakRssMB: number | null;
   zkc: { auto: ZkcFigures; gkr: ZkcFigures };
   monolithic: MonolithicFigures;
+  /** remarks on how figures were obtained (e.g. a ptau generated inside a timed step) */
+  notes: string[];
   /** why a figure is null, by field name ("zkc.auto.proveS", "monolithic.setupS", ...) */
   nullReasons: Record<string, string>;
 }
@@ -156,12 +160,12 @@ export function deriveRow(row: ResultRow): ResultRow {
 /** A new row with every figure null. */
 export function emptyRow(model: string, kind: "fixture" | "sweep", width: number | null): ResultRow {
   return deriveRow({
-    model, kind, width, macs: null, prims: null, scale: null,
+    model, measuredAt: null, kind, width, macs: null, prims: null, scale: null,
     compileS: null, setupS: null, proveS: null, verifyS: null, proofBytes: null, peakRssMB: null,
     inferenceS: null, inferenceCpuS: null, proveOverInference: null, proveOverInferenceCpu: null, speedupVsMonolithicCpu: null, proveSPerMac: null,
     monolithicConstraints: null, monolithicSetupS: null, monolithicProveS: null, monolithicVerifyS: null, monolithicPeakRssMB: null,
     speedupVsMonolithic: null, memoryRatioVsMonolithic: null, gkrProveS: null, gkrPeakRssMB: null,
-    zkc: { auto: emptyZkc(), gkr: emptyZkc() }, monolithic: emptyMonolithic(), nullReasons: {},
+    zkc: { auto: emptyZkc(), gkr: emptyZkc() }, monolithic: emptyMonolithic(), notes: [], nullReasons: {},
   });
 }
 
@@ -246,6 +250,10 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   out.push(`Run ${info.date} on ${info.cores} cores (${info.cpu}), ${info.memoryGB.toFixed(1)} GB RAM, Node ${info.node}; the machine is shared with other workers, so times vary. Whole run: ${fmtS(info.totalS)}.`);
   out.push(`Every step ran in its own process (bench/worker.ts); peak RSS = ${info.rssMethod}. Limits per step: ${info.limits.stepTimeS} s and ${fmtMB(info.limits.memoryMB)} (ptau generation: ${info.limits.ptauTimeS} s); past them the step is recorded as "did not fit".`);
   out.push("Times are medians (5 runs under 1 s, 3 under 10 s, else 1). zkc = partitioned prover (backend auto, and all-GKR); monolithic = the whole quantised program as one Groth16 R1CS through snarkjs (prove = `groth16.prove` from .zkey + .wtns, witness apart); inference = `runProgram`, plain integer inference, warm.");
+  const earlier = rows.filter((r) => { const at = r.measuredAt ?? r.monolithic.measuredAt; return at !== null && at !== undefined && at < info.startedAt; });
+  if (earlier.length > 0) {
+    out.push(`Rows measured by earlier invocations of the harness (kept with --merge): ${earlier.map((r) => `${r.model} (${(r.measuredAt ?? r.monolithic.measuredAt)!.slice(0, 16).replace("T", " ")})`).join(", ")}.`);
+  }
   out.push("");
   out.push("## zkc vs monolithic Groth16 and the inference floor");
   out.push("");
@@ -303,6 +311,13 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
     out.push("Universal setup (development powers of tau, zkc's fast generator, cached; not part of any setup time above):");
     out.push("");
     for (const [power, p] of [...ptaus].sort((a, b) => a[0] - b[0])) out.push(`- 2^${power}: ${p.note}`);
+  }
+  const notes = rows.flatMap((r) => (r.notes ?? []).map((n) => `- ${r.model}: ${n}`));
+  if (notes.length > 0) {
+    out.push("");
+    out.push("## Notes");
+    out.push("");
+    out.push(...notes);
   }
   const reasons = rows.flatMap((r) => Object.entries(r.nullReasons).map(([k, v]) => `- ${r.model}, ${k}: ${v}`));
   if (reasons.length > 0) {

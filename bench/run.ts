@@ -132,7 +132,8 @@ async function measureZkc(row: ResultRow, spec: ModelSpec, scale: number, backen
   const arg = { spec, scale, backend, dir: path.join(TMP, spec.name, `zkc-${backend}`) };
   const compiled = await step("zkc-compile", arg);
   if (!compiled.ok) return void (row.nullReasons[`${key}.compile`] = compiled.reason);
-  const c = compiled.result as { compileS: number; compileCpuS: number; setupS: number | null; kernels: Record<string, number> | null };
+  const c = compiled.result as { compileS: number; compileCpuS: number; setupS: number | null; kernels: Record<string, number> | null; ptauGenerated: string[] };
+  if (c.ptauGenerated.length > 0) row.notes.push(`zkc ${backend} compile generated ${c.ptauGenerated.join(", ")} (not cached before): included in its compile and setup time`);
   fig.compileS = c.compileS;
   fig.compileCpuS = c.compileCpuS;
   fig.setupS = c.setupS;
@@ -191,6 +192,7 @@ async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number)
 async function measureModel(spec: ModelSpec): Promise<ResultRow> {
   log(`${spec.name}`);
   const row = emptyRow(spec.name, spec.kind, spec.width ?? null);
+  row.measuredAt = new Date().toISOString();
   const cal = await step("calibrate", { spec });
   if (!cal.ok) {
     for (const k of ["inference", "zkc.auto", "zkc.gkr", "monolithic"]) row.nullReasons[k] = `calibration failed: ${cal.reason}`;

@@ -7,7 +7,7 @@
  * `ptau/` links to the user cache's (the universal setup is reported apart), and the cost model
  * is loaded from the user cache explicitly so the plan is the one `zkc compile` would make.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { compileModel } from "../compiler/plan/compile.js";
 import { loadCostModel } from "../compiler/plan/calibrate-costs.js";
@@ -50,6 +50,8 @@ export async function zkcCompile(arg: ZkcStepArgs): Promise<Record<string, unkno
   mkdirSync(keyCache, { recursive: true });
   mkdirSync(path.join(cacheDir(), "ptau"), { recursive: true });
   symlinkSync(path.join(cacheDir(), "ptau"), path.join(keyCache, "ptau"));
+  const ptauFiles = () => new Set(readdirSync(path.join(cacheDir(), "ptau")).filter((f) => f.endsWith(".ptau")));
+  const ptauBefore = ptauFiles();
   let setupStart: number | null = null;
   let setupEnd: number | null = null;
   const { value: compiled, wallS: compileS, cpuS: compileCpuS } = await timed(() => compileModel(p.graph, p.calibration, {
@@ -75,7 +77,9 @@ export async function zkcCompile(arg: ZkcStepArgs): Promise<Record<string, unkno
   for (const k of compiled.manifest.kernels) kernels[k.backend] = (kernels[k.backend] ?? 0) + 1;
   const g16 = compiled.manifest.kernels.filter((k) => k.backend === "groth16").length;
   const setupS = g16 > 0 && setupStart !== null && setupEnd !== null ? (setupEnd - setupStart) / 1000 : g16 === 0 ? 0 : null;
-  return { compileS, compileCpuS, setupS, kernels };
+  // a Groth16 kernel whose ptau was not cached made compile generate one: say so, it is in compileS
+  const ptauGenerated = [...ptauFiles()].filter((f) => !ptauBefore.has(f));
+  return { compileS, compileCpuS, setupS, kernels, ptauGenerated };
 }
 
 /** Prove the sample input (witness generation included, as `zkc prove` does it); writes proof.json. */
