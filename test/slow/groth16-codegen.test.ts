@@ -123,3 +123,18 @@ describe.skipIf(!existsSync(fixture("ops_conv_pool.onnx")))("fixture ops_conv_po
     for (const o of program.outputs) expect(Array.from(w.outputs.get(o)!)).toEqual(Array.from(env.get(o)!));
   }, 300_000);
 });
+
+describe.skipIf(!existsSync(fixture("lenet.onnx")))("fixture lenet as one circuit", () => {
+  it("counts its constraints; freezing it either works or fails with a ZkcError that says what to do", async () => {
+    const { program } = programOf("lenet");
+    const { countWholeModel } = await import("../../backends/groth16/codegen.js");
+    const counted = countWholeModel(program);
+    expect(counted.constraints).toBeGreaterThan(100_000);
+    try {
+      const circuit = buildWholeModelCircuit(program);
+      expect(circuit.stats.constraints).toBe(counted.constraints);
+    } catch (e) {
+      expect(e).toMatchObject({ code: "UNSUPPORTED_FEATURE", message: expect.stringMatching(/split the run/) });
+    }
+  }, 300_000);
+});
