@@ -1,8 +1,9 @@
 /**
  * gather layer: out[o] = sources[src[o]][idx[o]] (0 where idx[o] = -1), proven by the index-map
  * sumcheck of `indexmap.ts` over the primitive's public map, with the output and each source in
- * their own layouts. A map that only permutes variables (a reshape between identical layouts, a
- * transpose) is free: proof "permutation", the claim moves to the permuted point.
+ * their own layouts. A free map (`indexmap.ts`: a reshape between identical layouts, a transpose,
+ * a broadcast along power-of-two axes, an aligned slice, padding up to the padded size) sends
+ * nothing: proof "free", the claim moves to one source point.
  */
 import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
 import { prepareMap, proveIndexMap, verifyIndexMap, type BatchedMap, type IndexMap, type PreparedMap } from "./indexmap.js";
@@ -42,9 +43,9 @@ function prepared(p: GatherPrim, shapeOf: (t: string) => readonly number[]): Pre
 export const gatherProver: LayerProver<GatherPrim> = {
   prove(p: GatherPrim, claim: Claim, ctx: LayerProverContext): { proof: GatherProof; claims: Claim[] } {
     const map = prepared(p, ctx.shapeOf);
-    const tables = p.sources.map((s, i) => (map.parts[i] && !map.permutation ? ctx.table(s) : undefined));
+    const tables = p.sources.map((s, i) => (map.parts[i] && !map.free ? ctx.table(s) : undefined));
     const r = proveIndexMap(map, claim, p.sources, tables, ctx.transcript);
-    return { proof: { kind: "gather", map: r.proof ?? "permutation" }, claims: r.claims };
+    return { proof: { kind: "gather", map: r.proof ?? "free" }, claims: r.claims };
   },
 };
 
@@ -53,9 +54,9 @@ export const gatherVerifier: LayerVerifier<GatherPrim> = {
     const map = prepared(p, ctx.shapeOf);
     if (typeof proof !== "object" || proof === null || (proof as { kind?: unknown }).kind !== "gather") return { ok: false, reason: "malformed gather proof" };
     const body = (proof as { map?: unknown }).map;
-    const free = map.permutation !== undefined;
-    if ((body === "permutation") !== free) return { ok: false, reason: free ? "gather: the map permutes variables, expected no sumcheck" : "gather: expected an index-map proof" };
-    const r = verifyIndexMap(map, claim, p.sources, body === "permutation" ? undefined : body, ctx.transcript, batchedMap(p));
+    const free = map.free !== undefined;
+    if ((body === "free") !== free) return { ok: false, reason: free ? "gather: the map is free, expected no sumcheck" : "gather: expected an index-map proof" };
+    const r = verifyIndexMap(map, claim, p.sources, body === "free" ? undefined : body, ctx.transcript, batchedMap(p));
     if (!r.ok) return { ok: false, reason: `gather: ${r.reason}` };
     return r;
   },

@@ -10,11 +10,16 @@
  * The verifier evaluates W_s(rho_s) = sum_o eq(r, pos_out(o)) eq(rho_s, pos_src(idx[o])) from the
  * public map in O(size of the map) (two eq tables and one gathered inner product).
  *
- * A map that only permutes the variables costs nothing: one source, every source element read
- * exactly once, and source position = the output position with its bits permuted by sigma. Then
- * out(r) = S(r') with r'[sigma(j)] = r[j], so the claim passes with a permuted point. This covers
- * the identity between identical layouts (a free reshape) and every transpose (padding positions
- * map to padding positions, since real ones map onto all real ones). Detection reads the public map.
+ * A *free* map costs nothing: one source S and a map g of hypercube positions in which every source
+ * variable is either a constant bit or a copy of a distinct output variable, such that
+ * out(x) = S(g(x)) for EVERY output position x (a padding or -1 position must land on a padding
+ * position of S, whose value is 0 whatever the witness). Both sides of out(r) = S(g~(r)) are then
+ * multilinear in r (each output variable is used at most once) and agree on the hypercube, so the
+ * claim passes to S at the point g~(r): coordinates copied from r, constants 0/1. This covers the
+ * identity between identical layouts (a free reshape), every transpose (a variable permutation),
+ * broadcasts along power-of-two axes (ignored output variables), slices at power-of-two aligned
+ * offsets (constant bits) and zero padding up to the padded size. Detection reads only the public
+ * map (and gives up on maps of more than 2^24 output positions).
  *
  * Prover work: O(|out| + |source|) per source; the scatter-add into W is done in rounds in which
  * each source position occurs once (a 3x3 im2col needs 9 rounds, a permutation 1).
@@ -47,16 +52,20 @@ interface SourcePart {
   rounds: Int32Array[];
 }
 
+/** A free map: the claim moves to one source point. */
+export interface FreeMap {
+  source: number;
+  /** per source variable: the output variable it copies, or -1 / -2 for the constant 0 / 1 */
+  from: Int32Array;
+}
+
 /** A map prepared for proving/verifying. */
 export interface PreparedMap {
   outVars: number;
   /** one entry per source; undefined for a source nothing is read from */
   parts: (SourcePart | undefined)[];
-  /**
-   * sigma when the map only permutes variables (output variable j is source variable sigma[j]);
-   * undefined otherwise. The identity map has sigma[j] = j.
-   */
-  permutation: Int32Array | undefined;
+  /** the free form of the map (module header), undefined when a sumcheck is needed */
+  free: FreeMap | undefined;
 }
 
 const preparedCache = new WeakMap<Int32Array, Map<string, PreparedMap>>();
@@ -127,55 +136,74 @@ function buildPrepared(map: IndexMap): PreparedMap {
   });
   const outVars = numVarsOfShape(map.outShape);
   const active = parts.filter((p) => p !== undefined);
-  let permutation: Int32Array | undefined;
+  let free: FreeMap | undefined;
   if (active.length === 1) {
     const s = parts.findIndex((p) => p !== undefined);
-    const p = active[0]!;
-    if (p.srcVars === outVars && p.posOut.length === sizeOfShape(map.sourceShapes[s]!) && p.rounds.length === 1) {
-      permutation = bitPermutation(p.posOut, p.posSrc, outVars);
-    }
+    const from = freeForm(active[0]!, outVars, map.sourceShapes[s]!);
+    if (from) free = { source: s, from };
   }
-  return { outVars, parts, permutation };
+  return { outVars, parts, free };
 }
 
 /**
- * sigma with posSrc[e] = posOut[e] with bit of variable j moved to variable sigma[j], for every e;
- * undefined when no such permutation exists. Read off the unit positions (always real elements:
- * along an axis of size d >= 2 every power of two below the padded size is < d), then checked.
+ * The free form of a one-source map (module header), or undefined. The map g is read off the images
+ * of position 0 and of the unit positions, then checked at every output position.
  */
-function bitPermutation(posOut: Int32Array, posSrc: Int32Array, n: number): Int32Array | undefined {
-  // images of position 0 and of the unit positions, found by one scan (no table over all positions)
-  const unitImage = new Int32Array(n + 1).fill(-1); // [n] = image of 0; [j] = image of variable j's unit
+function freeForm(part: SourcePart, n: number, srcShape: readonly number[]): Int32Array | undefined {
+  const m = part.srcVars;
+  if (n > 24 || m > 30) return undefined;
+  const { posOut, posSrc } = part;
+  // images of position 0 ([n]) and of each variable's unit position ([j]), by one scan
+  const unitImage = new Int32Array(n + 1).fill(-1);
   for (let e = 0; e < posOut.length; e++) {
     const x = posOut[e]!;
     if (x === 0) unitImage[n] = posSrc[e]!;
     else if ((x & (x - 1)) === 0) unitImage[n - 1 - Math.log2(x)] = posSrc[e]!;
   }
-  if (unitImage[n] !== 0) return undefined;
-  const sigma = new Int32Array(n);
-  const used = new Uint8Array(n);
+  const g0 = unitImage[n]!;
+  if (g0 < 0) return undefined;
+  const from = new Int32Array(m);
+  for (let k = 0; k < m; k++) from[k] = g0 & (1 << (m - 1 - k)) ? -2 : -1;
+  const mask = new Int32Array(n); // source bit that output variable j sets (0: ignored)
   for (let j = 0; j < n; j++) {
     const image = unitImage[j]!;
-    if (image <= 0 || (image & (image - 1)) !== 0) return undefined;
-    const k = n - 1 - Math.log2(image);
-    if (used[k]) return undefined;
-    used[k] = 1;
-    sigma[j] = k;
+    if (image < 0) return undefined;
+    const d = image ^ g0;
+    if (d === 0) continue;
+    if ((d & (d - 1)) !== 0 || (g0 & d) !== 0) return undefined;
+    const k = m - 1 - Math.log2(d);
+    if (from[k]! >= 0) return undefined;
+    from[k] = j;
+    mask[j] = d;
   }
-  for (let e = 0; e < posOut.length; e++) {
-    const x = posOut[e]!;
-    let y = 0;
-    for (let j = 0; j < n; j++) if (x & (1 << (n - 1 - j))) y |= 1 << (n - 1 - sigma[j]!);
-    if (y !== posSrc[e]) return undefined;
+  // check out(x) = S(g(x)) at every output position
+  const img = new Int32Array(2 ** n).fill(-1);
+  for (let e = 0; e < posOut.length; e++) img[posOut[e]!] = posSrc[e]!;
+  const srcReal = new Uint8Array(2 ** m);
+  for (const y of paddedPositions(srcShape)) srcReal[y] = 1;
+  // g(x) = g0 | OR of mask over x's set bits, by byte tables (x has at most 24 bits)
+  const tables = [0, 1, 2].map((b) =>
+    Int32Array.from({ length: 256 }, (_, v) => {
+      let acc = 0;
+      for (let i = 0; i < 8; i++) {
+        const bit = 8 * b + i; // weight 2^bit of x
+        if (v & (1 << i) && bit < n) acc |= mask[n - 1 - bit]!;
+      }
+      return acc;
+    }),
+  );
+  const [t0, t1, t2] = tables as [Int32Array, Int32Array, Int32Array];
+  for (let x = 0; x < img.length; x++) {
+    const gx = g0 | t0[x & 255]! | t1[(x >>> 8) & 255]! | t2[(x >>> 16) & 255]!;
+    const want = img[x]!;
+    if (want >= 0 ? gx !== want : srcReal[gx] === 1) return undefined;
   }
-  return sigma;
+  return from;
 }
 
-/** The source point of a variable permutation: r'[sigma[j]] = r[j]. */
-export function permutePoint(point: readonly bigint[], sigma: Int32Array): bigint[] {
-  const out = new Array<bigint>(point.length);
-  for (let j = 0; j < point.length; j++) out[sigma[j]!] = point[j]!;
-  return out;
+/** The source point of a free map: coordinates copied from `point`, or the constants 0 / 1. */
+export function freePoint(point: readonly bigint[], free: FreeMap): bigint[] {
+  return Array.from(free.from, (j) => (j >= 0 ? point[j]! : j === -2 ? 1n : 0n));
 }
 
 /**
@@ -237,7 +265,7 @@ function weightAt(eqOut: FrVector, part: SourcePart, rho: readonly bigint[]): bi
 /**
  * Prover: reduce `claim` (on the map's output, in `outShape`'s layout) to one claim per active
  * source. `sourceTables[s]` is source s's padded MLE table; `sourceNames[s]` names it in the claims.
- * @returns undefined proof for a variable permutation (free)
+ * @returns undefined proof for a free map
  */
 export function proveIndexMap(
   prepared: PreparedMap,
@@ -246,9 +274,9 @@ export function proveIndexMap(
   sourceTables: readonly (FrVector | undefined)[],
   transcript: Transcript,
 ): { proof: IndexMapProof | undefined; claims: Claim[] } {
-  if (prepared.permutation) {
-    const s = prepared.parts.findIndex((p) => p !== undefined);
-    return { proof: undefined, claims: [{ tensor: sourceNames[s]!, point: permutePoint(claim.point, prepared.permutation), value: claim.value }] };
+  if (prepared.free) {
+    const f = prepared.free;
+    return { proof: undefined, claims: [{ tensor: sourceNames[f.source]!, point: freePoint(claim.point, f), value: claim.value }] };
   }
   const eqOut = eqTable(claim.point);
   const active: { s: number; part: SourcePart; w: FrVector; table: FrVector; partial: bigint }[] = [];
@@ -315,10 +343,10 @@ export function verifyIndexMap(
   transcript: Transcript,
   batched?: BatchedMap,
 ): IndexMapVerdict {
-  if (prepared.permutation) {
-    if (proof !== undefined) return { ok: false, reason: "the map permutes variables: expected no proof" };
-    const s = prepared.parts.findIndex((p) => p !== undefined);
-    return { ok: true, claims: [{ tensor: sourceNames[s]!, point: permutePoint(claim.point, prepared.permutation), value: claim.value }] };
+  if (prepared.free) {
+    if (proof !== undefined) return { ok: false, reason: "the map is free (it moves the claim to one source point): expected no proof" };
+    const f = prepared.free;
+    return { ok: true, claims: [{ tensor: sourceNames[f.source]!, point: freePoint(claim.point, f), value: claim.value }] };
   }
   const active = prepared.parts.flatMap((part, s) => (part ? [{ s, part }] : []));
   if (!isRecord(proof) || proof.kind !== "indexmap") return { ok: false, reason: "index map: malformed proof" };

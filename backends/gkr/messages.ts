@@ -80,10 +80,10 @@ export interface ReduceSumProof {
   inRelayout: RelayoutProof;
 }
 
-/** gather: the index-map proof of the primitive's own map; "permutation" when it only permutes variables (free). */
+/** gather: the index-map proof of the primitive's own map; "free" for a free map (`indexmap.ts`). */
 export interface GatherProof {
   kind: "gather";
-  map: IndexMapProof | "permutation";
+  map: IndexMapProof | "free";
 }
 
 /** Transcript labels (one place fixes the absorb schedule's names). */

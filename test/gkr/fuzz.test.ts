@@ -66,13 +66,72 @@ function gatherCase(rng: Rng): { prims: Prim[]; decl: Decl } {
   return { prims: [{ op: "gather", sources: sizes.map((_, s) => `s${s}`), out: "y", idx, ...(sizes.length > 1 ? { src } : {}) }], decl };
 }
 
+/** Row-major strides of a shape. */
+function strides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let a = shape.length - 2; a >= 0; a--) out[a] = out[a + 1]! * shape[a + 1]!;
+  return out;
+}
+
+/** Multi-index of flat index i. */
+function unflat(i: number, shape: readonly number[]): number[] {
+  return strides(shape).map((st, a) => Math.floor(i / st) % shape[a]!);
+}
+
+/**
+ * Data movement of the kinds the free-map detection targets (transpose, slice, broadcast, pad at
+ * either end), with random (often power-of-two) dimensions, and sometimes one index perturbed so
+ * that a map that looks free is not: the input claims must hold whatever the detection decides.
+ */
+function movementCase(rng: Rng): { prims: Prim[]; decl: Decl } {
+  const dim = () => (rng.below(2) === 0 ? 2 ** rng.below(4) : 1 + rng.below(7));
+  const src = Array.from({ length: 1 + rng.below(3) }, dim);
+  const srcStrides = strides(src);
+  let out: number[];
+  let read: (o: number[]) => number; // flat source index, or -1
+  const kind = rng.below(4);
+  const axis = rng.below(src.length);
+  if (kind === 0) {
+    const perm = src.map((_, i) => i).sort(() => rng.below(3) - 1);
+    out = perm.map((a) => src[a]!);
+    read = (o) => perm.reduce((acc, a, i) => acc + o[i]! * srcStrides[a]!, 0);
+  } else if (kind === 1) {
+    const start = rng.below(src[axis]!);
+    const len = 1 + rng.below(src[axis]! - start);
+    out = src.map((d, a) => (a === axis ? len : d));
+    read = (o) => o.reduce((acc, v, a) => acc + (a === axis ? v + start : v) * srcStrides[a]!, 0);
+  } else if (kind === 2) {
+    const at = rng.below(src.length + 1);
+    out = [...src.slice(0, at), dim(), ...src.slice(at)];
+    read = (o) => o.filter((_, a) => a !== at).reduce((acc, v, a) => acc + v * srcStrides[a]!, 0);
+  } else {
+    const before = rng.below(2) === 0 ? 0 : rng.below(3);
+    const after = rng.below(4);
+    out = src.map((d, a) => (a === axis ? d + before + after : d));
+    read = (o) => {
+      const v = o[axis]! - before;
+      if (v < 0 || v >= src[axis]!) return -1;
+      return o.reduce((acc, x, a) => acc + (a === axis ? v : x) * srcStrides[a]!, 0);
+    };
+  }
+  const n = out.reduce((a, b) => a * b, 1);
+  const idx = Int32Array.from({ length: n }, (_, o) => read(unflat(o, out)));
+  if (rng.below(3) === 0) {
+    const o = rng.below(n);
+    idx[o] = rng.below(4) === 0 ? -1 : rng.below(src.reduce((a, b) => a * b, 1));
+  }
+  return { prims: [{ op: "gather", sources: ["a"], out: "y", idx }], decl: { a: { shape: src }, y: { shape: out } } };
+}
+
 describe("layers on random shapes", () => {
-  const makers = { matmul: matmulCase, reduceSum: reduceCase, elementwise: elementwiseCase, gather: gatherCase };
+  const makers = { matmul: matmulCase, reduceSum: reduceCase, elementwise: elementwiseCase, gather: gatherCase, movement: movementCase };
   for (const [name, make] of Object.entries(makers)) {
-    it(`${name}: 25 seeded random cases`, () => {
+    const trials = name === "movement" ? 120 : 25;
+    it(`${name}: ${trials} seeded random cases`, () => {
       const rng = makeRng(name.length * 1000 + 7);
       let withRelayout = 0;
-      for (let trial = 0; trial < 25; trial++) {
+      let freeMaps = 0;
+      for (let trial = 0; trial < trials; trial++) {
         const { prims, decl } = make(rng);
         const label = `${name} #${trial}: ${JSON.stringify(prims[0], (k, v) => (v instanceof Int32Array ? `[${v.length}]` : v))} ${JSON.stringify(decl)}`;
         const produced = new Set(prims.map((p) => p.out));
@@ -82,7 +141,9 @@ describe("layers on random shapes", () => {
         const kernel = makeKernel(label, prims, decl);
         const claim = trueClaim("y", decl.y!.shape, values.get("y")!, trial);
         const { proof } = prove(kernel, values, [claim]);
-        if (JSON.stringify(proof, (_, x) => (typeof x === "bigint" ? 0 : x)).includes('"indexmap"')) withRelayout++;
+        const text = JSON.stringify(proof, (_, x) => (typeof x === "bigint" ? 0 : x));
+        if (text.includes('"indexmap"')) withRelayout++;
+        if (text.includes('"free"')) freeMaps++;
         const v = verify(kernel, proof, [claim]);
         expect(v, label).toMatchObject({ ok: true });
         if (!v.ok) continue;
@@ -92,6 +153,8 @@ describe("layers on random shapes", () => {
       }
       // the random shapes exercise the relayout / index-map sumchecks, not only the direct paths
       expect(withRelayout).toBeGreaterThanOrEqual(3);
+      // the movement cases exercise both sides of the free-map detection
+      if (name === "movement") expect(freeMaps).toBeGreaterThan(15);
     });
   }
 });

@@ -21,7 +21,7 @@ const B1 = randomInts(rng, 5, 5000);
 const W3 = randomInts(rng, 4 * 3, 100);
 const prims: Prim[] = [
   { op: "matmul", a: "x", b: "w1", out: "h", batch: 1, bBatch: 1, m: 4, k: 6, n: 5 },
-  { op: "gather", sources: ["b1"], out: "bb", idx: Int32Array.from({ length: 20 }, (_, o) => o % 5) },
+  { op: "gather", sources: ["b1"], out: "bb", idx: Int32Array.from({ length: 20 }, (_, o) => 4 - (o % 5)) }, // reversed: not a free map
   { op: "add", a: "h", b: "bb", out: "h2" },
   { op: "gather", sources: ["h2"], out: "t", idx: Int32Array.from({ length: 20 }, (_, o) => (o % 4) * 5 + Math.floor(o / 4)) },
   { op: "matmul", a: "t", b: "w3", out: "y", batch: 1, bBatch: 1, m: 5, k: 4, n: 3 },

@@ -41,6 +41,13 @@ const cases = [
   caseOf("gather: transpose [3,5] -> [5,3] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 15 }, (_, o) => (o % 3) * 5 + Math.floor(o / 3)) }], { a: { shape: [3, 5] }, y: { shape: [5, 3] } }, 10),
   caseOf("gather: transpose [2,3,4] -> [4,2,3] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 24 }, (_, o) => { const [l, i, j] = [Math.floor(o / 6), Math.floor(o / 3) % 2, o % 3]; return i * 12 + j * 4 + l; }) }], { a: { shape: [2, 3, 4] }, y: { shape: [4, 2, 3] } }, 18),
   caseOf("gather: reversal (not a permutation of variables)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 8 }, (_, o) => 7 - o) }], { a: { shape: [8] }, y: { shape: [8] } }, 19),
+  caseOf("gather: broadcast [4] -> [2,4] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 8 }, (_, o) => o % 4) }], { a: { shape: [4] }, y: { shape: [2, 4] } }, 28),
+  caseOf("gather: broadcast [4] -> [3,4] (padding rows: not free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 12 }, (_, o) => o % 4) }], { a: { shape: [4] }, y: { shape: [3, 4] } }, 29),
+  caseOf("gather: broadcast a scalar to [4] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: new Int32Array(4) }], { a: { shape: [] }, y: { shape: [4] } }, 30),
+  caseOf("gather: slice [3,8] -> columns 4..7 (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 12 }, (_, o) => Math.floor(o / 4) * 8 + 4 + (o % 4)) }], { a: { shape: [3, 8] }, y: { shape: [3, 4] } }, 31),
+  caseOf("gather: slice [8] -> 2..5 (unaligned: not free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 4 }, (_, o) => 2 + o) }], { a: { shape: [8] }, y: { shape: [4] } }, 32),
+  caseOf("gather: zero pad [3] -> [4] at the end (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from([0, 1, 2, -1]) }], { a: { shape: [3] }, y: { shape: [4] } }, 33),
+  caseOf("gather: zero pad [3] -> [4] at the start (not free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from([-1, 0, 1, 2]) }], { a: { shape: [3] }, y: { shape: [4] } }, 34),
   caseOf("gather: pad + repeats", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from([0, -1, 2, 2, 1, -1, 0, 3, 3, 3]) }], { a: { shape: [4] }, y: { shape: [2, 5] } }, 11),
   caseOf("gather: concat of two sources", [{ op: "gather", sources: ["a", "b"], out: "y", src: Int32Array.from([0, 0, 0, 1, 1]), idx: Int32Array.from([0, 1, 2, 0, 1]) }], { a: { shape: [3] }, b: { shape: [2] }, y: { shape: [5] } }, 12),
   caseOf("gather: identity reshape [1,4,4] -> [16] (free)", [{ op: "gather", sources: ["a"], out: "y", idx: Int32Array.from({ length: 16 }, (_, i) => i) }], { a: { shape: [1, 4, 4] }, y: { shape: [16] } }, 13),
@@ -115,12 +122,12 @@ describe("built-in layers vs evalPrim", () => {
     });
 
     if (c.prims[0]!.op === "gather") {
-      it(`${c.name}: free iff the map permutes variables; swapping the proof kind is rejected`, () => {
+      it(`${c.name}: free exactly when the map is free; swapping the proof kind is rejected`, () => {
         const { proof } = prove(kernel, c.values, [claim]);
         const body = proof.layers[0]!.body as { map: unknown };
-        expect(body.map === "permutation").toBe(/free/.test(c.name));
+        expect(body.map === "free").toBe(/\(free\)/.test(c.name));
         const swapped = structuredClone(proof);
-        (swapped.layers[0]!.body as { map: unknown }).map = body.map === "permutation" ? { kind: "indexmap", partials: [claim.value], sumchecks: [{ rounds: [] }], evals: [0n] } : "permutation";
+        (swapped.layers[0]!.body as { map: unknown }).map = body.map === "free" ? { kind: "indexmap", partials: [claim.value], sumchecks: [{ rounds: [] }], evals: [0n] } : "free";
         expect(verify(kernel, swapped, [claim]).ok).toBe(false);
       });
     }
