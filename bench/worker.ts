@@ -68,12 +68,18 @@ function cachedPtauPowers(): number[] {
 }
 
 const steps: Record<string, (arg: any) => Promise<void>> = {
-  /** Makes sure a development ptau of at least `power` is cached; times generation when it runs. */
+  /**
+   * Makes sure a development ptau of at least `power` is cached; times generation when it runs
+   * here. When another process is generating it (its lock file exists), this waits for that one
+   * and reports it as cached (its generation time is logged by whoever generated it).
+   */
   async ptau(arg: { power: number }) {
-    const cached = cachedPtauPowers().some((p) => p >= arg.power);
+    mkdirSync(path.join(cacheDir(), "ptau"), { recursive: true });
+    const lockExists = readdirSync(path.join(cacheDir(), "ptau")).some((f) => new RegExp(`^zkc-dev(-fast)?-bn128-${arg.power}\\.ptau\\.lock$`).test(f));
+    const cached = lockExists || cachedPtauPowers().some((p) => p >= arg.power);
     const [info, s] = await secondsAsync(() => resolvePtau(arg.power));
     await terminateSnarkjs();
-    done({ cached, power: info.power, path: info.path, generateS: cached ? null : s });
+    done({ cached, power: info.power, path: info.path, generateS: cached ? null : s, waitedS: lockExists ? s : null });
   },
 
   /** Loads and calibrates the model (scale search), reports program size and MACs. */
