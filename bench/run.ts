@@ -193,12 +193,12 @@ async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number)
   if (!built.ok) return void (row.nullReasons["monolithic.build"] = built.reason);
   const b = built.result as { buildS: number; constraints: number; nonzeros: number; power: number };
   Object.assign(m, { buildS: b.buildS, constraints: b.constraints, nonzeros: b.nonzeros, power: b.power, buildPeakRssMB: built.peakRssMB });
-  const witness = await step("mono-witness", arg, limits, BIG_STACK);
-  if (!witness.ok) return void (row.nullReasons["monolithic.witness"] = witness.reason);
-  m.witnessS = (witness.result as { witnessS: number }).witnessS;
   const ptau = await ensurePtau(b.power);
   if (!ptau.ok) return void (row.nullReasons["monolithic.ptau"] = ptau.reason);
   m.ptau = ptau.ptau;
+  const witness = await step("mono-witness", arg, limits, BIG_STACK);
+  if (!witness.ok) return void (row.nullReasons["monolithic.witness"] = witness.reason);
+  m.witnessS = (witness.result as { witnessS: number }).witnessS;
   const setup = await step("mono-setup", arg);
   if (!setup.ok) return void (row.nullReasons["monolithic.setup"] = setup.reason);
   m.setupS = (setup.result as { setupS: number }).setupS;
