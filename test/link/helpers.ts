@@ -25,10 +25,11 @@ function uniform(rng: Rng, n: number, lo: number, hi: number): number[] {
 }
 
 /**
- * tiny classifier: input [1,6] -> Gemm 8 -> Relu -> Gemm 4 -> `logits` [1,4], and ArgMax(axis 1)
- * -> `label` [1,1]. Seeded weights; `seed` changes weights (another model) and the sample input.
+ * tiny classifier: input [1,6] -> (Gemm 8 -> Relu) x (depth - 1) -> Gemm 4 -> `logits` [1,4], and
+ * ArgMax(axis 1) -> `label` [1,1]. Seeded weights; `seed` changes weights (another model) and the
+ * sample input.
  */
-export function tinyClassifier(seed = 1, withArgmax = true): TestModel {
+export function tinyClassifier(seed = 1, withArgmax = true, depth = 2): TestModel {
   const rng = new Rng(0x7151 + seed);
   const b = new ModelBuilder(`tiny${seed}`, 17);
   b.input("x", "float32", [1, 6]);
@@ -37,8 +38,13 @@ export function tinyClassifier(seed = 1, withArgmax = true): TestModel {
     const bias = b.floats(`${prefix}.bias`, [outF], uniform(rng, outF, -0.1, 0.1));
     return b.op("Gemm", [x, w, bias], { alpha: float(1), beta: float(1), transB: int(1) }, out);
   };
-  const h = b.op("Relu", [gemm("x", "fc1", 6, 8)]);
-  const logits = gemm(h, "fc2", 8, 4, "logits");
+  let h = "x";
+  let width = 6;
+  for (let l = 1; l < depth; l++) {
+    h = b.op("Relu", [gemm(h, `fc${l}`, width, 8)]);
+    width = 8;
+  }
+  const logits = gemm(h, `fc${depth}`, width, 4, "logits");
   b.output(logits, "float32", [1, 4]);
   if (withArgmax) {
     b.op("ArgMax", [logits], { axis: int(1), keepdims: int(1) }, "label");
