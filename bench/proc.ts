@@ -53,6 +53,16 @@ export function parseResultLine(stdout: string): unknown {
   return JSON.parse(lines[lines.length - 1]!.slice(RESULT_PREFIX.length));
 }
 
+/**
+ * The useful part of a failed child's stderr: the first error line (a thrown error's message, or
+ * V8's fatal error), else the last lines; at most 400 characters.
+ */
+export function failureReason(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("npm warn"));
+  const error = lines.find((l) => /^(FATAL ERROR|[A-Za-z]*Error\b|ZkcError)/.test(l));
+  return (error ?? lines.slice(-3).join(" | ")).slice(0, 400);
+}
+
 /** Limits for one child process. */
 export interface Limits {
   timeS: number;
@@ -112,7 +122,11 @@ export function runChild(script: string, args: readonly string[], limits: Limits
         return resolve({ ok: false, reason: `worker printed an unreadable result: ${(e as Error).message}`, wallS, peakRssMB: polledMB || null, didNotFit: false });
       }
       if (code !== 0 || result === null) {
-        const tail = (stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn")).slice(-3).join(" | ") || `exit ${code ?? signal}`).slice(0, 400);
+        if (/JavaScript heap out of memory|Reached heap limit/.test(stderr)) {
+          const flag = nodeArgs.find((a) => a.startsWith("--max-old-space-size="));
+          return resolve({ ok: false, reason: `did not fit: V8 heap out of memory${flag ? ` (${flag} MB)` : ""}`, wallS, peakRssMB: polledMB || null, didNotFit: true });
+        }
+        const tail = failureReason(stderr) || `exit ${code ?? signal}`;
         // the OS OOM killer also ends a process with SIGKILL
         const didNotFit = signal === "SIGKILL";
         return resolve({ ok: false, reason: didNotFit ? `did not fit: killed by SIGKILL (likely out of memory) ${tail}` : tail, wallS, peakRssMB: polledMB || null, didNotFit });

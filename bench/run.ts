@@ -70,7 +70,8 @@ function log(msg: string): void {
 }
 
 async function step(name: string, arg: unknown, lim: Limits = limits, nodeArgs: string[] = []): Promise<ChildOutcome> {
-  const out = await runChild(WORKER, [name, JSON.stringify(arg)], lim, nodeArgs);
+  // V8's own heap limit (about 4 GB by default) would end big steps before the harness's limit does
+  const out = await runChild(WORKER, [name, JSON.stringify(arg)], lim, [`--max-old-space-size=${lim.memoryMB}`, ...nodeArgs]);
   log(`  ${name}: ${out.ok ? `ok (${out.wallS.toFixed(1)} s wall, ${out.peakRssMB.toFixed(0)} MB)` : `FAILED: ${out.reason}`}`);
   return out;
 }

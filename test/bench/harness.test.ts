@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { median, parseResultLine, parseStatusKb, repetitionsFor, runChild, RESULT_PREFIX } from "../../bench/proc.js";
+import { failureReason, median, parseResultLine, parseStatusKb, repetitionsFor, runChild, RESULT_PREFIX } from "../../bench/proc.js";
 import { deriveRow, emptyRow, ratio, renderMarkdown, validateResults, type RunInfo } from "../../bench/report.js";
 import { buildSweepModel, prepare, programMacs, sweepMacs } from "../../bench/models.js";
 
@@ -50,6 +50,15 @@ describe("parsing", () => {
     expect(parseResultLine(`hello\n${RESULT_PREFIX}{"a":1}\nmore\n${RESULT_PREFIX}{"a":2}\n`)).toEqual({ a: 2 });
     expect(parseResultLine("no result here\n")).toBeNull();
     expect(() => parseResultLine(`${RESULT_PREFIX}{not json`)).toThrow();
+  });
+});
+
+describe("failure reasons", () => {
+  it("picks the error line out of a stack trace, or the last lines", () => {
+    expect(failureReason("npm warn x\nError: model file missing: a.onnx\n    at f (x.ts:1)\n    at g (y.ts:2)\n")).toBe("Error: model file missing: a.onnx");
+    expect(failureReason("\n<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed\n 1: 0x1 node\n")).toMatch(/^FATAL ERROR: Reached heap limit/);
+    expect(failureReason("a\nb\nc\nd\n")).toBe("b | c | d");
+    expect(failureReason("")).toBe("");
   });
 });
 
