@@ -200,9 +200,14 @@ interface WasmCurve {
   terminate(): Promise<void>;
 }
 
-async function wasmCurve(): Promise<WasmCurve> {
-  const ff = await import("ffjavascript");
-  return (await ff.buildBn128()) as unknown as WasmCurve;
+/**
+ * One curve per process: concurrent first calls to `buildBn128()` would each start their own
+ * worker pool before ffjavascript caches one, and only the cached pool is ever terminated.
+ */
+let curvePromise: Promise<WasmCurve> | null = null;
+function wasmCurve(): Promise<WasmCurve> {
+  curvePromise ??= import("ffjavascript").then(async (ff) => (await ff.buildBn128()) as unknown as WasmCurve);
+  return curvePromise;
 }
 
 function fromWasmPoint(curve: WasmCurve, p: Uint8Array): G1Point {
@@ -257,6 +262,9 @@ export function setMsmEngine(engine: MsmEngine): void {
 
 /** Stop ffjavascript's worker threads (shared with snarkjs) so the process can exit. Safe to call twice. */
 export async function terminateCurve(): Promise<void> {
+  const pending = curvePromise;
+  curvePromise = null;
+  if (pending) await (await pending).terminate();
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
   await g.curve_bn128?.terminate();
 }
