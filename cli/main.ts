@@ -1,48 +1,48 @@
 /**
- * The `zkc` command: parses arguments, does I/O, sets the exit code. Logic stays in the
- * importable modules under compiler/, runtime/ and backends/.
+ * The `zkc` command: a command table. Each command parses, does I/O and sets the exit code;
+ * logic stays importable in compiler/, runtime/ and backends/.
  * Exit codes: 0 success, 1 proof rejected, 2 bad usage or bad input, 3 internal error.
  */
 import yargs from "yargs";
 import { ZkcError } from "../compiler/errors.js";
+import { calibrateCostsCommand } from "./commands/calibrate-costs.js";
+import { compileCommand } from "./commands/compile.js";
+import { exportVerifierCommand } from "./commands/export-verifier.js";
+import { infoCommand } from "./commands/info.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { proveCommand } from "./commands/prove.js";
+import { ProofRejected, verifyCommand } from "./commands/verify.js";
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  const verbose = argv.includes("--verbose");
   const parser = yargs(argv)
     .scriptName("zkc")
     .usage("$0 <command> [options]\n\nCompile an ONNX model into proving kernels, prove inference, verify proofs.")
     .option("verbose", { type: "boolean", default: false, describe: "print details (stack traces) on errors" })
-    .command(
-      "info <model>",
-      "load an ONNX model and print its inputs, outputs and ops",
-      (y) => y.positional("model", { type: "string", demandOption: true, describe: "path to model.onnx" }),
-      async (args) => {
-        const { loadModelFile } = await import("../compiler/onnx/load.js");
-        const graph = loadModelFile(args.model);
-        const fmt = (v: { name: string; dtype: string; shape: number[] }) => `  ${v.name}: ${v.dtype} [${v.shape.join(", ")}]`;
-        const counts = new Map<string, number>();
-        for (const n of graph.nodes) counts.set(n.opType, (counts.get(n.opType) ?? 0) + 1);
-        console.log(`model ${args.model} (opset ${graph.opset})`);
-        console.log("inputs:\n" + graph.inputs.map(fmt).join("\n"));
-        console.log("outputs:\n" + graph.outputs.map(fmt).join("\n"));
-        console.log("ops:\n" + [...counts].map(([op, c]) => `  ${op} x${c}`).join("\n"));
-        for (const w of graph.warnings) console.error(`warning: ${w}`);
-      },
-    )
+    .command(compileCommand)
+    .command(proveCommand)
+    .command(verifyCommand)
+    .command(exportVerifierCommand)
+    .command(inspectCommand)
+    .command(infoCommand)
+    .command(calibrateCostsCommand)
     .demandCommand(1, "give a command; see zkc --help")
     .strict()
     .help()
     .alias("h", "help")
     .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       throw err ?? new ZkcError("USAGE", msg, { hint: "see zkc --help" });
     });
 
+  let exitCode = 0;
   try {
     await parser.parseAsync();
   } catch (e) {
-    const verbose = argv.includes("--verbose");
-    if (e instanceof ZkcError) {
+    if (e instanceof ProofRejected) {
+      exitCode = 1;
+    } else if (e instanceof ZkcError) {
       console.error(`zkc: error: ${e.message}`);
       if (verbose && e.stack) console.error(e.stack);
       exitCode = e.exitCode;
@@ -51,6 +51,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(verbose ? (e as Error)?.stack : "run again with --verbose for details, and please report it");
       exitCode = 3;
     }
+  } finally {
+    // snarkjs and the commitment engine keep worker threads alive; the process would never exit
+    const { terminateSnarkjs } = await import("../backends/groth16/keys.js");
+    const { terminateCurve } = await import("../backends/math/commit/curve.js");
+    await terminateCurve();
+    await terminateSnarkjs();
   }
   return exitCode;
 }

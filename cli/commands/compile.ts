@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import type { CommandModule } from "yargs";
+import { ZkcError } from "../../compiler/errors.js";
+import { type CalibrationResult, calibrate, randomSamples } from "../../compiler/quant/calibrate.js";
+import { compileModel } from "../../compiler/plan/compile.js";
+import { serializeManifest } from "../../runtime/manifest.js";
+import { parseSamples } from "../../runtime/inputs.js";
+import { readInputFile, readJsonFile, writeDirAtomic } from "../artifacts.js";
+import { loadModel, toFeeds } from "../model-input.js";
+import { progress } from "../progress.js";
+import { short, table } from "../table.js";
+
+interface Args {
+  model: string;
+  dir: string;
+  calibrate?: string;
+  backend: "auto" | "gkr" | "groth16";
+  "input-visibility": "public" | "hashed";
+  "output-visibility": "public" | "hashed";
+  ptau?: string;
+  scale?: number;
+  "param-scale"?: number;
+  target: number;
+  "input-shape"?: string[];
+}
+
+/** The accuracy report as printed at compile time. */
+export function accuracyTable(cal: CalibrationResult): string {
+  return table(
+    ["output", "max abs error", "mean rel error", "rel L2 (worst)", "argmax agreement"],
+    cal.accuracy.outputs.map((o) => [o.name, short(o.maxAbsError), short(o.meanRelError), short(o.worstRelL2), `${(o.argmaxAgreement * 100).toFixed(1)}%`]),
+  );
+}
+
+export const compileCommand: CommandModule<object, Args> = {
+  command: "compile <model>",
+  describe: "quantise a model, plan its kernels, build circuits and keys into an artifacts directory",
+  builder: (y) =>
+    y
+      .positional("model", { type: "string", demandOption: true, describe: "path to model.onnx" })
+      .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory" })
+      .option("calibrate", { type: "string", describe: "calibration inputs: one input JSON object or an array of them" })
+      .option("backend", { choices: ["auto", "gkr", "groth16"] as const, default: "auto" as const, describe: "proof system per kernel" })
+      .option("input-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
+      .option("output-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
+      .option("ptau", { type: "string", describe: "prepared powers-of-tau file for production Groth16 keys" })
+      .option("scale", { type: "number", describe: "fix the fixed-point scale (bits after the point) instead of searching" })
+      .option("param-scale", { type: "number", describe: "fix the weights' scale instead of per-tensor scales" })
+      .option("target", { type: "number", default: 1e-2, describe: "accuracy target: relative L2 error of every output" })
+      .option("input-shape", { type: "string", array: true, describe: "fix a symbolic input shape: NAME=D1,D2,..." }) as never,
+  handler: async (args) => {
+    for (const [flag, v] of [["--scale", args.scale], ["--param-scale", args["param-scale"]]] as const) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 24)) {
+        throw new ZkcError("USAGE", `${flag} must be an integer from 0 to 24`, { got: String(v) });
+      }
+    }
+    if (!(args.target > 0)) throw new ZkcError("USAGE", "--target must be a positive number", { got: String(args.target) });
+    const modelBytes = readInputFile(args.model, "model file");
+    const graph = loadModel(args.model, args["input-shape"]);
+    for (const w of graph.warnings) console.error(`warning: ${w}`);
+
+    let given: ReturnType<typeof toFeeds>[] = [];
+    if (args.calibrate) {
+      given = parseSamples(readJsonFile(args.calibrate, "calibration file"), graph.inputs, args.calibrate).map((v) => toFeeds(graph, v));
+    } else {
+      console.error("warning: no --calibrate data: calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
+    }
+    const samples = [...given, ...randomSamples(graph, 16, 1, given)];
+    const cal = calibrate(graph, samples, {
+      targetRelL2: args.target,
+      ...(args.scale !== undefined ? { scale: args.scale } : {}),
+      ...(args["param-scale"] !== undefined ? { paramScale: args["param-scale"] } : {}),
+    });
+    const s = cal.config.activationScale;
+    console.log(`quantisation: scale 2^${s} for inputs and activations, ${cal.config.paramBits !== undefined ? `weights at ${cal.config.paramBits} bits each` : `weights at scale 2^${cal.config.paramScale}`}`);
+    console.log(`  tried: ${cal.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", met" : ""})`).join(", ")}`);
+    console.log(`accuracy against float on ${cal.accuracy.samples} calibration samples:\n${accuracyTable(cal)}`);
+    if (!cal.metTarget) console.error(`warning: no scale met the target relative L2 error ${args.target}; kept the most accurate one`);
+
+    const bar = progress();
+    const compiled = await compileModel(graph, cal, {
+      backend: args.backend,
+      inputVisibility: args["input-visibility"],
+      outputVisibility: args["output-visibility"],
+      ...(args.ptau ? { ptau: args.ptau } : {}),
+      onProgress: bar.update,
+      modelDigest: createHash("sha256").update(modelBytes).digest("hex"),
+      modelName: basename(args.model),
+    });
+    bar.finish();
+
+    console.log(`plan (${compiled.plan.length} kernels):`);
+    console.log(
+      table(
+        ["kernel", "ops", "shapes", "backend", "est. prove", "est. memory", "reason"],
+        compiled.plan.map((r) => [r.kernel, r.ops, r.shapes, r.backend, `${short(r.estimate.proveSeconds)} s`, `${short(r.estimate.memoryBytes / 2 ** 20)} MiB`, r.reason]),
+      ),
+    );
+    if (compiled.manifest.developmentPtau) {
+      console.error("warning: Groth16 keys come from a locally generated powers of tau: development only; pass --ptau for production");
+    }
+
+    const files = new Map<string, Uint8Array | string>(compiled.files);
+    files.set("manifest.json", serializeManifest(compiled.manifest));
+    files.set(
+      "quantisation.json",
+      JSON.stringify({ config: cal.config, tried: cal.tried, metTarget: cal.metTarget, target: args.target, accuracy: cal.accuracy }, null, 2),
+    );
+    files.set("plan.json", JSON.stringify(compiled.plan, null, 2));
+    writeDirAtomic(args.dir, files);
+    console.log(`wrote ${args.dir}/ (manifest.json and ${files.size - 1} more files)`);
+  },
+};

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import type { PlanRow } from "../../compiler/plan/compile.js";
+import { decodeProgram } from "../../runtime/link/program-file.js";
+import { readJsonFile, writeFileAtomic } from "../artifacts.js";
+import { openArtifacts } from "../artifacts-read.js";
+import { inspectHtml } from "../inspect-html.js";
+import { short, table } from "../table.js";
+
+interface Args {
+  dir: string;
+  html?: string;
+}
+
+export const inspectCommand: CommandModule<object, Args> = {
+  command: "inspect",
+  describe: "show the compiled plan and its costs (--html: draw the kernel graph as a page)",
+  builder: (y) =>
+    y
+      .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
+      .option("html", { type: "string", describe: "write the kernel graph as an HTML page to this file" }) as never,
+  handler: async (args) => {
+    const art = openArtifacts(args.dir);
+    const plan = readJsonFile(join(args.dir, "plan.json"), "plan") as PlanRow[];
+    const statsPath = join(args.dir, "prove-stats.json");
+    const measured = existsSync(statsPath)
+      ? new Map((readJsonFile(statsPath, "prove statistics") as { kernels: { name: string; seconds: number }[] }).kernels.map((k) => [k.name, k.seconds]))
+      : undefined;
+    const m = art.manifest;
+    console.log(`model ${m.model.name} (sha256 ${m.model.digest.slice(0, 16)}…), ${m.program.prims} primitives, ${m.kernels.length} kernels`);
+    console.log(
+      table(
+        ["kernel", "ops", "shapes", "backend", "est. prove", "measured", "est. memory", "est. proof"],
+        plan.map((r) => [
+          r.kernel,
+          r.ops,
+          r.shapes,
+          r.backend,
+          `${short(r.estimate.proveSeconds)} s`,
+          measured?.has(r.kernel) ? `${short(measured.get(r.kernel)!)} s` : "-",
+          `${short(r.estimate.memoryBytes / 2 ** 20)} MiB`,
+          `${short(r.estimate.proofBytes / 1024)} KiB`,
+        ]),
+      ),
+    );
+    if (args.html) {
+      const program = decodeProgram(await art.files(m.program.file), await art.files(m.weights.file));
+      const shapes = new Map([...program.tensors].map(([n, t]) => [n, t.shape] as const));
+      writeFileAtomic(args.html, inspectHtml({ manifest: m, plan, shapes, ...(measured ? { measured } : {}) }));
+      console.log(`wrote ${args.html}`);
+    }
+  },
+};

@@ -1,0 +1,45 @@
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { prove } from "../../runtime/prove.js";
+import { serializeProof } from "../../runtime/proof.js";
+import { parseInputs } from "../../runtime/inputs.js";
+import { readJsonFile, writeFileAtomic } from "../artifacts.js";
+import { openArtifacts } from "../artifacts-read.js";
+import { progress } from "../progress.js";
+
+interface Args {
+  input: string;
+  dir: string;
+  out?: string;
+}
+
+export const proveCommand: CommandModule<object, Args> = {
+  command: "prove",
+  describe: "prove one inference of a compiled model",
+  builder: (y) =>
+    y
+      .option("input", { type: "string", demandOption: true, describe: 'input JSON: {"input_data": [[...]]} or {"<input name>": [...]}' })
+      .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
+      .option("out", { type: "string", describe: "where to write the proof (default <dir>/proof.json)" }) as never,
+  handler: async (args) => {
+    const art = openArtifacts(args.dir);
+    const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
+    const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
+    const bar = progress();
+    const t0 = Date.now();
+    const bundle = await prove(art.manifest, art.files, values, {
+      onProgress: (p) => bar.update(p.phase === "kernel" ? `proving ${p.kernel} (${p.backend})` : p.phase, p.done, p.total),
+    });
+    bar.finish();
+    const out = args.out ?? join(args.dir, "proof.json");
+    const { stats, ...proofOnly } = bundle;
+    writeFileAtomic(out, serializeProof(proofOnly));
+    // measured per-kernel times for `zkc inspect`
+    writeFileAtomic(join(args.dir, "prove-stats.json"), JSON.stringify(stats, null, 2));
+    console.log(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s; wrote ${out}`);
+    for (const o of bundle.outputs) {
+      const shown = o.floats ? `[${o.floats.slice(0, 10).map((v) => Number(v.toPrecision(4))).join(", ")}${o.floats.length > 10 ? ", ..." : ""}]` : `(hashed)`;
+      console.log(`  ${o.onnxName}: ${shown}`);
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { verify } from "../../runtime/verify.js";
+import { readInputFile } from "../artifacts.js";
+import { openArtifacts } from "../artifacts-read.js";
+
+interface Args {
+  dir: string;
+  proof?: string;
+  json: boolean;
+}
+
+/** Exit code 1 (proof rejected) travels to main through this. */
+export class ProofRejected extends Error {}
+
+export const verifyCommand: CommandModule<object, Args> = {
+  command: "verify",
+  describe: "verify a proof against the compiled model (exit 0 only when it verifies)",
+  builder: (y) =>
+    y
+      .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
+      .option("proof", { type: "string", describe: "proof file (default <dir>/proof.json)" })
+      .option("json", { type: "boolean", default: false, describe: "print one JSON object with the verdict and the outputs" }) as never,
+  handler: async (args) => {
+    const art = openArtifacts(args.dir);
+    const proofPath = args.proof ?? join(args.dir, "proof.json");
+    const text = new TextDecoder().decode(readInputFile(proofPath, "proof file"));
+    const t0 = Date.now();
+    const result = await verify(art.manifest, text, art.files);
+    const ms = Date.now() - t0;
+    if (args.json) {
+      const outputs = result.ok
+        ? Object.fromEntries(result.outputs.map((o) => [o.onnxName, { shape: o.shape, data: o.floats ?? null, ...(o.hash ? { hash: o.hash } : {}) }]))
+        : {};
+      console.log(JSON.stringify({ verified: result.ok, outputs, ...(result.ok ? {} : { reason: result.reason }) }));
+    } else if (result.ok) {
+      console.log(`verified in ${ms} ms`);
+      for (const o of result.outputs) {
+        const shown = o.floats ? `[${o.floats.slice(0, 10).map((v) => Number(v.toPrecision(4))).join(", ")}${o.floats.length > 10 ? ", ..." : ""}]` : `hash ${o.hash}`;
+        console.log(`  ${o.onnxName} [${o.shape.join(", ")}]: ${shown}`);
+      }
+    } else {
+      console.error(`rejected: ${result.reason}`);
+    }
+    if (!result.ok) throw new ProofRejected(result.reason);
+  },
+};
