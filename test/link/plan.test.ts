@@ -1,0 +1,145 @@
+/**
+ * Partitioner, cost model and backend selection on real integer programs (fixture models).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { primInputs, type QProgram } from "../../compiler/quant/prim.js";
+import { partition, type KernelPart } from "../../compiler/plan/partition.js";
+import { DEFAULT_COSTS, kernelFeatures, gkrEstimate, groth16Estimate } from "../../compiler/plan/cost.js";
+import { calibrateCosts, costModelFile, loadCostModel } from "../../compiler/plan/calibrate-costs.js";
+import { chooseBackend, type SelectionContext } from "../../compiler/plan/select.js";
+import { registeredOps } from "../../backends/gkr/kernel.js";
+import "../../backends/gkr/nonlinear/index.js";
+import type { PrimOp } from "../../compiler/quant/prim.js";
+import { fixtureModel, tinyClassifier } from "./helpers.js";
+
+const ALL: ReadonlySet<PrimOp> = new Set<PrimOp>(["matmul", "add", "sub", "mul", "scale", "gather", "reduceSum", "rescale", "lookup", "clamp", "max", "divide", "argmax"]);
+
+/** Invariants every partition must satisfy, checked against the program itself. */
+function checkPartition(p: QProgram, parts: KernelPart[]): void {
+  let at = 0;
+  const producer = new Map<string, number>();
+  parts.forEach((k, i) => {
+    expect(k.from).toBe(at);
+    expect(k.to).toBeGreaterThan(k.from);
+    at = k.to;
+    for (let j = k.from; j < k.to; j++) producer.set(p.prims[j]!.out, i);
+    expect(p.prims.slice(k.from, k.to).filter((x) => x.op === "matmul").length).toBeLessThanOrEqual(1);
+    if (p.prims.slice(k.from, k.to).some((x) => x.op === "argmax")) expect(k.to - k.from).toBe(1);
+  });
+  expect(at).toBe(p.prims.length);
+  parts.forEach((k, i) => {
+    const reads = new Set(p.prims.slice(k.from, k.to).flatMap(primInputs));
+    const own = new Set(p.prims.slice(k.from, k.to).map((x) => x.out));
+    const outside = [...reads].filter((t) => !own.has(t));
+    expect(new Set([...k.inputs, ...k.params])).toEqual(new Set(outside));
+    for (const t of k.params) expect(p.tensors.get(t)!.kind).toBe("param");
+    for (const t of k.inputs) expect(producer.get(t) ?? -1).toBeLessThan(i);
+    // an output is needed later: read by a later kernel or a program output
+    for (const t of k.outputs) {
+      const later = parts.slice(i + 1).some((q) => p.prims.slice(q.from, q.to).some((x) => primInputs(x).includes(t)));
+      expect(later || p.outputs.includes(t)).toBe(true);
+    }
+  });
+}
+
+describe("partition", () => {
+  it("mlp: a kernel per Gemm with its bias, rescale and ReLU", () => {
+    const p = fixtureModel("mlp").calibration.program;
+    const parts = partition(p);
+    checkPartition(p, parts);
+    expect(parts.length).toBe(2);
+    expect(p.prims[parts[1]!.from]!.op).toBe("matmul");
+  });
+
+  it("lenet: one contraction per kernel, im2col gathers move with their convolution", () => {
+    const p = fixtureModel("lenet").calibration.program;
+    const parts = partition(p);
+    checkPartition(p, parts);
+    expect(parts.length).toBe(p.prims.filter((x) => x.op === "matmul").length);
+    // the second convolution's kernel starts with the gathers that feed it, not with its matmul
+    const second = parts[1]!;
+    expect(p.prims[second.from]!.op).toBe("gather");
+  });
+
+  it("argmax gets a kernel of its own", () => {
+    const p = tinyClassifier(1).calibration.program;
+    const parts = partition(p);
+    checkPartition(p, parts);
+    expect(parts.map((k) => p.prims.slice(k.from, k.to).map((x) => x.op).join(","))).toEqual([
+      "matmul,add,rescale,clamp",
+      "matmul,add,rescale,clamp",
+      "argmax",
+    ]);
+    // the logits are both a program output and the argmax kernel's input
+    expect(parts[1]!.outputs).toEqual([p.outputs[0]]);
+    expect(parts[2]!.inputs).toEqual([p.outputs[0]]);
+  });
+
+  it("refuses an empty program", () => {
+    expect(() => partition({ tensors: new Map(), prims: [], inputs: [], outputs: [] })).toThrow(/no primitives/);
+  });
+});
+
+describe("cost model and selection", () => {
+  const p = fixtureModel("mlp").calibration.program;
+  const parts = partition(p);
+  const ctx = (over: Partial<SelectionContext> = {}): SelectionContext => ({
+    program: p,
+    costs: DEFAULT_COSTS,
+    gkrOps: registeredOps(),
+    groth16Ops: ALL,
+    memoryBudget: 4 * 1024 ** 3,
+    maxGroth16Constraints: 2 ** 20,
+    ...over,
+  });
+
+  it("estimates grow with the kernel: the 784x64 layer costs more than the 64x10 one on both backends", () => {
+    const f = parts.map((k) => kernelFeatures(p, p.prims.slice(k.from, k.to), [...k.inputs, ...k.outputs]));
+    expect(gkrEstimate(f[0]!, DEFAULT_COSTS).proveSeconds).toBeGreaterThan(gkrEstimate(f[1]!, DEFAULT_COSTS).proveSeconds);
+    expect(f[0]!.constraints).toBeGreaterThan(f[1]!.constraints);
+    expect(groth16Estimate(f[0]!.constraints, 10, DEFAULT_COSTS).memoryBytes).toBeGreaterThan(groth16Estimate(f[1]!.constraints, 10, DEFAULT_COSTS).memoryBytes);
+  });
+
+  it("auto picks the cheaper backend and says why, with numbers", () => {
+    const c = chooseBackend(parts[0]!, ctx(), "auto");
+    expect(c.backend).toBe("gkr");
+    expect(c.reason).toMatch(/^cheaper: gkr [0-9.]+ s, [0-9.]+ [kMG]?B vs groth16 [0-9.]+ s/);
+    // make GKR expensive: the choice flips
+    const slowGkr = chooseBackend(parts[1]!, ctx({ costs: { ...DEFAULT_COSTS, fieldNs: 1e6, commitNs: 1e7 } }), "auto");
+    expect(slowGkr.backend).toBe("groth16");
+  });
+
+  it("respects the memory budget and forced modes", () => {
+    const c = chooseBackend(parts[1]!, ctx({ costs: { ...DEFAULT_COSTS, fieldNs: 1e6, commitNs: 1e7 }, memoryBudget: 200e6 }), "auto");
+    expect(c.backend).toBe("gkr");
+    expect(c.reason).toMatch(/over the .* budget/);
+    expect(chooseBackend(parts[0]!, ctx(), "groth16")).toMatchObject({ backend: "groth16", reason: expect.stringMatching(/^forced groth16/) });
+    const tiny = tinyClassifier(1).calibration.program;
+    const argmaxPart = partition(tiny)[2]!;
+    const forced = chooseBackend(argmaxPart, { ...ctx(), program: tiny }, "gkr");
+    expect(forced.backend).toBe("groth16");
+    expect(forced.reason).toMatch(/forced gkr, but argmax has no GKR layer/);
+    expect(() => chooseBackend(argmaxPart, { ...ctx(), program: tiny, groth16Ops: new Set() }, "auto")).toThrow(/cannot be proven/);
+  });
+
+  it("calibrateCosts measures, stores and reloads; a corrupt file gives the defaults", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zkc-cost-"));
+    try {
+      expect(loadCostModel(dir).source).toBe("defaults");
+      const measured = await calibrateCosts({ cacheDir: dir });
+      expect(measured.source).toMatch(/^measured /);
+      expect(measured.fieldNs).toBeGreaterThan(0);
+      expect(measured.commitNs).toBeGreaterThan(0);
+      expect(loadCostModel(dir)).toEqual(measured);
+      writeFileSync(costModelFile(dir), "{ not json");
+      expect(loadCostModel(dir).source).toBe("defaults");
+      writeFileSync(costModelFile(dir), JSON.stringify({ ...measured, fieldNs: -1 }));
+      expect(loadCostModel(dir).source).toBe("defaults");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
