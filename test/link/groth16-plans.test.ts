@@ -41,9 +41,9 @@ describe("Groth16 plans", () => {
     const inHash = clone(json);
     inHash.inputs[0].hash = bumpHex(inHash.inputs[0].hash);
     expect((await verify(c.manifest, inHash, files)).ok).toBe(false);
-    // a value of the commit kernel's claim, and an intermediate commitment
+    // the value of k0's claim on the input (it flows to the commit kernel), and an intermediate commitment
     const claimValue = clone(json);
-    const slot = fieldSlots(claimValue.kernels[0])[0]!;
+    const slot = fieldSlots(claimValue.kernels[1].inputClaims)[0]!;
     slot.set(bumpHex(slot.get()));
     expect((await verify(c.manifest, claimValue, files)).ok).toBe(false);
     const commitment = clone(json);
