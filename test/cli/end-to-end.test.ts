@@ -1,0 +1,90 @@
+/**
+ * The zkc command end to end on the fixture MLP: compile -> prove -> verify, verify --json close
+ * to the float model, a tampered proof rejected with exit 1, the exported verifier imported in
+ * Node, inspect (text and HTML).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runFloat } from "../../compiler/float/interpret.js";
+import { tensor } from "../../compiler/ir/tensor.js";
+import { loadModelFile } from "../../compiler/onnx/load.js";
+import { FIXTURES, zkc } from "./helpers.js";
+
+let work: string;
+const model = join(FIXTURES, "mlp.onnx");
+const input = join(FIXTURES, "mlp.input.json");
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "zkc-cli-"));
+  const c = await zkc(["compile", model, "--calibrate", input, "--dir", "out"], work);
+  expect(c.code, c.stderr).toBe(0);
+  const p = await zkc(["prove", "--input", input, "--dir", "out"], work);
+  expect(p.code, p.stderr).toBe(0);
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("zkc on the fixture MLP", () => {
+  it("compile wrote the artifacts and printed the quantisation, accuracy and plan", async () => {
+    for (const f of ["manifest.json", "program.json", "weights.bin", "quantisation.json", "plan.json"]) expect(existsSync(join(work, "out", f)), f).toBe(true);
+    const q = JSON.parse(readFileSync(join(work, "out", "quantisation.json"), "utf8"));
+    expect(q.accuracy.outputs[0].worstRelL2).toBeLessThan(1e-2);
+  });
+
+  it("verify accepts (exit 0) and --json gives outputs close to the float model", async () => {
+    const v = await zkc(["verify", "--dir", "out"], work);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/verified in \d+ ms/);
+    const j = await zkc(["verify", "--dir", "out", "--json"], work);
+    expect(j.code).toBe(0);
+    const result = JSON.parse(j.stdout);
+    expect(result.verified).toBe(true);
+    const g = loadModelFile(model);
+    const data = JSON.parse(readFileSync(input, "utf8")).input_data[0] as number[];
+    const float = runFloat(g, { [g.inputs[0]!.name]: tensor("float32", g.inputs[0]!.shape, Float64Array.from(data)) }).get(g.outputs[0]!.name)!;
+    const got = result.outputs[g.outputs[0]!.name];
+    expect(got.shape).toEqual([1, 10]);
+    let num = 0;
+    let den = 0;
+    float.data.forEach((f, i) => ((num += (got.data[i] - f) ** 2), (den += f * f)));
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-2);
+  });
+
+  it("a tampered proof is rejected with exit 1 and a reason; --json says verified: false", async () => {
+    const proof = JSON.parse(readFileSync(join(work, "out", "proof.json"), "utf8"));
+    proof.outputs[0].integers[3] += 1;
+    proof.outputs[0].floats[3] = proof.outputs[0].integers[3] / 2 ** proof.outputs[0].scale;
+    writeFileSync(join(work, "bad.json"), JSON.stringify(proof));
+    const v = await zkc(["verify", "--dir", "out", "--proof", "bad.json"], work);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/^rejected: /m);
+    const j = await zkc(["verify", "--dir", "out", "--proof", "bad.json", "--json"], work);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout).verified).toBe(false);
+  });
+
+  it("the exported verifier is one ES module that verifies in Node and rejects tampering", async () => {
+    const e = await zkc(["export-verifier", "--dir", "out", "--out", "ver"], work);
+    expect(e.code, e.stderr).toBe(0);
+    const mod = (await import(pathToFileURL(join(work, "ver", "verifier.js")).href)) as { verify(p: unknown): Promise<{ ok: boolean; reason?: string; outputs?: { floats?: number[] }[] }> };
+    const good = await mod.verify(readFileSync(join(work, "out", "proof.json"), "utf8"));
+    expect(good.ok, good.reason).toBe(true);
+    const bad = await mod.verify(readFileSync(join(work, "bad.json"), "utf8"));
+    expect(bad.ok).toBe(false);
+    expect(await mod.verify("not json")).toMatchObject({ ok: false });
+    // self-contained: no imports left in the bundle
+    expect(readFileSync(join(work, "ver", "verifier.js"), "utf8")).not.toMatch(/\bfrom\s*["'](node:|\.\.?\/)/);
+  });
+
+  it("inspect prints the plan with measured times and writes the graph page", async () => {
+    const i = await zkc(["inspect", "--dir", "out", "--html", "plan.html"], work);
+    expect(i.code, i.stderr).toBe(0);
+    expect(i.stdout).toMatch(/k0\s+matmul/);
+    const html = readFileSync(join(work, "plan.html"), "utf8");
+    expect(html).toMatch(/<svg id="graph"/);
+    expect(html).toMatch(/k0 · gkr/);
+  });
+});
