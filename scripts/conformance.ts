@@ -21,8 +21,9 @@ import {
   runSuite,
   tally,
 } from "../test/conformance/cases.js";
+import { quantisedEvaluator } from "../test/conformance/quantised.js";
 
-const EVALUATORS: readonly Evaluator[] = [floatEvaluator];
+const EVALUATORS: readonly Evaluator[] = [floatEvaluator, quantisedEvaluator];
 
 function usage(msg: string): never {
   console.error(`conformance: ${msg}\nusage: tsx scripts/conformance.ts [--suite node|simple|all] [--filter <substring>] [--verbose] [--json <file>]`);
@@ -147,6 +148,11 @@ function main(): void {
   }
   const bound = results.filter((r) => r.notes).length;
   if (bound) console.log(`\n${bound} cases ran with inputs zkc needs at compile time (axes, shapes, pads) bound as constants`);
+  for (const ev of EVALUATORS.slice(1)) {
+    const t = tally(results, ev.name).total;
+    const n = t.passed + t.failed;
+    console.log(`${ev.name}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (${n ? ((100 * t.passed) / n).toFixed(1) : "n/a"}% of applicable)`);
+  }
   const { total } = tally(results, EVALUATORS[0]!.name);
   const applicable = total.passed + total.failed;
   const rate = applicable ? ((100 * total.passed) / applicable).toFixed(1) : "n/a";

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Tensor, tensor } from "../../compiler/ir/tensor.js";
 import { isSupported } from "../../compiler/ops/registry.js";
 import { type CaseResult, type ConformanceCase, type Evaluator, CONFORMANCE_ROOT, floatEvaluator, listCases, runCase, runSuite, tally } from "./cases.js";
+import { quantisedEvaluator } from "./quantised.js";
 import { compareTensors, compareValues } from "./compare.js";
 
 const present = existsSync(join(CONFORMANCE_ROOT, "node"));
@@ -39,6 +40,22 @@ describe.skipIf(!present)("ONNX node conformance, float interpreter", () => {
 
   it("gives every skipped case a reason", () => {
     for (const r of results) if (r.outcomes.float!.status !== "passed") expect(r.outcomes.float!.reason, r.case.name).toBeTruthy();
+  });
+});
+
+const MIN_QUANTISED_PASS_RATE = 0.9;
+
+describe.skipIf(!present)("ONNX node conformance, quantised (integer interpreter)", () => {
+  it(`passes at least ${MIN_QUANTISED_PASS_RATE * 100}% of the applicable cases within the scale's tolerance`, () => {
+    const results = runSuite("node", [quantisedEvaluator])!;
+    const { total } = tally(results, "quantised");
+    const applicable = total.passed + total.failed;
+    const failures = results
+      .filter((r) => r.outcomes.quantised!.status === "failed")
+      .map((r) => `${r.case.name} [${r.op}]: ${r.outcomes.quantised!.reason}`);
+    expect(applicable, "applicable node cases").toBeGreaterThanOrEqual(200);
+    const rate = total.passed / applicable;
+    expect(rate, `pass rate ${(rate * 100).toFixed(1)}% (${total.passed}/${applicable}); failing cases:\n${failures.join("\n")}`).toBeGreaterThanOrEqual(MIN_QUANTISED_PASS_RATE);
   });
 });
 
