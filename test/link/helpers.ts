@@ -79,10 +79,14 @@ export function filesOf(c: CompiledModel): (name: string) => Promise<Uint8Array>
   };
 }
 
+/** Parsed proof JSON, edited freely by the tamper tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
 /** Prove and return the proof as parsed JSON (what a verifier receives). */
-export async function proveJson(c: CompiledModel, input: Record<string, number[]>): Promise<{ json: Record<string, unknown>; bundle: ProofBundle }> {
+export async function proveJson(c: CompiledModel, input: Record<string, number[]>): Promise<{ json: Json; bundle: ProofBundle }> {
   const bundle = await prove(c.manifest, filesOf(c), input);
-  return { json: JSON.parse(serializeProof(bundle)) as Record<string, unknown>, bundle };
+  return { json: JSON.parse(serializeProof(bundle)) as Json, bundle };
 }
 
 /** A deep copy of parsed JSON. */
