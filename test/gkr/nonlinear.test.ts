@@ -16,6 +16,7 @@ import {
   verifyKernelWithCommitments,
   type CommitWitnessOptions,
 } from "../../backends/gkr/nonlinear/index.js";
+import { decodeValue, encodeValue } from "../../runtime/link/codec.js";
 import { makeRng } from "../math/rng.js";
 
 afterAll(async () => {
@@ -379,6 +380,17 @@ describe("transcript, proof and commitment tampering", () => {
       expect(r.ok).toBe(false);
       expect(r.reason).not.toMatch(/^verifier error/);
     }
+  });
+
+  it("proofs survive the bundle's JSON codec (runtime/link/codec.ts)", async () => {
+    const r = await run(c, {
+      tamperProof: (f) => {
+        const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(f)))) as typeof f;
+        f.commitments = back.commitments;
+        f.kernel = back.kernel;
+      },
+    });
+    expect(r.ok).toBe(true);
   });
 
   it("the pure-TS engine proves and verifies the same layer", async () => {

@@ -629,7 +629,7 @@ export function verifyRelation(
     eqTau = eqEval(tau, sc.point);
     sets.push({ point: sc.point, operands: ops.map((_, i) => i) });
   } else {
-    if (pr!.sumcheck !== undefined) return { ok: false, reason: "unexpected sumcheck in a linear relation" };
+    if (pr!.sumcheck != null) return { ok: false, reason: "unexpected sumcheck in a linear relation" };
     sets.push({ point: [...claim.point], operands: operandsOf([plan.spec.out]) });
     if (plan.spec.constraints.length > 0) {
       sets.push({ point: transcript.challenges(NONLINEAR_LABELS.tau, plan.numVars), operands: operandsOf(plan.spec.constraints) });
@@ -657,7 +657,7 @@ export function verifyRelation(
       if (!chk.ok) return { ok: false, reason: `point ${k}: opening: ${chk.reason}` };
       checks.push(chk.check);
       pk.forEach((j, m) => polyMap.set(j, o.values![m]!));
-    } else if (pe.opening !== undefined) {
+    } else if (pe.opening != null) {
       return { ok: false, reason: `point ${k}: unexpected opening` };
     }
     evalsAt.push(operandEvals(plan, point, operands, inputMap, polyMap));
@@ -714,7 +714,7 @@ export function verifyRelation(
         return { ok: false, reason: `lookup: witness tree ${i} does not match the committed values (a value outside its table)` };
       }
     }
-  } else if (pr!.lookup !== undefined) {
+  } else if (pr!.lookup != null) {
     return { ok: false, reason: "unexpected lookup proof" };
   }
   return { ok: true, claims, checks };
