@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { FR_MODULUS, FrVector } from "../../backends/math/field.js";
 import { evaluateMle } from "../../backends/math/mle.js";
@@ -44,6 +45,33 @@ describe("generators", () => {
     expect(hashToG1("test/family", 5).equals(gs[5]!)).toBe(true);
     expect(hashToG1("test/other", 5).equals(gs[5]!)).toBe(false);
     expect(gs.some((g) => g.equals(G1.BASE))).toBe(false);
+  });
+
+  it("follow the documented derivation (recomputed with node:crypto and noble's square root)", () => {
+    const Fp = G1.Fp;
+    const u32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n);
+      return b;
+    };
+    for (const [label, index] of [["zkc/hyrax/v1", 0], ["zkc/hyrax/v1", 7], ["other", 3]] as const) {
+      let expected: { x: bigint; y: bigint } | undefined;
+      for (let c = 0; !expected; c++) {
+        const msg = Buffer.concat([Buffer.from("zkc/g1-generator/v1"), u32(label.length), Buffer.from(label), u32(index), u32(c)]);
+        const h = Buffer.concat([0, 1].map((b) => createHash("sha256").update(Buffer.concat([msg, Buffer.of(b)])).digest()));
+        const x = Fp.create(BigInt("0x" + Buffer.from(h).reverse().toString("hex")));
+        const a = Fp.add(Fp.mul(Fp.sqr(x), x), 3n);
+        let y: bigint;
+        try {
+          y = Fp.sqrt(a);
+        } catch {
+          continue; // not a square: next counter
+        }
+        expected = { x, y: y % 2n === 0n ? y : Fp.neg(y) };
+      }
+      const g = hashToG1(label, index).toAffine();
+      expect(g).toEqual(expected);
+    }
   });
 
   it("point encoding round-trips; bad encodings decode to null", () => {
