@@ -85,9 +85,19 @@ export interface ProofBundle {
   claims: BoundaryClaim[];
 }
 
-/** JSON text of a bundle. */
+/** JSON text of a bundle (only the format's fields: extra properties such as prover stats are left out). */
 export function serializeProof(p: ProofBundle): string {
-  return `${JSON.stringify(encodeValue(p))}\n`;
+  const doc: ProofBundle = {
+    format: p.format,
+    version: p.version,
+    manifestDigest: p.manifestDigest,
+    inputs: p.inputs,
+    outputs: p.outputs,
+    commitments: p.commitments,
+    kernels: p.kernels,
+    claims: p.claims,
+  };
+  return `${JSON.stringify(encodeValue(doc))}\n`;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);

@@ -7,6 +7,8 @@ import { terminateSnarkjs } from "../../backends/groth16/keys.js";
 import { verify } from "../../runtime/verify.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
 import type { CompiledModel } from "../../compiler/plan/compile.js";
+import { prove, type ProveProgress } from "../../runtime/prove.js";
+import { parseProof, serializeProof } from "../../runtime/proof.js";
 import { bumpHex, clone, compile, fieldSlots, filesOf, fixtureModel, flipB64, proveJson, type TestModel } from "./helpers.js";
 
 type Json = Record<string, any>;
@@ -70,5 +72,23 @@ describe("mlp fixture, gkr mode", () => {
     const claim = clone(proof);
     claim.claims[0].value = bumpHex(claim.claims[0].value);
     expect((await check(claim)).ok).toBe(false);
+  });
+
+  it("reports progress per kernel in proving order (last kernel first) and keeps stats out of proof.json", async () => {
+    const events: ProveProgress[] = [];
+    const bundle = await prove(compiled.manifest, filesOf(compiled), model.input, { onProgress: (e) => events.push(e) });
+    const kernels = events.filter((e) => e.phase === "kernel");
+    expect(kernels.map((e) => [e.kernel, e.done, e.total])).toEqual([
+      ["k1", 1, 2],
+      ["k0", 2, 2],
+    ]);
+    expect(events[0]!.phase).toBe("witness");
+    expect(events[events.length - 1]!.phase).toBe("done");
+    expect(bundle.stats.kernels.map((k) => k.name)).toEqual(["k0", "k1"]);
+    const text = serializeProof(bundle);
+    expect(text).not.toContain("stats");
+    expect(parseProof(text).ok).toBe(true);
+    // the serialised bundle is what a verifier receives
+    expect((await check(JSON.parse(text))).ok).toBe(true);
   });
 });
