@@ -60,6 +60,14 @@ export interface ProveOptions {
   tamperValues?: (values: Map<string, Float64Array>) => void;
 }
 
+/** Values of a hashed output: known to the prover's caller, not part of proof.json. */
+export interface HashedOutputValues {
+  name: string;
+  onnxName: string;
+  integers: number[];
+  floats: number[];
+}
+
 /** Per-kernel timing, for reports and the benchmark. */
 export interface ProveStats {
   kernels: { name: string; backend: "gkr" | "groth16"; seconds: number }[];
@@ -91,7 +99,7 @@ export async function prove(
   files: (name: string) => Promise<Uint8Array>,
   inputs: Record<string, ArrayLike<number>>,
   opts: ProveOptions = {},
-): Promise<ProofBundle & { stats: ProveStats }> {
+): Promise<ProofBundle & { stats: ProveStats; hashedOutputs: HashedOutputValues[] }> {
   const t0 = now();
   const model = await loadLinkedModel(manifest, files);
   const { program } = model;
@@ -115,6 +123,9 @@ export async function prove(
       ? { ...base, visibility: "public", integers: Array.from(v), floats: Array.from(dequantise(v, e.scale)) }
       : { ...base, visibility: "hashed", hash: poseidonCommitTensor(fieldsOf(v)) };
   });
+  const hashedOutputs: HashedOutputValues[] = q.outputs
+    .filter((e) => e.visibility === "hashed")
+    .map((e) => ({ name: e.name, onnxName: e.onnxName, integers: Array.from(values.get(e.name)!), floats: Array.from(dequantise(values.get(e.name)!, e.scale)) }));
   const ioMap = (list: (ProofInput | ProofOutput)[]) => new Map(list.map((e) => [e.name, e] as const));
   const t1 = now();
   const commitments = manifest.committedTensors.map((name) => poseidonCommitTensor(fieldsOf(values.get(name)!)));
@@ -192,6 +203,7 @@ export async function prove(
     kernels: kernelProofs,
     claims,
     stats: { kernels: stats.reverse(), commitSeconds, witnessSeconds, peakLiveTensors: peakLive },
+    hashedOutputs,
   };
 }
 

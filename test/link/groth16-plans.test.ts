@@ -28,8 +28,11 @@ describe("Groth16 plans", () => {
     const c = await compile(m, { backend: "groth16", inputVisibility: "hashed", outputVisibility: "hashed" });
     expect(c.manifest.kernels.map((k) => k.kind)).toEqual(["hash-input", "prims", "prims", "prims", "hash-output", "hash-output"]);
     expect(c.manifest.kernels.every((k) => k.backend === "groth16")).toBe(true);
-    const { json } = await proveJson(c, m.input);
+    expect(c.manifest.developmentPtau).toBe(true); // keys from zkc's local powers of tau
+    const { json, bundle } = await proveJson(c, m.input);
     expect(JSON.stringify(json)).not.toContain('"integers"'); // nothing but hashes is public
+    // the prover's caller still gets the hashed outputs' values
+    expect(bundle.hashedOutputs.map((o) => o.onnxName)).toEqual(["logits", "label"]);
     const v = await verify(c.manifest, json, filesOf(c));
     if (!v.ok) throw new Error(v.reason);
     const values = programValues(m, m.input.x!);

@@ -10,7 +10,7 @@ import { calibrate, type CalibrationResult } from "../../compiler/quant/calibrat
 import { tensor } from "../../compiler/ir/tensor.js";
 import type { Graph } from "../../compiler/ir/graph.js";
 import { compileModel, type CompileOptions, type CompiledModel } from "../../compiler/plan/compile.js";
-import { prove } from "../../runtime/prove.js";
+import { prove, type HashedOutputValues } from "../../runtime/prove.js";
 import { serializeProof, type ProofBundle } from "../../runtime/proof.js";
 
 /** A calibrated model and one sample input (floats by ONNX input name). */
@@ -84,7 +84,7 @@ export function filesOf(c: CompiledModel): (name: string) => Promise<Uint8Array>
 export type Json = Record<string, any>;
 
 /** Prove and return the proof as parsed JSON (what a verifier receives). */
-export async function proveJson(c: CompiledModel, input: Record<string, number[]>): Promise<{ json: Json; bundle: ProofBundle }> {
+export async function proveJson(c: CompiledModel, input: Record<string, number[]>): Promise<{ json: Json; bundle: ProofBundle & { hashedOutputs: HashedOutputValues[] } }> {
   const bundle = await prove(c.manifest, filesOf(c), input);
   return { json: JSON.parse(serializeProof(bundle)) as Json, bundle };
 }
