@@ -106,6 +106,23 @@ describe("MSM engines agree", () => {
   });
 });
 
+describe("ffjavascript curve lifecycle", () => {
+  it("concurrent first MSMs share one curve; a curve terminated elsewhere is rebuilt", async () => {
+    await terminateCurve();
+    const ps = new PointSet(generators("test/msm", 8));
+    const scalars = new Uint32Array(8).map((_, i) => i + 1);
+    const expected = await nobleEngine.msmSmall(ps, scalars, 4);
+    const results = await Promise.all([0, 1, 2, 3].map(() => ffjavascriptEngine.msmSmall(ps, scalars, 4)));
+    expect(results.every((r) => r.equals(expected))).toBe(true);
+    // another library (snarkjs users) terminates the shared global curve
+    const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+    await g.curve_bn128?.terminate();
+    expect((await ffjavascriptEngine.msmSmall(ps, scalars, 4)).equals(expected)).toBe(true);
+    await terminateCurve();
+    expect((await ffjavascriptEngine.msmSmall(ps, scalars, 4)).equals(expected)).toBe(true);
+  });
+});
+
 describe("hyrax commitment", () => {
   for (const n of [0, 1, 5, 8]) {
     it(`opens and verifies at random points (n = ${n}, signed ints and field values)`, async () => {

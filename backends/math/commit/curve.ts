@@ -205,8 +205,20 @@ interface WasmCurve {
  * worker pool before ffjavascript caches one, and only the cached pool is ever terminated.
  */
 let curvePromise: Promise<WasmCurve> | null = null;
+let builtCurve: WasmCurve | null = null;
 function wasmCurve(): Promise<WasmCurve> {
-  curvePromise ??= import("ffjavascript").then(async (ff) => (await ff.buildBn128()) as unknown as WasmCurve);
+  // ffjavascript's terminate() clears globalThis.curve_bn128: a built curve that is no longer the
+  // global one was terminated elsewhere (e.g. by snarkjs users), so build a fresh one.
+  const g = globalThis as { curve_bn128?: unknown };
+  if (builtCurve && g.curve_bn128 !== builtCurve) {
+    builtCurve = null;
+    curvePromise = null;
+  }
+  curvePromise ??= import("ffjavascript").then(async (ff) => {
+    const curve = (await ff.buildBn128()) as unknown as WasmCurve;
+    builtCurve = curve;
+    return curve;
+  });
   return curvePromise;
 }
 
@@ -264,6 +276,7 @@ export function setMsmEngine(engine: MsmEngine): void {
 export async function terminateCurve(): Promise<void> {
   const pending = curvePromise;
   curvePromise = null;
+  builtCurve = null;
   if (pending) await (await pending).terminate();
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
   await g.curve_bn128?.terminate();
