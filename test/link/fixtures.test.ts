@@ -1,5 +1,6 @@
 /**
- * Fixture models end to end: lenet (conv, pool, dense: 5 kernels) in GKR mode, mlp in auto mode.
+ * Fixture models end to end: lenet (conv, pool, dense: 5 kernels) and the transformer block
+ * (layer norm, attention with softmax, GELU: lookups and divisions) in GKR mode, mlp in auto mode.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
@@ -40,5 +41,26 @@ describe("fixtures end to end", () => {
     bad.outputs[0].integers[0] += 1;
     bad.outputs[0].floats[0] = bad.outputs[0].integers[0] * 2 ** -c.manifest.quantisation.outputs[0]!.scale;
     expect((await verify(c.manifest, bad, filesOf(c))).ok).toBe(false);
+  }, 300_000);
+
+  it("transformer block in gkr mode: 8 kernels verify; a changed output and a swapped commitment are rejected", async () => {
+    const m = fixtureModel("transformer");
+    const c = await compile(m, { backend: "gkr" });
+    expect(c.manifest.kernels.length).toBe(8);
+    const { json } = await proveJson(c, m.input);
+    const files = filesOf(c);
+    const v = await verify(c.manifest, json, files);
+    if (!v.ok) throw new Error(v.reason);
+    const p = m.calibration.program;
+    const name = p.inputs[0]!;
+    const values = runProgram(p, new Map([[name, quantiseInput(p, name, m.input.input!).values]]));
+    expect(v.outputs[0]!.integers).toEqual(Array.from(values.get(p.outputs[0]!)!));
+    const bad = clone(json);
+    bad.outputs[0].integers[100] += 1;
+    bad.outputs[0].floats[100] = bad.outputs[0].integers[100] * 2 ** -c.manifest.quantisation.outputs[0]!.scale;
+    expect((await verify(c.manifest, bad, files)).ok).toBe(false);
+    const swapped = clone(json);
+    [swapped.kernels[3].commitments, swapped.kernels[5].commitments] = [swapped.kernels[5].commitments, swapped.kernels[3].commitments];
+    expect((await verify(c.manifest, swapped, files)).ok).toBe(false);
   }, 300_000);
 });
