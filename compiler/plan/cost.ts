@@ -37,15 +37,18 @@ export interface CostConstants {
  * `calibrateCosts()` gave fieldNs 424–552, commitNs 19.6k–20.6k. Groth16 from the measured
  * toolchain facts at scale (2^16 constraints prove in 8.5 s with 643 MB peak RSS, 2^10 in 0.33 s
  * with 243 MB): the small chains `calibrateCosts({groth16: true})` proves give a higher per-constraint
- * slope (~260–300 µs) because fixed FFT and MSM set-up dominates there.
+ * slope (~260–300 µs) because fixed FFT and MSM set-up dominates there. Fixed costs per kernel from
+ * `prove()`'s per-kernel stats on the tiny classifier and mlp (load ~7): a small GKR kernel takes
+ * 0.1–0.25 s with its share of the commitments, a small Groth16 kernel 1.5–1.9 s (circuit build
+ * and witness, key read and digest, snarkjs start-up), hence gkrKernelMs 150 and groth16ProveMs 1200.
  */
 export const DEFAULT_COSTS: CostConstants = {
   source: "defaults",
   fieldNs: 480,
   commitNs: 20000,
-  gkrKernelMs: 40,
+  gkrKernelMs: 150,
   groth16Ns: 130_000,
-  groth16ProveMs: 300,
+  groth16ProveMs: 1200,
   groth16BaseBytes: 240e6,
   groth16BytesPerConstraint: 6200,
   gkrBaseBytes: 120e6,
