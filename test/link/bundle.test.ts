@@ -70,6 +70,18 @@ describe("mixed plan (gkr, gkr, groth16)", () => {
       expect(v.outputs[1]!.integers![0]).toBe(logits.indexOf(Math.max(...logits)));
     }
     expect(proofA.kernels).not.toEqual(proofB.kernels);
+    // the verifier needs no proving key (only program, weights and verification keys)
+    const noZkeys = async (n: string) => {
+      if (n.endsWith(".zkey")) throw new Error("the verifier must not read proving keys");
+      return filesOf(compiled)(n);
+    };
+    expect((await check(proofA, compiled.manifest, noZkeys)).ok).toBe(true);
+    // nor a side file it does need
+    const noVkeys = async (n: string) => {
+      if (n.endsWith(".vkey.json")) throw new Error("missing");
+      return filesOf(compiled)(n);
+    };
+    expect(await expectReject(proofA, compiled.manifest, noVkeys)).toMatch(/verification key/);
   });
 
   it("rejects a changed output (integer, float, label)", async () => {
