@@ -220,6 +220,7 @@ async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number)
   m.verifyCpuS = medianOf(verified.results, "verifyCpuS");
 }
 
+/** Phase 1 for one model: calibration, inference, zkc (auto and all-GKR). */
 async function measureModel(spec: ModelSpec): Promise<ResultRow> {
   log(`${spec.name}`);
   const row = emptyRow(spec.name, spec.kind, spec.width ?? null);
@@ -237,20 +238,32 @@ async function measureModel(spec: ModelSpec): Promise<ResultRow> {
   if (inf.ok) {
     row.inferenceS = (inf.result as { inferenceS: number }).inferenceS;
     row.inferenceCpuS = (inf.result as { inferenceCpuS: number }).inferenceCpuS;
-  }
-  else row.nullReasons.inference = inf.reason;
+  } else row.nullReasons.inference = inf.reason;
   await measureZkc(row, spec, c.scale, "auto");
   await measureZkc(row, spec, c.scale, "gkr");
-  const earlier = argv["reuse-monolithic"] ? previous.find((r) => r.model === spec.name && r.scale === c.scale && r.macs === c.macs && r.monolithic.measuredAt !== null) : undefined;
+  row.nullReasons["monolithic.pending"] = "measured after every model's zkc figures (phase 2 of the run)";
+  rmSync(path.join(TMP, spec.name), { recursive: true, force: true }); // keys and proofs can be large
+  return deriveRow(row);
+}
+
+/**
+ * Phase 2 for one model: the monolithic baseline (after every model's zkc figures, so that a
+ * long ptau generation does not hold them up).
+ */
+async function measureModelMonolithic(row: ResultRow, spec: ModelSpec): Promise<ResultRow> {
+  if (row.scale === null) return row;
+  delete row.nullReasons["monolithic.pending"];
+  log(`${spec.name}: monolithic`);
+  const earlier = argv["reuse-monolithic"] ? previous.find((r) => r.model === spec.name && r.scale === row.scale && r.macs === row.macs && r.monolithic.measuredAt !== null) : undefined;
   if (earlier) {
     row.monolithic = earlier.monolithic;
     for (const [k, v] of Object.entries(earlier.nullReasons)) if (k.startsWith("monolithic")) row.nullReasons[k] = v;
     log(`  monolithic: reused from the run of ${earlier.monolithic.measuredAt}`);
   } else if (argv.monolithic) {
-    await measureMonolithic(row, spec, c.scale);
+    await measureMonolithic(row, spec, row.scale);
     row.monolithic.measuredAt = new Date().toISOString();
   } else row.nullReasons.monolithic = "skipped (--no-monolithic)";
-  rmSync(path.join(TMP, spec.name), { recursive: true, force: true }); // keys and proofs can be large
+  rmSync(path.join(TMP, spec.name), { recursive: true, force: true });
   return deriveRow(row);
 }
 
@@ -295,9 +308,14 @@ async function main(): Promise<void> {
   const rows: ResultRow[] = [];
   const kept = argv.merge ? previous.filter((r) => !specs.some((s) => s.name === r.model)) : [];
   const order = (r: ResultRow) => { const i = allNames.indexOf(r.model); return i < 0 ? allNames.length : i; };
+  const save = () => write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
   for (const spec of specs) {
     rows.push(await measureModel(spec));
-    write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
+    save();
+  }
+  for (const [i, spec] of specs.entries()) {
+    rows[i] = await measureModelMonolithic(rows[i]!, spec);
+    save();
   }
   log(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
