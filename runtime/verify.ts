@@ -160,7 +160,7 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
         expectClaim(k.entry.name, c);
       }
     } else {
-      await verifyGroth16Kernel(model, k, i, p.kernels[i] as Groth16KernelProof, pending, commitmentOf, transcript, files, expectClaim);
+      await verifyGroth16Kernel(model, k, p.kernels[i] as Groth16KernelProof, pending, commitmentOf, transcript, files, expectClaim);
     }
   }
   if (claimAt !== p.claims.length) reject(`the proof lists ${p.claims.length} boundary claims, the verification derived ${claimAt}`);
@@ -178,7 +178,6 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
 async function verifyGroth16Kernel(
   model: LinkedModel,
   k: LinkedKernel,
-  index: number,
   proof: Groth16KernelProof,
   pending: PendingClaims,
   commitmentOf: ReadonlyMap<string, bigint>,
@@ -249,5 +248,4 @@ async function verifyGroth16Kernel(
   const r = await verifyGroth16Proof(vkey, signals, proof.groth16);
   if (!r.ok) reject(`${where}: ${r.reason}`);
   transcript.absorbBytes(BUNDLE_LABELS.g16Proof, groth16ProofBytes(proof.groth16));
-  void index;
 }
