@@ -288,7 +288,8 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   for (const r of rows) {
     const m = r.monolithic;
     const g = r.zkc.gkr;
-    out.push(`| ${r.model} | ${r.scale ?? "—"} | ${fmtS(r.compileS)} | ${fmtS(r.setupS)} | ${fmtS(g.compileS)} | ${fmtS(g.verifyS)} | ${fmtBytes(g.proofBytes)} | ${fmtN(m.nonzeros)} | ${m.power === null ? "—" : `2^${m.power}`} | ${fmtS(m.buildS)} | ${fmtS(m.witnessS)} | ${fmtMB(m.setupPeakRssMB)} | ${fmtBytes(m.proofBytes)} | ${fmtS(m.verifyColdS)} | ${m.measuredAt ? (m.measuredAt >= info.startedAt ? "this run" : m.measuredAt.slice(0, 16).replace("T", " ")) : "—"} |`);
+    const setupText = r.zkc.auto.kernels && !r.zkc.auto.kernels.groth16 ? "none (no Groth16 kernels)" : fmtS(r.setupS);
+    out.push(`| ${r.model} | ${r.scale ?? "—"} | ${fmtS(r.compileS)} | ${setupText} | ${fmtS(g.compileS)} | ${fmtS(g.verifyS)} | ${fmtBytes(g.proofBytes)} | ${fmtN(m.nonzeros)} | ${m.power === null ? "—" : `2^${m.power}`} | ${fmtS(m.buildS)} | ${fmtS(m.witnessS)} | ${fmtMB(m.setupPeakRssMB)} | ${fmtBytes(m.proofBytes)} | ${fmtS(m.verifyColdS)} | ${m.measuredAt ? (m.measuredAt >= info.startedAt ? "this run" : m.measuredAt.slice(0, 16).replace("T", " ")) : "—"} |`);
   }
   out.push("");
   out.push("zkc plan and prover split (first prove run): kernels per backend; witness / commitments / kernel proofs.");
@@ -335,7 +336,7 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   out.push(`- CNN peak memory ≥ 10× lower than monolithic: ${judge(cnn?.memoryRatioVsMonolithic ?? null, (x) => x >= 10, fmtX(cnn?.memoryRatioVsMonolithic ?? null))}`);
   out.push(`- CNN verify ≤ 100 ms: ${judge(cnn?.verifyS ?? null, (x) => x <= 0.1, fmtS(cnn?.verifyS ?? null))}`);
   out.push(`- CNN proof ≤ 200 KB: ${judge(cnn?.proofBytes ?? null, (x) => x <= 200_000, fmtBytes(cnn?.proofBytes ?? null))}`);
-  for (const r of rows) out.push(`- ${r.model}: prove / inference ≤ 100×: ${judge(r.proveOverInference, (x) => x <= 100, fmtX(r.proveOverInference))}`);
+  for (const r of rows) out.push(`- ${r.model}: prove / inference ≤ 100×: ${judge(r.proveOverInference, (x) => x <= 100, fmtX(r.proveOverInference))}${r.proveOverInferenceCpu === null ? "" : ` (CPU time: ${fmtX(r.proveOverInferenceCpu)})`}`);
   const perMac = sweep.map((r) => r.proveSPerMac).filter((x): x is number => x !== null);
   out.push(`- flat prove time per MAC across the sweep: ${perMac.length < 2 ? "not measured" : `max/min = ${fmtX(Math.max(...perMac) / Math.min(...perMac))}`}`);
   out.push("");
