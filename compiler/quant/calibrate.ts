@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type QuantConfig } from "./builder.js";
 import type { ValueRange } from "./lower-context.js";
 import type { QProgram } from "./prim.js";
 import { quantiseGraph } from "./quantise.js";
+import { mulberry32 } from "../util/rng.js";
 
 export type Feeds = Record<string, Tensor>;
 
@@ -35,16 +36,7 @@ export function collectRanges(graph: Graph, samples: readonly Feeds[]): Map<stri
 }
 
 /** A deterministic PRNG (mulberry32) so calibration and tests repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /**
  * Random inputs uniformly in each input's observed range (from `seeds`, e.g. the user's input),

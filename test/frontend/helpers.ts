@@ -9,17 +9,8 @@ import { type DType, type Tensor, numberToHalfBits, halfBitsToNumber, sizeOf, st
 import { type ModelSpec, buildModel } from "../../compiler/onnx/build.js";
 import { loadModelBytes } from "../../compiler/onnx/load.js";
 
-/** Deterministic PRNG (mulberry32) giving floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32): the shared one. */
+export { mulberry32 as rng } from "../../compiler/util/rng.js";
 
 /** A tensor of random values in [lo, hi), rounded to `dtype` (integers: uniform integers). */
 export function randomTensor(next: () => number, dtype: DType, shape: number[], lo = -10, hi = 10): Tensor {

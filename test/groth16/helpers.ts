@@ -10,17 +10,8 @@ import {
   type Signal,
 } from "../../backends/groth16/index.js";
 
-/** Deterministic PRNG (mulberry32) so every test run sees the same values. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32): the shared one. */
+export { mulberry32 as rng } from "../../compiler/util/rng.js";
 
 /** Random integer in [lo, hi] (inclusive) as bigint. */
 export function randInt(next: () => number, lo: number, hi: number): bigint {

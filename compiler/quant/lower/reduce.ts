@@ -119,12 +119,17 @@ function backToLayout(ctx: LowerContext, y: QTensor, outer: number, len: number,
   return q.gather([y], shape, moveAxisBack(outer, len, inner));
 }
 
+/** Shared by Softmax and LogSoftmax: x - max per lane, its exp, and the lane sums of the exp. */
+function expAndSums(ctx: LowerContext, x: QTensor) {
+  const lane = shiftedByMax(ctx, x);
+  const e = expNonPositive(ctx, lane.d);
+  return { ...lane, e, s: ctx.q.reduceSum(e, lane.rows, lane.len, 1, [lane.rows]) };
+}
+
 export const lowerSoftmax: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const x = inputs[0]!.value();
-  const { d, rows, len, outer, inner } = shiftedByMax(ctx, x);
-  const e = expNonPositive(ctx, d);
-  const s = q.reduceSum(e, rows, len, 1, [rows]);
+  const { e, s, rows, len, outer, inner } = expAndSums(ctx, x);
   const act = q.config.activationScale;
   // the lane maximum contributes exp(0) = 2^act, so the sum is at least that
   const y = q.divide(e, q.gather([s], [rows, len], repeatEach(rows, len)), act, 2 ** act);
@@ -134,9 +139,7 @@ export const lowerSoftmax: Lower = (inputs, ctx) => {
 export const lowerLogSoftmax: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const x = inputs[0]!.value();
-  const { d, rows, len, outer, inner } = shiftedByMax(ctx, x);
-  const e = expNonPositive(ctx, d);
-  const s = q.reduceSum(e, rows, len, 1, [rows]);
+  const { d, s, rows, len, outer, inner } = expAndSums(ctx, x);
   // log of the sum (in [1, len] in reals) by a table on a grid coarse enough to fit
   const act = q.config.activationScale;
   let t = s.scale;

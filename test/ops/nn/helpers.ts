@@ -71,17 +71,8 @@ export function closeness(got: Tensor, want: { shape: readonly number[]; data: A
   return worst;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32): the shared one. */
+export { mulberry32 as rng } from "../../../compiler/util/rng.js";
 
 /** A float32 tensor of uniform values in [lo, hi) from `next`. */
 export function randomTensor(next: () => number, shape: number[], lo = -1, hi = 1, dtype: DType = "float32"): Tensor {
