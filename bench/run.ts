@@ -52,8 +52,11 @@ const ptauLimits: Limits = { timeS: argv["ptau-time"] ?? (argv.quick ? 600 : 360
 const BIG_STACK = ["--stack-size=7000"];
 const RSS_METHOD = "the larger of VmHWM polled every 50 ms from /proc/<pid>/status and the child's own process.resourceUsage().maxRSS at exit";
 
-/** Rows of the existing results.json (for --merge and --reuse-monolithic). */
-const previous: ResultRow[] = (() => {
+/**
+ * Rows of the existing results.json, read afresh each time (for --merge and --reuse-monolithic),
+ * so that two invocations on disjoint models can run at once without dropping each other's rows.
+ */
+function currentRows(): ResultRow[] {
   const file = path.join(OUT_DIR, "results.json");
   if (!existsSync(file)) return [];
   try {
@@ -61,7 +64,7 @@ const previous: ResultRow[] = (() => {
   } catch {
     return [];
   }
-})();
+}
 let allNames: string[] = [];
 const STARTED_AT = new Date().toISOString();
 
@@ -254,7 +257,7 @@ async function measureModelMonolithic(row: ResultRow, spec: ModelSpec): Promise<
   if (row.scale === null) return row;
   delete row.nullReasons["monolithic.pending"];
   log(`${spec.name}: monolithic`);
-  const earlier = argv["reuse-monolithic"] ? previous.find((r) => r.model === spec.name && r.scale === row.scale && r.macs === row.macs && r.monolithic.measuredAt !== null) : undefined;
+  const earlier = argv["reuse-monolithic"] ? currentRows().find((r) => r.model === spec.name && r.scale === row.scale && r.macs === row.macs && r.monolithic.measuredAt !== null) : undefined;
   if (earlier) {
     row.monolithic = earlier.monolithic;
     for (const [k, v] of Object.entries(earlier.nullReasons)) if (k.startsWith("monolithic")) row.nullReasons[k] = v;
@@ -306,9 +309,11 @@ async function main(): Promise<void> {
   for (const s of specs) if (!existsSync(s.onnx)) throw new Error(`model file missing: ${path.relative(repoPath("."), s.onnx)} (run npm run fixtures)`);
   log(`models: ${specs.map((s) => s.name).join(", ")}; limits ${limits.timeS} s / ${limits.memoryMB} MB per step`);
   const rows: ResultRow[] = [];
-  const kept = argv.merge ? previous.filter((r) => !specs.some((s) => s.name === r.model)) : [];
   const order = (r: ResultRow) => { const i = allNames.indexOf(r.model); return i < 0 ? allNames.length : i; };
-  const save = () => write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
+  const save = () => {
+    const kept = argv.merge ? currentRows().filter((r) => !specs.some((s) => s.name === r.model)) : [];
+    write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
+  };
   for (const spec of specs) {
     rows.push(await measureModel(spec));
     save();
