@@ -21,6 +21,9 @@ export const TRANSCRIPT_PROTOCOL = "zkc/bundle/v1";
 
 export type Visibility = "public" | "hashed";
 export type Backend = "gkr" | "groth16";
+/** Kinds of kernel (see {@link KernelEntry}). */
+export type KernelKind = "prims" | "hash-input" | "hash-output" | "whole-model";
+const KERNEL_KINDS: readonly KernelKind[] = ["prims", "hash-input", "hash-output", "whole-model"];
 
 /** A model input or output. */
 export interface IoEntry {
@@ -58,11 +61,13 @@ export interface KernelEstimate {
 /**
  * One kernel. `kind`: "prims" = primitives [from, to) of the program; "hash-input" /
  * "hash-output" = a Groth16 commit kernel binding a hashed model input/output (no primitives,
- * `inputs` = [the tensor]).
+ * `inputs` = [the tensor]); "whole-model" = the entire program as one Groth16 circuit (the only
+ * kernel of the plan, `from` = 0, `to` = all primitives, `inputs`/`outputs` = the program's,
+ * public I/O only, no committed tensors).
  */
 export interface KernelEntry {
   name: string;
-  kind: "prims" | "hash-input" | "hash-output";
+  kind: KernelKind;
   backend: Backend;
   from: number;
   to: number;
@@ -161,7 +166,7 @@ function kernel(c: Checker, x: unknown, field: string, prims: number): KernelEnt
   const est = c.obj(o.estimate, `${field}.estimate`);
   const k: KernelEntry = {
     name: c.str(o.name, `${field}.name`),
-    kind: c.oneOf(o.kind, `${field}.kind`, ["prims", "hash-input", "hash-output"] as const),
+    kind: c.oneOf(o.kind, `${field}.kind`, KERNEL_KINDS),
     backend: c.oneOf(o.backend, `${field}.backend`, ["gkr", "groth16"] as const),
     from: c.int(o.from, `${field}.from`),
     to: c.int(o.to, `${field}.to`),
@@ -171,8 +176,13 @@ function kernel(c: Checker, x: unknown, field: string, prims: number): KernelEnt
     reason: c.str(o.reason, `${field}.reason`),
     estimate: { gkr: estimate(c, est.gkr, `${field}.estimate.gkr`), groth16: estimate(c, est.groth16, `${field}.estimate.groth16`) },
   };
-  if (k.kind === "prims" ? !(k.from < k.to && k.to <= prims) : k.from !== k.to) c.fail(`${field}.to`, k.kind === "prims" ? `a primitive range inside 0..${prims}` : "to = from (no primitives)", o.to);
-  if (k.kind !== "prims" && (k.backend !== "groth16" || k.inputs.length !== 1 || k.outputs.length !== 0)) c.fail(`${field}.kind`, "a Groth16 commit kernel with one input and no outputs", o.kind);
+  if (k.kind === "whole-model") {
+    if (k.from !== 0) c.fail(`${field}.from`, "0 (a whole-model kernel covers every primitive)", o.from);
+    if (k.to !== prims) c.fail(`${field}.to`, `${prims} (a whole-model kernel covers every primitive)`, o.to);
+    if (k.backend !== "groth16") c.fail(`${field}.backend`, '"groth16" (a whole-model kernel is one Groth16 circuit)', o.backend);
+    if (k.params.length !== 0) c.fail(`${field}.params`, "[] (the weights are circuit constants)", o.params);
+  } else if (k.kind === "prims" ? !(k.from < k.to && k.to <= prims) : k.from !== k.to) c.fail(`${field}.to`, k.kind === "prims" ? `a primitive range inside 0..${prims}` : "to = from (no primitives)", o.to);
+  if ((k.kind === "hash-input" || k.kind === "hash-output") && (k.backend !== "groth16" || k.inputs.length !== 1 || k.outputs.length !== 0)) c.fail(`${field}.kind`, "a Groth16 commit kernel with one input and no outputs", o.kind);
   if (k.backend === "groth16") {
     const g = c.obj(o.groth16, `${field}.groth16`);
     k.groth16 = {
@@ -243,6 +253,14 @@ export function parseManifest(input: unknown, file = "manifest.json"): Manifest 
     if (names.has(k.name)) c.fail(`kernels[${i}].name`, "a unique kernel name", k.name);
     names.add(k.name);
   });
+  // whole-model mode: one circuit whose statement is the public I/O itself
+  const whole = m.kernels.findIndex((k) => k.kind === "whole-model");
+  if (whole >= 0) {
+    if (m.kernels.length !== 1) c.fail(`kernels[${whole}].kind`, "a whole-model kernel as the only kernel of the plan", "whole-model");
+    if (m.committedTensors.length !== 0) c.fail("committedTensors", "[] (whole-model mode commits no tensors)", o.committedTensors);
+    const allIo = [...m.quantisation.inputs.map((e, i) => [e, `quantisation.inputs[${i}]`] as const), ...m.quantisation.outputs.map((e, i) => [e, `quantisation.outputs[${i}]`] as const)];
+    for (const [e, f] of allIo) if (e.visibility !== "public") c.fail(`${f}.visibility`, '"public" (whole-model mode proves public inputs and outputs)', e.visibility);
+  }
   return m;
 }
 

@@ -25,6 +25,7 @@ import { evaluateMle } from "../backends/math/mle.js";
 import { poseidonCommitTensor } from "../backends/groth16/poseidon.js";
 import { proveGroth16 } from "../backends/groth16/prove.js";
 import { compileGroth16Kernel } from "../backends/groth16/codegen.js";
+import { buildWholeModelCircuit, type WholeModelCircuit } from "../backends/groth16/codegen/whole-model.js";
 import { groth16StatementSignals, type Groth16KernelCircuit } from "../compiler/plan/groth16-kernel.js";
 import { quantiseInput, runProgram, dequantise } from "./witness.js";
 import { manifestDigest, readCheckedFile, type Manifest } from "./manifest.js";
@@ -38,6 +39,7 @@ import {
   groth16ProofBytes,
   loadLinkedModel,
   openTranscript,
+  wholeModelSignals,
   type LinkedModel,
 } from "./link/bundle.js";
 import { toHex } from "./link/codec.js";
@@ -106,6 +108,7 @@ export async function prove(
   const q = manifest.quantisation;
   const quantised = new Map<string, Float64Array>();
   for (const e of q.inputs) quantised.set(e.name, quantiseInput(program, e.name, inputFloats(inputs, e.name, e.onnxName)).values);
+  if (model.kernels[0]!.whole) return proveWholeModelBundle(model, files, quantised, opts, t0);
   const values = runProgram(program, quantised);
   opts.tamperValues?.(values);
   const witnessSeconds = now() - t0;
@@ -292,4 +295,61 @@ async function proveGroth16Kernel(
   }
   transcript.absorbBytes(BUNDLE_LABELS.g16Proof, groth16ProofBytes(proof));
   return { name: entry.name, backend: "groth16", outputClaims, inputClaims: inputClaims, groth16: { pi_a: proof.pi_a, pi_b: proof.pi_b, pi_c: proof.pi_c }, publicSignals } as unknown as KernelProofEntry;
+}
+
+const wholeCircuitCache = new WeakMap<object, WholeModelCircuit>();
+
+/**
+ * Whole-model mode: one Groth16 proof whose public signals are the output and input integers.
+ * No transcript: the statement is the public signals, and the manifest digest in the bundle
+ * (checked by the verifier) ties the proof to this manifest's keys.
+ */
+async function proveWholeModelBundle(
+  model: LinkedModel,
+  files: (name: string) => Promise<Uint8Array>,
+  quantised: Map<string, Float64Array>,
+  opts: ProveOptions,
+  t0: number,
+): Promise<ProofBundle & { stats: ProveStats; hashedOutputs: HashedOutputValues[] }> {
+  const { manifest, program } = model;
+  const q = manifest.quantisation;
+  const entry = model.kernels[0]!.entry;
+  let circuit = wholeCircuitCache.get(program);
+  if (!circuit) {
+    circuit = buildWholeModelCircuit(program, { rangeCheckInputs: true });
+    wholeCircuitCache.set(program, circuit);
+  }
+  const w = circuit.witness(quantised);
+  // the published statement: the circuit's own outputs (a tampering caller may edit them, the verifier must notice)
+  const values = new Map<string, Float64Array>([...quantised, ...w.outputs]);
+  opts.tamperValues?.(values);
+  const witnessSeconds = now() - t0;
+  opts.onProgress?.({ phase: "witness", done: 1, total: 1, seconds: witnessSeconds });
+  const started = now();
+  const keys = entry.groth16!;
+  const zkey = await readCheckedFile(files, keys.zkeyFile, keys.zkeyDigest, `proving key of kernel ${entry.name}`);
+  const { proof, publicSignals } = await proveGroth16(circuit.r1cs, w.witness, { zkey, r1csDigest: keys.r1csDigest });
+  const honest = wholeModelSignals(manifest, quantised, w.outputs).map(String);
+  if (honest.length !== publicSignals.length || honest.some((s, j) => s !== publicSignals[j])) {
+    throw new ZkcError("INTERNAL", `internal error: kernel ${entry.name}: the circuit's public signals are not the outputs and inputs in layout order`);
+  }
+  const seconds = now() - started;
+  opts.onProgress?.({ phase: "kernel", kernel: entry.name, backend: "groth16", done: 1, total: 1, seconds });
+  opts.onProgress?.({ phase: "done", done: 1, total: 1 });
+  const kernel = { name: entry.name, backend: "groth16", outputClaims: [], inputClaims: [], groth16: { pi_a: proof.pi_a, pi_b: proof.pi_b, pi_c: proof.pi_c }, publicSignals } as unknown as KernelProofEntry;
+  return {
+    format: PROOF_FORMAT,
+    version: PROOF_VERSION,
+    manifestDigest: toHex(model.digest),
+    inputs: q.inputs.map((e) => ({ name: e.name, visibility: "public", integers: Array.from(values.get(e.name)!) })),
+    outputs: q.outputs.map((e) => {
+      const v = values.get(e.name)!;
+      return { name: e.name, onnxName: e.onnxName, shape: [...e.shape], visibility: "public", integers: Array.from(v), floats: Array.from(dequantise(v, e.scale)) };
+    }),
+    commitments: [],
+    kernels: [kernel],
+    claims: [],
+    stats: { kernels: [{ name: entry.name, backend: "groth16", seconds }], commitSeconds: 0, witnessSeconds, peakLiveTensors: values.size },
+    hashedOutputs: [],
+  };
 }

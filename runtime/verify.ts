@@ -27,6 +27,7 @@ import {
   groth16ProofBytes,
   loadLinkedModel,
   openTranscript,
+  wholeModelSignals,
   type LinkedKernel,
   type LinkedModel,
 } from "./link/bundle.js";
@@ -106,6 +107,7 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
   const { manifest, program } = model;
   const q = manifest.quantisation;
   const outputs = checkPublicStatement(model, p);
+  if (model.kernels[0]!.whole) return verifyWholeModelBundle(model, p, outputs, files);
   const inputsByName = new Map(p.inputs.map((x) => [x.name, x] as const));
   const outputsByName = new Map(p.outputs.map((x) => [x.name, x] as const));
 
@@ -248,4 +250,37 @@ async function verifyGroth16Kernel(
   const r = await verifyGroth16Proof(vkey, signals, proof.groth16);
   if (!r.ok) reject(`${where}: ${r.reason}`);
   transcript.absorbBytes(BUNDLE_LABELS.g16Proof, groth16ProofBytes(proof.groth16));
+}
+
+/**
+ * Whole-model mode: the public signals must be exactly the bundle's output then input integers
+ * (inputs within their bounds, checked by `checkPublicStatement`), and the Groth16 proof must
+ * verify against them with the kernel's verification key.
+ */
+async function verifyWholeModelBundle(model: LinkedModel, p: ProofBundle, outputs: VerifiedOutput[], files: (name: string) => Promise<Uint8Array>): Promise<VerifyResult> {
+  const entry = model.kernels[0]!.entry;
+  const where = `kernel ${entry.name} (groth16, whole model)`;
+  if (p.commitments.length !== 0) reject("a whole-model proof carries no tensor commitments");
+  if (p.claims.length !== 0) reject("a whole-model proof carries no boundary claims");
+  if (p.kernels.length !== 1) reject(`the proof has ${p.kernels.length} kernel proofs, the plan 1`);
+  const proof = p.kernels[0]! as Groth16KernelProof;
+  if (proof.name !== entry.name || proof.backend !== "groth16") reject(`kernel proof 0: expected groth16 kernel "${entry.name}"`);
+  if (proof.outputClaims.length !== 0 || proof.inputClaims.length !== 0) reject(`${where}: a whole-model proof has no claim entries`);
+  const ints = (list: { name: string; integers?: number[] }[]) => new Map(list.map((x) => [x.name, x.integers!] as const));
+  const signals = wholeModelSignals(model.manifest, ints(p.inputs), ints(p.outputs));
+  const keys = entry.groth16!;
+  if (signals.length !== keys.nPublic) reject(`${where}: the statement has ${signals.length} public signals, the circuit ${keys.nPublic}`);
+  if (proof.publicSignals.length !== signals.length || proof.publicSignals.some((s, j) => s !== signals[j]!.toString())) {
+    reject(`${where}: the public signals differ from the proof's output and input integers`);
+  }
+  const vkeyBytes = await readCheckedFile(files, keys.vkeyFile, keys.vkeyDigest, `verification key of kernel ${entry.name}`);
+  let vkey: unknown;
+  try {
+    vkey = JSON.parse(new TextDecoder().decode(vkeyBytes));
+  } catch {
+    reject(`${where}: the verification key is not JSON`);
+  }
+  const r = await verifyGroth16Proof(vkey, signals, proof.groth16);
+  if (!r.ok) reject(`${where}: ${r.reason}`);
+  return { ok: true, outputs };
 }

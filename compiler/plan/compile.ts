@@ -13,6 +13,7 @@ import type { PrimOp, QProgram } from "../quant/prim.js";
 import "../../backends/gkr/nonlinear/index.js";
 import { registeredOps } from "../../backends/gkr/kernel.js";
 import { compileGroth16Kernel } from "../../backends/groth16/codegen.js";
+import { buildWholeModelCircuit, countWholeModel } from "../../backends/groth16/codegen/whole-model.js";
 import { setupGroth16, type Groth16Keys } from "../../backends/groth16/keys.js";
 import { writeR1cs, sha256Hex as sha256HexNode } from "../../backends/groth16/formats.js";
 import {
@@ -38,6 +39,12 @@ import { chooseBackend, type Backend, type BackendMode } from "./select.js";
 
 /** Options of `compileModel`. */
 export interface CompileOptions {
+  /**
+   * "auto" / "gkr": the partitioned plan (backend per kernel, Groth16 kernels linked by Poseidon
+   * commitments). "groth16": whole-model mode, the entire program as one Groth16 circuit whose
+   * statement is the public inputs and outputs (public visibility only). A partitioned plan with
+   * every kernel on Groth16 is `overrides` naming every kernel.
+   */
   backend: BackendMode;
   inputVisibility: Visibility;
   outputVisibility: Visibility;
@@ -108,6 +115,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
   const program = calibration.program;
   const progress = opts.onProgress ?? (() => {});
   const costs = opts.costs ?? loadCostModel(opts.cacheDir);
+  if (opts.backend === "groth16") return compileWholeModel(graph, calibration, opts, costs);
   const parts = partition(program);
   const ctx = {
     program,
@@ -198,22 +206,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
   progress("groth16 setup", g16.length, g16.length);
 
   const hashed = new Set([...hashedInputs, ...hashedOutputs]);
-  const programDigest = sha256Hex(encoded.program);
-  const config: Record<string, number> = {};
-  for (const [k, v] of Object.entries(calibration.config)) if (typeof v === "number") config[k] = v;
-  const manifest = parseManifest({
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    model: { digest: opts.modelDigest ?? programDigest, name: opts.modelName ?? (graph.name || "model") },
-    quantisation: { config, inputs: ioEntries(program, program.inputs, opts.inputVisibility), outputs: ioEntries(program, program.outputs, opts.outputVisibility) },
-    program: { file: "program.json", digest: programDigest, prims: program.prims.length },
-    weights: { file: "weights.bin", digest: sha256Hex(encoded.weights), bytes: encoded.weights.length },
-    kernels: entries,
-    committedTensors: committedTensorsOf(entries, hashed),
-    commitment: { scheme: COMMITMENT_SCHEME, tensorHash: TENSOR_HASH },
-    transcript: { hash: "sha256", protocol: TRANSCRIPT_PROTOCOL },
-    developmentPtau: development,
-  });
+  const manifest = buildManifest(graph, calibration, opts, encoded, entries, committedTensorsOf(entries, hashed), development);
   for (const e of manifest.kernels) {
     const part: Pick<KernelPart, "from" | "to"> = e;
     plan.push({
@@ -225,5 +218,116 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
       reason: e.reason,
     });
   }
+  return { manifest, files, plan };
+}
+
+function buildManifest(
+  graph: Graph,
+  calibration: CalibrationResult,
+  opts: CompileOptions,
+  encoded: { program: Uint8Array; weights: Uint8Array },
+  kernels: KernelEntry[],
+  committedTensors: string[],
+  developmentPtau: boolean,
+): Manifest {
+  const program = calibration.program;
+  const programDigest = sha256Hex(encoded.program);
+  const config: Record<string, number> = {};
+  for (const [k, v] of Object.entries(calibration.config)) if (typeof v === "number") config[k] = v;
+  return parseManifest({
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    model: { digest: opts.modelDigest ?? programDigest, name: opts.modelName ?? (graph.name || "model") },
+    quantisation: { config, inputs: ioEntries(program, program.inputs, opts.inputVisibility), outputs: ioEntries(program, program.outputs, opts.outputVisibility) },
+    program: { file: "program.json", digest: programDigest, prims: program.prims.length },
+    weights: { file: "weights.bin", digest: sha256Hex(encoded.weights), bytes: encoded.weights.length },
+    kernels,
+    committedTensors,
+    commitment: { scheme: COMMITMENT_SCHEME, tensorHash: TENSOR_HASH },
+    transcript: { hash: "sha256", protocol: TRANSCRIPT_PROTOCOL },
+    developmentPtau,
+  });
+}
+
+/** Name of the single kernel of whole-model mode. */
+export const WHOLE_MODEL_KERNEL = "whole-model";
+
+/**
+ * Whole-model mode (`--backend groth16`): the program as one R1CS (input bounds range-checked in
+ * the circuit), public signals = output integers then input integers, weights as constants.
+ * @throws ZkcError USAGE for hashed visibility or a circuit beyond the largest powers of tau
+ */
+async function compileWholeModel(graph: Graph, calibration: CalibrationResult, opts: CompileOptions, costs: CostConstants): Promise<CompiledModel> {
+  const program = calibration.program;
+  const progress = opts.onProgress ?? (() => {});
+  if (opts.inputVisibility === "hashed" || opts.outputVisibility === "hashed") {
+    throw new ZkcError("USAGE", "whole-model mode proves public inputs and outputs; use --backend auto or gkr for hashed", {
+      expected: "--input-visibility public --output-visibility public with --backend groth16",
+      got: `input ${opts.inputVisibility}, output ${opts.outputVisibility}`,
+      hint: "drop the hashed visibility, or compile with --backend auto (or gkr) to hash inputs or outputs",
+    });
+  }
+  if (opts.overrides && Object.keys(opts.overrides).length > 0) {
+    throw new ZkcError("USAGE", "per-kernel overrides do not apply to whole-model mode (--backend groth16 has one kernel)", {
+      got: Object.keys(opts.overrides).join(", "),
+      hint: "use --backend auto or gkr with overrides for a partitioned plan",
+    });
+  }
+  // count before freezing the circuit: a model too big for any ptau fails fast
+  const count = countWholeModel(program, { rangeCheckInputs: true });
+  if (count.constraints + count.publicSignals > MAX_GROTH16_CONSTRAINTS) {
+    throw new ZkcError("USAGE", `the model as one Groth16 circuit has ${count.constraints} constraints, beyond the largest supported circuit (${MAX_GROTH16_CONSTRAINTS})`, {
+      node: WHOLE_MODEL_KERNEL,
+      expected: `at most ${MAX_GROTH16_CONSTRAINTS} constraints plus public signals`,
+      got: `${count.constraints} constraints, ${count.publicSignals} public signals`,
+      hint: "compile with --backend auto, which splits the model into kernels and proves the large ones with GKR",
+    });
+  }
+  progress(`groth16 setup ${WHOLE_MODEL_KERNEL}`, 0, 1);
+  const circuit = buildWholeModelCircuit(program, { rangeCheckInputs: true });
+  let keys: Groth16Keys;
+  try {
+    keys = await setupGroth16(circuit.r1cs, { ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+  } catch (err) {
+    throw err instanceof ZkcError ? err.withDetails({ node: WHOLE_MODEL_KERNEL }) : err;
+  }
+  progress("groth16 setup", 1, 1);
+  const files = new Map<string, Uint8Array>();
+  const encoded = encodeProgram(program);
+  files.set("program.json", encoded.program);
+  files.set("weights.bin", encoded.weights);
+  const vkeyBytes = new TextEncoder().encode(JSON.stringify(keys.vkey));
+  const zkeyFile = `groth16/${WHOLE_MODEL_KERNEL}.zkey`;
+  const vkeyFile = `groth16/${WHOLE_MODEL_KERNEL}.vkey.json`;
+  files.set(zkeyFile, keys.zkey);
+  files.set(vkeyFile, vkeyBytes);
+  const { constraints, publicSignals } = circuit.stats;
+  const estimate = groth16Estimate(constraints, publicSignals, costs);
+  const entry: KernelEntry = {
+    name: WHOLE_MODEL_KERNEL,
+    kind: "whole-model",
+    backend: "groth16",
+    from: 0,
+    to: program.prims.length,
+    inputs: [...program.inputs],
+    params: [],
+    outputs: [...program.outputs],
+    reason: `whole-model mode (--backend groth16): one R1CS of ${constraints} constraints, ${publicSignals} public signals (est. ${formatSeconds(estimate.proveSeconds)}, ${formatBytes(estimate.memoryBytes)})`,
+    estimate: { gkr: null, groth16: estimate },
+    groth16: {
+      vkeyFile,
+      vkeyDigest: sha256Hex(vkeyBytes),
+      zkeyFile,
+      zkeyDigest: sha256Hex(keys.zkey),
+      r1csDigest: circuit.digest,
+      nConstraints: constraints,
+      nPublic: publicSignals,
+    },
+  };
+  const manifest = buildManifest(graph, calibration, opts, encoded, [entry], [], keys.development);
+  const shapeText = (names: readonly string[]) => names.map((n) => `[${program.tensors.get(n)!.shape.join("x")}]`).join(" ");
+  const plan: PlanRow[] = [
+    { kernel: entry.name, ops: opsSummary(program, entry), shapes: `${shapeText(entry.inputs)} -> ${shapeText(entry.outputs)}`, backend: "groth16", estimate, reason: entry.reason },
+  ];
   return { manifest, files, plan };
 }

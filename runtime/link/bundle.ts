@@ -39,6 +39,8 @@ export interface LinkedKernel {
   gkr?: Kernel;
   /** Groth16 kernels: the statement spec of compiler/plan/groth16-kernel.ts */
   g16?: Groth16KernelSpec;
+  /** the whole-model kernel: the entire program as one Groth16 circuit, statement = public I/O */
+  whole?: true;
 }
 
 /** The compiled model as both sides see it. */
@@ -75,6 +77,13 @@ export async function loadLinkedModel(manifest: Manifest, files: (name: string) 
     const t = program.tensors.get(e.name)!;
     if (!same(t.shape.map(String), e.shape.map(String)) || t.scale !== e.scale || t.maxAbs !== e.maxAbs) bad(`shape, scale or bound of "${e.name}" differ from the program`);
   }
+  const digest = manifestDigest(manifest);
+  // whole-model mode: one kernel over the whole program (parseManifest checked it is alone, public I/O only)
+  const whole = manifest.kernels[0]!;
+  if (whole.kind === "whole-model") {
+    if (!same(whole.inputs, program.inputs) || !same(whole.outputs, program.outputs)) bad(`kernel ${whole.name}: inputs or outputs differ from the program's`);
+    return { manifest, digest, program, kernels: [{ entry: whole, whole: true }], hashed: new Set() };
+  }
   const hashedInputs = new Set(q.inputs.filter((e) => e.visibility === "hashed").map((e) => e.name));
   const hashedOutputs = new Set(q.outputs.filter((e) => e.visibility === "hashed").map((e) => e.name));
 
@@ -109,7 +118,7 @@ export async function loadLinkedModel(manifest: Manifest, files: (name: string) 
   });
   const committed = committedTensorsOf(manifest.kernels, hashed);
   if (!same(committed, manifest.committedTensors)) bad("committedTensors is not the list of tensors crossing Groth16 kernels");
-  return { manifest, digest: manifestDigest(manifest), program, kernels, hashed };
+  return { manifest, digest, program, kernels, hashed };
 }
 
 /** Tensors whose Poseidon commitment the statement carries: every Groth16 kernel boundary except hashed I/O (whose hash is published). */
@@ -182,6 +191,15 @@ export class PendingClaims {
 /** The kernel's name, absorbed before its work (binds the position of every kernel proof). */
 export function absorbKernelName(t: Transcript, index: number, name: string): void {
   t.absorbBytes(BUNDLE_LABELS.kernel, new TextEncoder().encode(`${index}:${name}`));
+}
+
+/**
+ * Public signals of a whole-model proof, in the circuit's order: every output's integers
+ * (row-major, `quantisation.outputs` order), then every input's, as field elements.
+ */
+export function wholeModelSignals(manifest: Manifest, inputs: ReadonlyMap<string, ArrayLike<number>>, outputs: ReadonlyMap<string, ArrayLike<number>>): bigint[] {
+  const q = manifest.quantisation;
+  return [...q.outputs.flatMap((e) => fieldsOf(outputs.get(e.name)!)), ...q.inputs.flatMap((e) => fieldsOf(inputs.get(e.name)!))];
 }
 
 /** Canonical bytes of a snarkjs proof's points, for the transcript. */

@@ -25,7 +25,8 @@ function programValues(m: TestModel, x: number[]) {
 describe("Groth16 plans", () => {
   it("all-Groth16, hashed input and outputs: verifies; the hashes are the outputs' Poseidon commitments; tampering is rejected", async () => {
     const m = tinyClassifier(3);
-    const c = await compile(m, { backend: "groth16", inputVisibility: "hashed", outputVisibility: "hashed" });
+    // every kernel forced to Groth16 (--backend groth16 is whole-model mode, which has no hashed I/O)
+    const c = await compile(m, { backend: "gkr", overrides: { k0: "groth16", k1: "groth16", k2: "groth16" }, inputVisibility: "hashed", outputVisibility: "hashed" });
     expect(c.manifest.kernels.map((k) => k.kind)).toEqual(["hash-input", "prims", "prims", "prims", "hash-output", "hash-output"]);
     expect(c.manifest.kernels.every((k) => k.backend === "groth16")).toBe(true);
     expect(c.manifest.developmentPtau).toBe(true); // keys from zkc's local powers of tau
