@@ -32,7 +32,7 @@ import {
 import { encodeProgram } from "../../runtime/link/program-file.js";
 import { committedTensorsOf } from "../../runtime/link/bundle.js";
 import { loadCostModel } from "./calibrate-costs.js";
-import { formatBytes, formatSeconds, groth16Estimate, type CostConstants, type CostEstimate } from "./cost.js";
+import { formatBytes, formatSeconds, groth16Estimate, kernelFeatures, type CostConstants, type CostEstimate } from "./cost.js";
 import type { Groth16KernelSpec } from "./groth16-kernel.js";
 import { opsSummary, partition, type KernelPart } from "./partition.js";
 import { chooseBackend, type Backend, type BackendMode } from "./select.js";
@@ -273,16 +273,22 @@ async function compileWholeModel(graph: Graph, calibration: CalibrationResult, o
       hint: "use --backend auto or gkr with overrides for a partitioned plan",
     });
   }
-  // count before freezing the circuit: a model too big for any ptau fails fast
-  const count = countWholeModel(program, { rangeCheckInputs: true });
-  if (count.constraints + count.publicSignals > MAX_GROTH16_CONSTRAINTS) {
-    throw new ZkcError("USAGE", `the model as one Groth16 circuit has ${count.constraints} constraints, beyond the largest supported circuit (${MAX_GROTH16_CONSTRAINTS})`, {
+  const tooBig = (constraints: string, publicSignals: number): never => {
+    throw new ZkcError("USAGE", `the model as one Groth16 circuit has ${constraints} constraints, beyond the largest supported circuit (${MAX_GROTH16_CONSTRAINTS})`, {
       node: WHOLE_MODEL_KERNEL,
       expected: `at most ${MAX_GROTH16_CONSTRAINTS} constraints plus public signals`,
-      got: `${count.constraints} constraints, ${count.publicSignals} public signals`,
+      got: `${constraints} constraints, ${publicSignals} public signals`,
       hint: "compile with --backend auto, which splits the model into kernels and proves the large ones with GKR",
     });
-  }
+  };
+  // counting builds every constraint in memory: a model far beyond the limit by the cost model's
+  // estimate (2x margin: the estimate is rough) fails before that
+  const ioElements = [...program.inputs, ...program.outputs].reduce((s, t) => s + program.tensors.get(t)!.shape.reduce((a, b) => a * b, 1), 0);
+  const estimated = kernelFeatures(program, program.prims, []).constraints;
+  if (estimated > 2 * MAX_GROTH16_CONSTRAINTS) tooBig(`~${estimated} (estimated)`, ioElements);
+  // the exact count, before freezing the circuit
+  const count = countWholeModel(program, { rangeCheckInputs: true });
+  if (count.constraints + count.publicSignals > MAX_GROTH16_CONSTRAINTS) tooBig(String(count.constraints), count.publicSignals);
   progress(`groth16 setup ${WHOLE_MODEL_KERNEL}`, 0, 1);
   const circuit = buildWholeModelCircuit(program, { rangeCheckInputs: true });
   let keys: Groth16Keys;

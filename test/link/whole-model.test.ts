@@ -136,13 +136,23 @@ describe("whole-model mode (--backend groth16)", () => {
     expect((await verify(c2.manifest, json, filesOf(c2))).ok).toBe(false);
   }, 120_000);
 
-  it("rejects hashed visibility, per-kernel overrides and an edited manifest", async () => {
+  it("rejects hashed visibility, a model too big for one circuit, per-kernel overrides and an edited manifest", async () => {
     for (const vis of [{ inputVisibility: "hashed" as const }, { outputVisibility: "hashed" as const }]) {
       const err = await compile(m, { backend: "groth16", ...vis }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ZkcError);
       expect((err as ZkcError).code).toBe("USAGE");
       expect((err as ZkcError).message).toMatch(/whole-model mode proves public inputs and outputs; use --backend auto or gkr for hashed/);
     }
+    // far beyond the largest powers of tau: 400k clamped elements
+    const b = new ModelBuilder("wide", 17);
+    b.input("x", "float32", [1, 400_000]);
+    b.output(b.op("Relu", ["x"], {}, "y"), "float32", [1, 400_000]);
+    const graph = loadModelBytes(b.encode(), "wide.onnx");
+    const x = Float64Array.from({ length: 400_000 }, (_, i) => ((i % 200) - 100) / 100);
+    const wide = { graph, calibration: calibrate(graph, [{ x: tensor("float32", [1, 400_000], x) }], { scale: 7 }), input: {} };
+    const big = await compile(wide, { backend: "groth16" }).catch((e: unknown) => e);
+    expect((big as ZkcError).code).toBe("USAGE");
+    expect((big as ZkcError).message).toMatch(/one Groth16 circuit has ~?[0-9]+ .*constraints, beyond the largest supported circuit.*--backend auto/);
     const over = await compile(m, { backend: "groth16", overrides: { k0: "gkr" } }).catch((e: unknown) => e);
     expect((over as ZkcError).code).toBe("USAGE");
     const doc = JSON.parse(JSON.stringify(c.manifest)) as Json;
