@@ -41,7 +41,11 @@ export const compileCommand: CommandModule<object, Args> = {
       .positional("model", { type: "string", demandOption: true, describe: "path to model.onnx" })
       .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory" })
       .option("calibrate", { type: "string", describe: "calibration inputs: one input JSON object or an array of them" })
-      .option("backend", { choices: ["auto", "gkr", "groth16"] as const, default: "auto" as const, describe: "proof system per kernel" })
+      .option("backend", {
+        choices: ["auto", "gkr", "groth16"] as const,
+        default: "auto" as const,
+        describe: "auto: the cheaper proof system per kernel; gkr: GKR wherever it can; groth16: the whole model as one Groth16 circuit (small models)",
+      })
       .option("input-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
       .option("output-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
       .option("ptau", { type: "string", describe: "prepared powers-of-tau file for production Groth16 keys" })
@@ -56,6 +60,10 @@ export const compileCommand: CommandModule<object, Args> = {
       }
     }
     if (!(args.target > 0)) throw new ZkcError("USAGE", "--target must be a positive number", { got: String(args.target) });
+    // fail before the (slow) calibration: compileModel refuses this combination too
+    if (args.backend === "groth16" && (args["input-visibility"] === "hashed" || args["output-visibility"] === "hashed")) {
+      throw new ZkcError("USAGE", "whole-model mode (--backend groth16) proves public inputs and outputs", { hint: "use --backend auto or gkr for hashed visibility" });
+    }
     const modelBytes = readInputFile(args.model, "model file");
     const graph = loadModel(args.model, args["input-shape"]);
     for (const w of graph.warnings) console.error(`warning: ${w}`);

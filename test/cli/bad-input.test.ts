@@ -34,6 +34,7 @@ describe("bad input to zkc", () => {
     { name: "compile: bad --scale", args: ["compile", mlp, "--scale", "99", "--dir", "x3"], code: 2, pattern: /--scale must be an integer from 0 to 24/ },
     { name: "compile: bad --backend", args: ["compile", mlp, "--backend", "plonk", "--dir", "x4"], code: 2, pattern: /Invalid values|plonk/ },
     { name: "compile: calibration data of the wrong length", args: ["compile", mlp, "--calibrate", "short.json", "--dir", "x5"], code: 2, pattern: /input "input" has 3 values \(expected 784/ },
+    { name: "compile: hashed visibility with whole-model groth16", args: ["compile", mlp, "--backend", "groth16", "--output-visibility", "hashed", "--dir", "x7"], code: 2, pattern: /whole-model mode \(--backend groth16\) proves public inputs and outputs/ },
     { name: "compile: calibration file not JSON", args: ["compile", mlp, "--calibrate", "garbage.json", "--dir", "x6"], code: 2, pattern: /garbage\.json: calibration file is not valid JSON/ },
     { name: "prove: no compiled model", args: ["prove", "--input", mlpInput, "--dir", "missing"], code: 2, pattern: /no compiled model in missing/ },
     { name: "prove: --input missing", args: ["prove", "--dir", "good"], code: 2, pattern: /Missing required argument: input/ },
