@@ -95,3 +95,21 @@ export function verifyCombine(claims: readonly Claim[], proof: unknown, transcri
   }
   return { ok: true, claim: { tensor, point: sc.point, value: proof.eval } };
 }
+
+/** Claims waiting for their tensor's producer (or the boundary), in first-claimed order. */
+export class PendingClaims {
+  private readonly byTensor = new Map<string, Claim[]>();
+  add(c: Claim): void {
+    const list = this.byTensor.get(c.tensor);
+    if (list) list.push(c);
+    else this.byTensor.set(c.tensor, [c]);
+  }
+  take(tensor: string): Claim[] {
+    const list = this.byTensor.get(tensor) ?? [];
+    this.byTensor.delete(tensor);
+    return list;
+  }
+  entries(): [string, Claim[]][] {
+    return [...this.byTensor.entries()];
+  }
+}

@@ -50,7 +50,7 @@ import type { FrVector } from "../math/field.js";
 import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
 import { BUILTIN_LAYERS } from "./builtin.js";
-import { proveCombine, verifyCombine } from "./claims.js";
+import { PendingClaims, proveCombine, verifyCombine } from "./claims.js";
 import { cachedIntegerTable, integerTable, numVarsOfShape, sizeOfShape } from "./layout.js";
 import { GKR_LABELS, isClaim, isRecord, type Claim, type CombineProof } from "./messages.js";
 
@@ -217,23 +217,6 @@ function absorbLayerTag(transcript: Transcript, index: number, op: PrimOp): void
   transcript.absorbBytes(GKR_LABELS.layer, new TextEncoder().encode(`${index}:${op}`));
 }
 
-/** Claims waiting for their tensor's producer (or the boundary), in first-claimed order. */
-class PendingClaims {
-  private readonly byTensor = new Map<string, Claim[]>();
-  add(c: Claim): void {
-    const list = this.byTensor.get(c.tensor);
-    if (list) list.push(c);
-    else this.byTensor.set(c.tensor, [c]);
-  }
-  take(tensor: string): Claim[] {
-    const list = this.byTensor.get(tensor) ?? [];
-    this.byTensor.delete(tensor);
-    return list;
-  }
-  entries(): [string, Claim[]][] {
-    return [...this.byTensor.entries()];
-  }
-}
 
 function unsupported(kernel: Kernel, p: Prim, index: number): ZkcError {
   return new ZkcError("UNSUPPORTED_OP", `kernel "${kernel.name}": primitive ${index} (${p.op} -> "${p.out}") has no GKR layer`, {

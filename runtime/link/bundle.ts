@@ -9,7 +9,6 @@ import type { Groth16KernelSpec } from "../../compiler/plan/groth16-kernel.js";
 import { describeParts } from "../../compiler/plan/partition.js";
 import type { QProgram } from "../../compiler/quant/prim.js";
 import type { Kernel } from "../../backends/gkr/kernel.js";
-import type { Claim } from "../../backends/gkr/messages.js";
 import { Fr } from "../../backends/math/field.js";
 import { Transcript } from "../../backends/math/transcript.js";
 import { manifestDigest, readCheckedFile, type KernelEntry, type Manifest } from "../manifest.js";
@@ -170,23 +169,8 @@ export function openTranscript(
   return t;
 }
 
-/** Claims waiting for their tensor's producer, in first-claimed order. */
-export class PendingClaims {
-  private readonly byTensor = new Map<string, Claim[]>();
-  add(c: Claim): void {
-    const list = this.byTensor.get(c.tensor);
-    if (list) list.push(c);
-    else this.byTensor.set(c.tensor, [c]);
-  }
-  take(tensor: string): Claim[] {
-    const list = this.byTensor.get(tensor) ?? [];
-    this.byTensor.delete(tensor);
-    return list;
-  }
-  entries(): [string, Claim[]][] {
-    return [...this.byTensor.entries()];
-  }
-}
+/** Claims waiting for their tensor's producer (shared with the GKR kernel driver). */
+export { PendingClaims } from "../../backends/gkr/claims.js";
 
 /** The kernel's name, absorbed before its work (binds the position of every kernel proof). */
 export function absorbKernelName(t: Transcript, index: number, name: string): void {
