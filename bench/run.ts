@@ -29,6 +29,7 @@ const argv = yargs(hideBin(process.argv))
   .option("memory", { type: "number", default: 12288, describe: "memory limit per step in MB" })
   .option("ptau-time", { type: "number", describe: "time limit for generating a ptau in seconds (default 3600, --quick 600)" })
   .option("reuse-monolithic", { type: "boolean", default: false, describe: "take the monolithic figures of a model from the existing results.json (same scale and MACs) instead of measuring them again" })
+  .option("monolithic-only", { type: "boolean", default: false, describe: "measure only the monolithic baselines; calibration, inference and zkc figures come from the existing results.json rows" })
   .option("merge", { type: "boolean", default: false, describe: "keep the rows of models not run this time from the existing results.json" })
   .option("max-ptau-power", { type: "number", describe: "largest ptau power the harness generates (default 19, --quick 16): a development ptau of 2^20 takes over an hour here" })
   .option("out", { type: "string", describe: "directory for results.json and results.md (default bench/)" })
@@ -315,7 +316,9 @@ async function main(): Promise<void> {
     write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
   };
   for (const spec of specs) {
-    rows.push(await measureModel(spec));
+    const existing = argv["monolithic-only"] ? currentRows().find((r) => r.model === spec.name) : undefined;
+    if (argv["monolithic-only"] && !existing) throw new Error(`--monolithic-only: no row for ${spec.name} in results.json to take the other figures from`);
+    rows.push(existing ?? (await measureModel(spec)));
     save();
   }
   for (const [i, spec] of specs.entries()) {
