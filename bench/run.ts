@@ -67,6 +67,8 @@ function currentRows(): ResultRow[] {
   }
 }
 let allNames: string[] = [];
+/** results.json as it was when this run started (phase 1 rewrites rows before phase 2 could reuse them) */
+const rowsAtStart = currentRows();
 const STARTED_AT = new Date().toISOString();
 
 function log(msg: string): void {
@@ -258,7 +260,7 @@ async function measureModelMonolithic(row: ResultRow, spec: ModelSpec): Promise<
   if (row.scale === null) return row;
   delete row.nullReasons["monolithic.pending"];
   log(`${spec.name}: monolithic`);
-  const earlier = argv["reuse-monolithic"] ? currentRows().find((r) => r.model === spec.name && r.scale === row.scale && r.macs === row.macs && r.monolithic.measuredAt !== null) : undefined;
+  const earlier = argv["reuse-monolithic"] ? rowsAtStart.find((r) => r.model === spec.name && r.scale === row.scale && r.macs === row.macs && r.monolithic.measuredAt !== null) : undefined;
   if (earlier) {
     row.monolithic = earlier.monolithic;
     for (const [k, v] of Object.entries(earlier.nullReasons)) if (k.startsWith("monolithic")) row.nullReasons[k] = v;
