@@ -30,6 +30,7 @@ const argv = yargs(hideBin(process.argv))
   .option("ptau-time", { type: "number", describe: "time limit for generating a ptau in seconds (default 3600, --quick 600)" })
   .option("reuse-monolithic", { type: "boolean", default: false, describe: "take the monolithic figures of a model from the existing results.json (same scale and MACs) instead of measuring them again" })
   .option("monolithic-only", { type: "boolean", default: false, describe: "measure only the monolithic baselines; calibration, inference and zkc figures come from the existing results.json rows" })
+  .option("skip-reason", { type: "string", describe: "with --no-monolithic: the reason recorded for the missing monolithic figures" })
   .option("merge", { type: "boolean", default: false, describe: "keep the rows of models not run this time from the existing results.json" })
   .option("max-ptau-power", { type: "number", describe: "largest ptau power the harness generates (default 19, --quick 16): a development ptau of 2^20 takes over an hour here" })
   .option("out", { type: "string", describe: "directory for results.json and results.md (default bench/)" })
@@ -268,7 +269,7 @@ async function measureModelMonolithic(row: ResultRow, spec: ModelSpec): Promise<
   } else if (argv.monolithic) {
     await measureMonolithic(row, spec, row.scale);
     row.monolithic.measuredAt = new Date().toISOString();
-  } else row.nullReasons.monolithic = "skipped (--no-monolithic)";
+  } else row.nullReasons.monolithic = `not measured in this run (--no-monolithic)${argv["skip-reason"] ? `: ${argv["skip-reason"]}` : ""}`;
   rmSync(path.join(TMP, spec.name), { recursive: true, force: true });
   return deriveRow(row);
 }
