@@ -247,7 +247,7 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   const out: string[] = [];
   out.push(`# zkc benchmark${info.quick ? " (--quick)" : ""}`);
   out.push("");
-  out.push(`Run ${info.date} on ${info.cores} cores (${info.cpu}), ${info.memoryGB.toFixed(1)} GB RAM, Node ${info.node}; the machine is shared with other workers, so times vary. Whole run: ${fmtS(info.totalS)}.`);
+  out.push(`Run ${info.date} on ${info.cores} cores (${info.cpu}), ${info.memoryGB.toFixed(1)} GB RAM, Node ${info.node}; the machine is shared with other workers, so times vary. This invocation of the harness took ${fmtS(info.totalS)}.`);
   out.push(`Every step ran in its own process (bench/worker.ts); peak RSS = ${info.rssMethod}. Limits per step: ${info.limits.stepTimeS} s and ${fmtMB(info.limits.memoryMB)} (ptau generation: ${info.limits.ptauTimeS} s); past them the step is recorded as "did not fit".`);
   out.push("Times are medians (5 runs under 1 s, 3 under 10 s, else 1). zkc = partitioned prover (backend auto, and all-GKR); monolithic = the whole quantised program as one Groth16 R1CS through snarkjs (prove = `groth16.prove` from .zkey + .wtns, witness apart); inference = `runProgram`, plain integer inference, warm.");
   const earlier = rows.filter((r) => { const at = r.measuredAt ?? r.monolithic.measuredAt; return at !== null && at !== undefined && at < info.startedAt; });

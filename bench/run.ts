@@ -315,7 +315,8 @@ async function main(): Promise<void> {
   const rows: ResultRow[] = [];
   const order = (r: ResultRow) => { const i = allNames.indexOf(r.model); return i < 0 ? allNames.length : i; };
   const save = () => {
-    const kept = argv.merge ? currentRows().filter((r) => !specs.some((s) => s.name === r.model)) : [];
+    // rows of models this run has not (yet) produced stay as they are in the file
+    const kept = argv.merge ? currentRows().filter((r) => !rows.some((x) => x.model === r.model)) : [];
     write([...kept, ...rows].sort((a, b) => order(a) - order(b)), (performance.now() - t0) / 1000);
   };
   for (const spec of specs) {
