@@ -6,6 +6,11 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
 }
 
+/** The first ten values of a vector, 4 significant digits, for one line of output. */
+export function preview(values: readonly number[]): string {
+  return `[${values.slice(0, 10).map((v) => Number(v.toPrecision(4))).join(", ")}${values.length > 10 ? ", ..." : ""}]`;
+}
+
 /** A number in a short human form (3 significant digits). */
 export function short(x: number): string {
   if (x === 0) return "0";

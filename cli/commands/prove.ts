@@ -6,6 +6,7 @@ import { parseInputs } from "../../runtime/inputs.js";
 import { readJsonFile, writeFileAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 import { progress } from "../progress.js";
+import { preview } from "../table.js";
 
 interface Args {
   input: string;
@@ -38,7 +39,7 @@ export const proveCommand: CommandModule<object, Args> = {
     writeFileAtomic(join(args.dir, "prove-stats.json"), JSON.stringify(stats, null, 2));
     console.log(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s; wrote ${out}`);
     for (const o of bundle.outputs) {
-      const shown = o.floats ? `[${o.floats.slice(0, 10).map((v) => Number(v.toPrecision(4))).join(", ")}${o.floats.length > 10 ? ", ..." : ""}]` : `(hashed)`;
+      const shown = o.floats ? preview(o.floats) : `(hashed)`;
       console.log(`  ${o.onnxName}: ${shown}`);
     }
   },

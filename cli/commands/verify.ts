@@ -3,6 +3,7 @@ import type { CommandModule } from "yargs";
 import { verify } from "../../runtime/verify.js";
 import { readInputFile } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
+import { preview } from "../table.js";
 
 interface Args {
   dir: string;
@@ -36,7 +37,7 @@ export const verifyCommand: CommandModule<object, Args> = {
     } else if (result.ok) {
       console.log(`verified in ${ms} ms`);
       for (const o of result.outputs) {
-        const shown = o.floats ? `[${o.floats.slice(0, 10).map((v) => Number(v.toPrecision(4))).join(", ")}${o.floats.length > 10 ? ", ..." : ""}]` : `hash ${o.hash}`;
+        const shown = o.floats ? preview(o.floats) : `hash ${o.hash}`;
         console.log(`  ${o.onnxName} [${o.shape.join(", ")}]: ${shown}`);
       }
     } else {

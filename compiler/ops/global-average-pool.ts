@@ -19,20 +19,21 @@ export function globalPoolRun(ctx: OpContext, x: Tensor, reduce: (d: Float64Arra
   return tensor(x.dtype, shape, out);
 }
 
-export const GlobalAveragePool_1: OpDef = {
-  opType: "GlobalAveragePool",
-  sinceVersion: 1,
-  infer(inputs: (InputInfo | undefined)[], ctx: OpContext): OutputInfo[] {
-    const x = required(ctx, inputs, 0);
-    return [{ dtype: x.dtype, shape: globalPoolShape(ctx, x.shape) }];
-  },
-  run(inputs: (Tensor | undefined)[], ctx: OpContext): Tensor[] {
-    return [
-      globalPoolRun(ctx, required(ctx, inputs, 0), (d, start, len) => {
-        let s = 0;
-        for (let i = start; i < start + len; i++) s += d[i]!;
-        return s / len;
-      }),
-    ];
-  },
-};
+/** An OpDef reducing every spatial plane of X [N, C, d...] to one value with `reduce`. */
+export function globalPoolOp(opType: string, reduce: (d: Float64Array, start: number, len: number) => number): OpDef {
+  return {
+    opType,
+    sinceVersion: 1,
+    infer(inputs: (InputInfo | undefined)[], ctx: OpContext): OutputInfo[] {
+      const x = required(ctx, inputs, 0);
+      return [{ dtype: x.dtype, shape: globalPoolShape(ctx, x.shape) }];
+    },
+    run: (inputs: (Tensor | undefined)[], ctx: OpContext): Tensor[] => [globalPoolRun(ctx, required(ctx, inputs, 0), reduce)],
+  };
+}
+
+export const GlobalAveragePool_1: OpDef = globalPoolOp("GlobalAveragePool", (d, start, len) => {
+  let s = 0;
+  for (let i = start; i < start + len; i++) s += d[i]!;
+  return s / len;
+});

@@ -401,13 +401,7 @@ export async function verifyOpening(
   transcript: Transcript,
   engine?: MsmEngine,
 ): Promise<boolean> {
-  let res: CheckResult;
-  try {
-    res = openingCheck(commitment, point, value, proof, transcript);
-  } catch (e) {
-    return false;
-  }
-  return res.ok ? verifyMsmChecks([res.check], transcript, engine) : false;
+  return checkThenMsm(() => openingCheck(commitment, point, value, proof, transcript), transcript, engine);
 }
 
 /** Verify a batch opening (see `batchOpeningCheck`). */
@@ -419,10 +413,15 @@ export async function verifyBatchOpening(
   transcript: Transcript,
   engine?: MsmEngine,
 ): Promise<boolean> {
+  return checkThenMsm(() => batchOpeningCheck(commitments, point, values, proof, transcript), transcript, engine);
+}
+
+/** Runs the field checks (false on any throw or failure), then the group equation's MSM. */
+async function checkThenMsm(check: () => CheckResult, transcript: Transcript, engine?: MsmEngine): Promise<boolean> {
   let res: CheckResult;
   try {
-    res = batchOpeningCheck(commitments, point, values, proof, transcript);
-  } catch (e) {
+    res = check();
+  } catch {
     return false;
   }
   return res.ok ? verifyMsmChecks([res.check], transcript, engine) : false;

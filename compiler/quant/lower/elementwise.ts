@@ -122,14 +122,19 @@ export const lowerClip: Lower = (inputs, ctx) => {
   return [ctx.q.clamp(x, Math.min(loI, hiI), hiI)];
 };
 
+/** The present operands of a variadic op at the output shape; constants at the tensors' scale. */
+function variadicOperands(inputs: Parameters<Lower>[0], ctx: Parameters<Lower>[1]): QTensor[] {
+  const shape = ctx.outputs[0]!.shape;
+  const present = inputs.filter((x) => x !== undefined);
+  const scale = Math.max(...present.filter((x) => !x.constant).map((x) => x.value().scale));
+  return present.map((x) => operand(ctx.q, x, shape, scale));
+}
+
 /** Variadic Max / Min with broadcasting; min(a, b) = -max(-a, -b). */
 function extremum(kind: "max" | "min"): Lower {
   return (inputs, ctx) => {
     const { q } = ctx;
-    const shape = ctx.outputs[0]!.shape;
-    const present = inputs.filter((x) => x !== undefined);
-    const scale = Math.max(...present.filter((x) => !x.constant).map((x) => x.value().scale));
-    let ops = present.map((x) => operand(q, x, shape, scale));
+    let ops = variadicOperands(inputs, ctx);
     if (kind === "min") ops = ops.map((t) => negate(q, t));
     let acc = ops[0]!;
     for (const t of ops.slice(1)) acc = q.maxT(acc, t);
@@ -143,14 +148,11 @@ export const lowerMin = extremum("min");
 function sumLike(mean: boolean): Lower {
   return (inputs, ctx) => {
     const { q } = ctx;
-    const shape = ctx.outputs[0]!.shape;
-    const present = inputs.filter((x) => x !== undefined);
-    const scale = Math.max(...present.filter((x) => !x.constant).map((x) => x.value().scale));
-    const ops = present.map((x) => operand(q, x, shape, scale));
+    const ops = variadicOperands(inputs, ctx);
     let acc = ops[0]!;
     for (const t of ops.slice(1)) acc = q.addT(acc, t);
     if (!mean || ops.length === 1) return [acc];
-    return [mulByConstant(q, acc, new Float64Array(sizeOf(shape)).fill(1 / ops.length), "1/n")];
+    return [mulByConstant(q, acc, new Float64Array(sizeOf(acc.shape)).fill(1 / ops.length), "1/n")];
   };
 }
 export const lowerSum = sumLike(false);
