@@ -9,8 +9,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { compileModel } from "../compiler/plan/compile.js";
-import { loadCostModel } from "../compiler/plan/calibrate-costs.js";
+import { compileModel } from "../toolchain/compile.js";
+import { loadCostModel } from "../toolchain/calibrate-costs.js";
 import { cacheDir, terminateSnarkjs } from "../backends/groth16/keys.js";
 import { parseManifest, serializeManifest } from "../runtime/manifest.js";
 import { prove } from "../runtime/prove.js";

@@ -3,7 +3,8 @@
  * on the edges, estimated (and, after a prove, measured) costs, and the plan table below.
  */
 import type { Manifest } from "../runtime/manifest.js";
-import type { PlanRow } from "../compiler/plan/compile.js";
+import type { PlanRow } from "../toolchain/compile.js";
+import { defaultBackends } from "../backends/registry.js";
 
 export interface InspectData {
   manifest: Manifest;
@@ -14,7 +15,11 @@ export interface InspectData {
   measured?: Map<string, number>;
 }
 
-const COLOURS = { gkr: "#2f6fb0", groth16: "#d9772b", io: "#6b7280" } as const;
+/** Backend colours in registry order (blue for the first, orange for the second, ...). */
+const PALETTE = ["#2f6fb0", "#d9772b", "#15803d", "#b91c1c", "#0e7490", "#a16207"] as const;
+const IO_COLOUR = "#6b7280";
+const NAMES = defaultBackends.names();
+const colourOf = (backend: string): string => PALETTE[(NAMES.includes(backend) ? NAMES.indexOf(backend) : NAMES.length) % PALETTE.length]!;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 const fmtS = (s: number) => (s < 0.01 ? `${(s * 1000).toFixed(1)} ms` : `${s.toPrecision(3)} s`);
@@ -36,7 +41,7 @@ export function inspectHtml(d: InspectData): string {
   for (const i of m.quantisation.inputs) producer.set(i.name, "in");
   const nodes = new Map<string, GraphNode>();
   const levelOf = new Map<string, number>([["in", 0]]);
-  nodes.set("in", { id: "in", label: "inputs", sub: m.quantisation.inputs.map((i) => i.onnxName).join(", "), colour: COLOURS.io, level: 0, row: 0, title: "model inputs" });
+  nodes.set("in", { id: "in", label: "inputs", sub: m.quantisation.inputs.map((i) => i.onnxName).join(", "), colour: IO_COLOUR, level: 0, row: 0, title: "model inputs" });
   const plan = new Map(d.plan.map((r) => [r.kernel, r]));
   const edges: { from: string; to: string; tensor: string }[] = [];
   for (const k of m.kernels) {
@@ -56,14 +61,14 @@ export function inspectHtml(d: InspectData): string {
       id: k.name,
       label: `${k.name} · ${k.backend}`,
       sub: row?.ops ?? k.kind,
-      colour: COLOURS[k.backend],
+      colour: colourOf(k.backend),
       level,
       row: 0,
       title: `${k.name} (${k.backend})\n${row?.ops ?? ""}\n${row?.shapes ?? ""}\nestimated: ${est ? fmtS(est.proveSeconds) : "?"}${measured !== undefined ? `, measured ${fmtS(measured)}` : ""}\n${k.reason}`,
     });
   }
   const outLevel = Math.max(...levelOf.values()) + 1;
-  nodes.set("out", { id: "out", label: "outputs", sub: m.quantisation.outputs.map((o) => o.onnxName).join(", "), colour: COLOURS.io, level: outLevel, row: 0, title: "model outputs" });
+  nodes.set("out", { id: "out", label: "outputs", sub: m.quantisation.outputs.map((o) => o.onnxName).join(", "), colour: IO_COLOUR, level: outLevel, row: 0, title: "model outputs" });
   for (const o of m.quantisation.outputs) {
     const p = producer.get(o.name);
     if (p !== undefined) edges.push({ from: p, to: "out", tensor: o.name });
@@ -113,10 +118,11 @@ export function inspectHtml(d: InspectData): string {
   const rows = d.plan
     .map((r) => {
       const measured = d.measured?.get(r.kernel);
-      return `<tr><td>${esc(r.kernel)}</td><td>${esc(r.ops)}</td><td>${esc(r.shapes)}</td><td><span class="pill" style="background:${COLOURS[r.backend]}">${r.backend}</span></td><td>${fmtS(r.estimate.proveSeconds)}</td><td>${measured !== undefined ? fmtS(measured) : "—"}</td><td>${fmtB(r.estimate.memoryBytes)}</td><td>${fmtB(r.estimate.proofBytes)}</td><td>${esc(r.reason)}</td></tr>`;
+      return `<tr><td>${esc(r.kernel)}</td><td>${esc(r.ops)}</td><td>${esc(r.shapes)}</td><td><span class="pill" style="background:${colourOf(r.backend)}">${r.backend}</span></td><td>${fmtS(r.estimate.proveSeconds)}</td><td>${measured !== undefined ? fmtS(measured) : "—"}</td><td>${fmtB(r.estimate.memoryBytes)}</td><td>${fmtB(r.estimate.proofBytes)}</td><td>${esc(r.reason)}</td></tr>`;
     })
     .join("\n");
-  const counts = { gkr: m.kernels.filter((k) => k.backend === "gkr").length, groth16: m.kernels.filter((k) => k.backend === "groth16").length };
+  const used = [...new Set(m.kernels.map((k) => k.backend))];
+  const counts = used.map((b) => `${m.kernels.filter((k) => k.backend === b).length} ${b}`).join(", ");
   const totalEst = d.plan.reduce((s, r) => s + r.estimate.proveSeconds, 0);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>zkc plan: ${esc(m.model.name)}</title>
@@ -131,8 +137,8 @@ th { background: #f3f4f6; } .pill { color: white; border-radius: 10px; padding: 
 </style></head>
 <body>
 <h1>${esc(m.model.name)}</h1>
-<div class="meta">${m.kernels.length} kernels (${counts.gkr} GKR, ${counts.groth16} Groth16) · estimated prove time ${fmtS(totalEst)} · scale 2^${m.quantisation.config.activationScale ?? "?"}${m.developmentPtau ? " · development keys" : ""}</div>
-<div class="legend"><span><i class="sw" style="background:${COLOURS.gkr}"></i>GKR / sumcheck</span><span><i class="sw" style="background:${COLOURS.groth16}"></i>Groth16</span><span><i class="sw" style="background:#9333ea"></i>Poseidon-committed tensor</span></div>
+<div class="meta">${m.kernels.length} kernels (${counts}) · estimated prove time ${fmtS(totalEst)} · scale 2^${m.quantisation.config.activationScale ?? "?"}${m.developmentPtau ? " · development keys" : ""}</div>
+<div class="legend">${used.map((b) => `<span><i class="sw" style="background:${colourOf(b)}"></i>${esc(b)}</span>`).join("")}<span><i class="sw" style="background:#9333ea"></i>Poseidon-committed tensor</span></div>
 <svg id="graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#94a3b8"/></marker></defs>
 ${edgeSvg}

@@ -7,6 +7,7 @@
  * program, the weights and the keys. The proof transcript starts from that digest.
  */
 import { ZkcError } from "../compiler/errors.js";
+import type { KernelKind } from "../compiler/plan/backend.js";
 import { sha256 } from "../backends/math/sha256.js";
 import { toHex } from "./link/codec.js";
 
@@ -20,10 +21,10 @@ export const TENSOR_HASH = "poseidon-bn254-chain15-v1";
 export const TRANSCRIPT_PROTOCOL = "zkc/bundle/v1";
 
 export type Visibility = "public" | "hashed";
-export type Backend = "gkr" | "groth16";
-/** Kinds of kernel (see {@link KernelEntry}). */
-export type KernelKind = "prims" | "hash-input" | "hash-output" | "whole-model";
+export type { KernelKind } from "../compiler/plan/backend.js";
 const KERNEL_KINDS: readonly KernelKind[] = ["prims", "hash-input", "hash-output", "whole-model"];
+/** A backend name: registry key and manifest value. */
+const BACKEND_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** A model input or output. */
 export interface IoEntry {
@@ -39,18 +40,6 @@ export interface IoEntry {
   visibility: Visibility;
 }
 
-/** Groth16 keys of a kernel (the zkey is for provers only). */
-export interface Groth16KeyEntry {
-  vkeyFile: string;
-  vkeyDigest: string;
-  zkeyFile: string;
-  zkeyDigest: string;
-  /** sha256 of the circuit's .r1cs: the prover rebuilds the circuit and checks it */
-  r1csDigest: string;
-  nConstraints: number;
-  nPublic: number;
-}
-
 /** Estimates the plan was made from. */
 export interface KernelEstimate {
   proveSeconds: number;
@@ -60,15 +49,17 @@ export interface KernelEstimate {
 
 /**
  * One kernel. `kind`: "prims" = primitives [from, to) of the program; "hash-input" /
- * "hash-output" = a Groth16 commit kernel binding a hashed model input/output (no primitives,
- * `inputs` = [the tensor]); "whole-model" = the entire program as one Groth16 circuit (the only
- * kernel of the plan, `from` = 0, `to` = all primitives, `inputs`/`outputs` = the program's,
- * public I/O only, no committed tensors).
+ * "hash-output" = a commit kernel binding a hashed model input/output (no primitives, `inputs` =
+ * [the tensor]); "whole-model" = the entire program as one kernel (the only kernel of the plan,
+ * `from` = 0, `to` = all primitives, `inputs`/`outputs` = the program's, public I/O only, no
+ * committed tensors). `artifacts` is the backend's own section (its keys and circuit digests),
+ * stored in manifest.json under the backend's name and checked by the backend.
  */
 export interface KernelEntry {
   name: string;
   kind: KernelKind;
-  backend: Backend;
+  /** the proof system's registry name */
+  backend: string;
   from: number;
   to: number;
   inputs: string[];
@@ -76,8 +67,9 @@ export interface KernelEntry {
   outputs: string[];
   /** why this backend (a sentence with the numbers) */
   reason: string;
-  estimate: Record<Backend, KernelEstimate | null>;
-  groth16?: Groth16KeyEntry;
+  /** every backend's estimate, in registry order (null where it does not support the kernel) */
+  estimate: Record<string, KernelEstimate | null>;
+  artifacts?: unknown;
 }
 
 export interface Manifest {
@@ -88,11 +80,11 @@ export interface Manifest {
   program: { file: string; digest: string; prims: number };
   weights: { file: string; digest: string; bytes: number };
   kernels: KernelEntry[];
-  /** tensors whose Poseidon commitment is part of the statement (every Groth16 boundary), in absorb order */
+  /** tensors whose Poseidon commitment is part of the statement (every boundary of a "committed"-boundary backend), in absorb order */
   committedTensors: string[];
   commitment: { scheme: string; tensorHash: string };
   transcript: { hash: "sha256"; protocol: string };
-  /** true when any Groth16 key came from a locally generated powers of tau: development only */
+  /** true when any kernel's artifacts came from an insecure development setup */
   developmentPtau: boolean;
 }
 
@@ -161,41 +153,58 @@ function estimate(c: Checker, x: unknown, field: string): KernelEstimate | null 
   return { proveSeconds: c.num(o.proveSeconds, `${field}.proveSeconds`), memoryBytes: c.num(o.memoryBytes, `${field}.memoryBytes`), proofBytes: c.num(o.proofBytes, `${field}.proofBytes`) };
 }
 
+/** A JSON value (the backends check their own sections). */
+function json(c: Checker, x: unknown, field: string, depth = 0): unknown {
+  if (depth > 32) return c.fail(field, "JSON nested at most 32 deep", "deeper");
+  if (x === null || typeof x === "string" || typeof x === "boolean" || (typeof x === "number" && Number.isFinite(x))) return x;
+  if (Array.isArray(x)) return x.map((v, i) => json(c, v, `${field}[${i}]`, depth + 1));
+  if (isObj(x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, json(c, v, `${field}.${k}`, depth + 1)]));
+  return c.fail(field, "JSON", x);
+}
+
 function kernel(c: Checker, x: unknown, field: string, prims: number): KernelEntry {
   const o = c.obj(x, field);
   const est = c.obj(o.estimate, `${field}.estimate`);
+  const backend = typeof o.backend === "string" && BACKEND_NAME.test(o.backend) ? o.backend : c.fail(`${field}.backend`, "a backend name", o.backend);
+  const estimates: Record<string, KernelEstimate | null> = {};
+  for (const [name, e] of Object.entries(est)) {
+    if (!BACKEND_NAME.test(name)) c.fail(`${field}.estimate`, "estimates keyed by backend name", name);
+    estimates[name] = estimate(c, e, `${field}.estimate.${name}`);
+  }
   const k: KernelEntry = {
     name: c.str(o.name, `${field}.name`),
     kind: c.oneOf(o.kind, `${field}.kind`, KERNEL_KINDS),
-    backend: c.oneOf(o.backend, `${field}.backend`, ["gkr", "groth16"] as const),
+    backend,
     from: c.int(o.from, `${field}.from`),
     to: c.int(o.to, `${field}.to`),
     inputs: c.strs(o.inputs, `${field}.inputs`),
     params: c.strs(o.params, `${field}.params`),
     outputs: c.strs(o.outputs, `${field}.outputs`),
     reason: c.str(o.reason, `${field}.reason`),
-    estimate: { gkr: estimate(c, est.gkr, `${field}.estimate.gkr`), groth16: estimate(c, est.groth16, `${field}.estimate.groth16`) },
+    estimate: estimates,
   };
   if (k.kind === "whole-model") {
     if (k.from !== 0) c.fail(`${field}.from`, "0 (a whole-model kernel covers every primitive)", o.from);
     if (k.to !== prims) c.fail(`${field}.to`, `${prims} (a whole-model kernel covers every primitive)`, o.to);
-    if (k.backend !== "groth16") c.fail(`${field}.backend`, '"groth16" (a whole-model kernel is one Groth16 circuit)', o.backend);
     if (k.params.length !== 0) c.fail(`${field}.params`, "[] (the weights are circuit constants)", o.params);
   } else if (k.kind === "prims" ? !(k.from < k.to && k.to <= prims) : k.from !== k.to) c.fail(`${field}.to`, k.kind === "prims" ? `a primitive range inside 0..${prims}` : "to = from (no primitives)", o.to);
-  if ((k.kind === "hash-input" || k.kind === "hash-output") && (k.backend !== "groth16" || k.inputs.length !== 1 || k.outputs.length !== 0)) c.fail(`${field}.kind`, "a Groth16 commit kernel with one input and no outputs", o.kind);
-  if (k.backend === "groth16") {
-    const g = c.obj(o.groth16, `${field}.groth16`);
-    k.groth16 = {
-      vkeyFile: c.fileName(g.vkeyFile, `${field}.groth16.vkeyFile`),
-      vkeyDigest: c.digest(g.vkeyDigest, `${field}.groth16.vkeyDigest`),
-      zkeyFile: c.fileName(g.zkeyFile, `${field}.groth16.zkeyFile`),
-      zkeyDigest: c.digest(g.zkeyDigest, `${field}.groth16.zkeyDigest`),
-      r1csDigest: c.digest(g.r1csDigest, `${field}.groth16.r1csDigest`),
-      nConstraints: c.int(g.nConstraints, `${field}.groth16.nConstraints`),
-      nPublic: c.int(g.nPublic, `${field}.groth16.nPublic`),
-    };
-  } else if (o.groth16 !== undefined) c.fail(`${field}.groth16`, "absent for a GKR kernel", o.groth16);
+  if ((k.kind === "hash-input" || k.kind === "hash-output") && (k.inputs.length !== 1 || k.outputs.length !== 0)) c.fail(`${field}.kind`, "a commit kernel with one input and no outputs", o.kind);
+  // the backend's section: in memory `artifacts`, in manifest.json under the backend's name
+  const artifacts = o.artifacts !== undefined ? o.artifacts : o[backend];
+  if (artifacts !== undefined) k.artifacts = json(c, artifacts, `${field}.${backend}`);
   return k;
+}
+
+/** A kernel entry as manifest.json stores it: the backend's section under the backend's name. */
+function kernelJson(k: KernelEntry): Record<string, unknown> {
+  const { artifacts, ...rest } = k;
+  return artifacts === undefined ? rest : { ...rest, [k.backend]: artifacts };
+}
+
+/** The manifest as manifest.json holds it (normalised: fixed key order, no extra fields). */
+export function manifestJson(m: Manifest): Record<string, unknown> {
+  const n = parseManifest(m);
+  return { ...n, kernels: n.kernels.map(kernelJson) };
 }
 
 /**
@@ -266,12 +275,12 @@ export function parseManifest(input: unknown, file = "manifest.json"): Manifest 
 
 /** The manifest as JSON text (normalised form, 2-space indent). */
 export function serializeManifest(m: Manifest): string {
-  return `${JSON.stringify(parseManifest(m), null, 2)}\n`;
+  return `${JSON.stringify(manifestJson(m), null, 2)}\n`;
 }
 
 /** SHA-256 of the normalised manifest (the first thing the bundle transcript absorbs). */
 export function manifestDigest(m: Manifest): Uint8Array {
-  return sha256(new TextEncoder().encode(JSON.stringify(parseManifest(m))));
+  return sha256(new TextEncoder().encode(JSON.stringify(manifestJson(m))));
 }
 
 /** Hex SHA-256 of bytes. */

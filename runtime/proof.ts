@@ -3,9 +3,8 @@
  *
  * The bundle holds the public inputs and outputs (integers and dequantised floats, or Poseidon
  * hashes for `hashed` ones), the Poseidon commitments of every tensor crossing a Groth16 kernel,
- * one proof per kernel (GKR: non-linear witness commitments + the kernel proof; Groth16: claim
- * combinations, input claim values, the snarkjs proof and its public signals) and the boundary
- * claims every kernel emitted. Field elements and byte strings use the encoding of
+ * one proof per kernel (its name, backend, and the fields of the backend's proof section) and the
+ * boundary claims every kernel emitted. Field elements and byte strings use the encoding of
  * `runtime/link/codec.ts`.
  *
  * `parseProofJson` checks the envelope strictly (ZkcError naming the file and field); the inner
@@ -45,30 +44,11 @@ export interface BoundaryClaim {
   value: bigint;
 }
 
-/** The proof of one GKR kernel. */
-export interface GkrKernelProof {
-  name: string;
-  backend: "gkr";
-  /** non-linear witness commitments (absorbed before the first challenge) */
-  commitments: unknown;
-  proof: unknown;
-}
-
-/** The proof of one Groth16 kernel. */
-export interface Groth16KernelProof {
-  name: string;
-  backend: "groth16";
-  /** per output: the combination proof of its claims (several claims), or the value at a fresh point (no claim) */
-  outputClaims: { combine?: unknown; value?: bigint }[];
-  /** per input: the value at a fresh point, or (commit kernel of a hashed input) the combination of the claims on it */
-  inputClaims: { combine?: unknown; value?: bigint }[];
-  /** snarkjs proof (decimal strings) */
-  groth16: unknown;
-  /** the statement as snarkjs public signals (decimal strings); the verifier rebuilds and compares it */
-  publicSignals: string[];
-}
-
-export type KernelProofEntry = GkrKernelProof | Groth16KernelProof;
+/**
+ * The proof of one kernel: its name and backend, then the backend's proof section's fields
+ * (`Backend.encode`; the verifier checks them with the backend's `decode`).
+ */
+export type KernelProofEntry = { name: string; backend: string } & Record<string, unknown>;
 
 /** The whole bundle. */
 export interface ProofBundle {
@@ -145,11 +125,7 @@ export function parseProof(input: unknown): ParsedProof {
   if (!Array.isArray(doc.kernels)) return fail("kernels", "expected an array");
   for (const [i, k] of doc.kernels.entries()) {
     if (!isObj(k) || typeof k.name !== "string") return fail(`kernels[${i}]`, "expected {name, backend, ...}");
-    if (k.backend === "gkr") continue;
-    if (k.backend !== "groth16") return fail(`kernels[${i}].backend`, 'expected "gkr" or "groth16"');
-    if (!Array.isArray(k.outputClaims) || !k.outputClaims.every(isObj)) return fail(`kernels[${i}].outputClaims`, "expected an array of objects");
-    if (!Array.isArray(k.inputClaims) || !k.inputClaims.every(isObj)) return fail(`kernels[${i}].inputClaims`, "expected an array of objects");
-    if (!Array.isArray(k.publicSignals) || !k.publicSignals.every((s) => typeof s === "string")) return fail(`kernels[${i}].publicSignals`, "expected decimal strings");
+    if (typeof k.backend !== "string") return fail(`kernels[${i}].backend`, "expected a backend name");
   }
   if (!Array.isArray(doc.claims)) return fail("claims", "expected an array");
   for (const [i, c] of doc.claims.entries()) {

@@ -16,7 +16,7 @@ import { evaluateMle } from "../backends/math/mle.js";
 import { Transcript } from "../backends/math/transcript.js";
 import { proveKernel, verifyKernel, type Kernel, type KernelTensor } from "../backends/gkr/kernel.js";
 import { proveKernelBatch, verifyKernelBatch } from "../backends/gkr/batch.js";
-import { integerTable, numVarsOfShape } from "../backends/gkr/layout.js";
+import { integerTable, numVarsOfShape } from "../backends/math/layout.js";
 import { countFieldElements, type Claim } from "../backends/gkr/messages.js";
 
 const repsArg = process.argv.indexOf("--reps");

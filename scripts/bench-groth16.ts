@@ -24,7 +24,7 @@ import { loadModelFile } from "../compiler/onnx/load.js";
 import { calibrate, randomSamples, type Feeds } from "../compiler/quant/calibrate.js";
 import { tensor } from "../compiler/ir/tensor.js";
 import { quantiseInput, runProgram } from "../runtime/witness.js";
-import { groth16SignalCount } from "../compiler/plan/groth16-kernel.js";
+import { groth16SignalCount } from "../backends/groth16/statement.js";
 import { buildWholeModelCircuit, compileGroth16Kernel, countGroth16Kernel, countWholeModel, kernelSpecOfRange, proveWholeModel, setupWholeModel, verifyWholeModel } from "../backends/groth16/codegen.js";
 import { cacheDir, requiredPower, resolvePtau, setupGroth16, terminateSnarkjs } from "../backends/groth16/keys.js";
 import { proveGroth16, verifyGroth16 } from "../backends/groth16/prove.js";

@@ -22,7 +22,7 @@ import type { Prim } from "../../compiler/quant/prim.js";
 import type { Transcript } from "../math/transcript.js";
 import { proveKernel, verifyKernel, type Kernel, type KernelProof, type KernelTensor, type KernelVerdict, type ProveKernelOptions } from "./kernel.js";
 import { registerBatchedGather } from "./gather.js";
-import { sizeOfShape } from "./layout.js";
+import { sizeOfShape } from "../math/layout.js";
 import type { Claim } from "./messages.js";
 
 /** Name of the broadcast copy of a shared param in a batched kernel. */

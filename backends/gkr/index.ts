@@ -28,7 +28,7 @@ export {
   type ProveKernelOptions,
 } from "./kernel.js";
 export { batchKernel, batchValues, broadcastName, proveKernelBatch, verifyKernelBatch } from "./batch.js";
-export { proveCombine, verifyCombine } from "./claims.js";
+export { proveCombine, verifyCombine } from "../math/claims.js";
 export { prepareMap, proveIndexMap, verifyIndexMap, type IndexMap } from "./indexmap.js";
 export { proveRelayout, verifyRelayout } from "./relayout.js";
 export {
@@ -41,6 +41,6 @@ export {
   paddedPositions,
   sameLayout,
   sizeOfShape,
-} from "./layout.js";
+} from "../math/layout.js";
 export { GKR_LABELS, countFieldElements, isClaim, isField, isFieldArray, isRecord, type Claim } from "./messages.js";
 export type * from "./messages.js";

@@ -25,10 +25,10 @@
  * each source position occurs once (a 3x3 im2col needs 9 rounds, a permutation 1).
  */
 import { Fr, FrVector, innerProduct, vecAdd } from "../math/field.js";
-import { eqTableFast as eqTable } from "./eq.js";
+import { eqTableFast as eqTable } from "../math/eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
 import type { Transcript } from "../math/transcript.js";
-import { indicatorMle, numVarsOfShape, paddedPositions, sizeOfShape } from "./layout.js";
+import { indicatorMle, numVarsOfShape, paddedPositions, sizeOfShape } from "../math/layout.js";
 import { GKR_LABELS, isField, isFieldArray, isRecord, type Claim, type IndexMapProof } from "./messages.js";
 
 /** A public index map from sources to an output. */

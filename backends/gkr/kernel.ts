@@ -50,8 +50,8 @@ import type { FrVector } from "../math/field.js";
 import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
 import { BUILTIN_LAYERS } from "./builtin.js";
-import { PendingClaims, proveCombine, verifyCombine } from "./claims.js";
-import { cachedIntegerTable, integerTable, numVarsOfShape, sizeOfShape } from "./layout.js";
+import { PendingClaims, proveCombine, verifyCombine } from "../math/claims.js";
+import { cachedIntegerTable, integerTable, numVarsOfShape, sizeOfShape } from "../math/layout.js";
 import { GKR_LABELS, isClaim, isRecord, type Claim, type CombineProof } from "./messages.js";
 
 /** Shape (and, for public weights, values) of a tensor a kernel touches; `QTensor` fits. */

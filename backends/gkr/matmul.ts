@@ -21,9 +21,9 @@
 import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
 import { Fr, FrVector, innerProduct } from "../math/field.js";
 import { eqEval, foldFirst } from "../math/mle.js";
-import { eqTableFast as eqTable } from "./eq.js";
+import { eqTableFast as eqTable } from "../math/eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
-import { numVarsOfShape, sameLayout, sizeOfShape } from "./layout.js";
+import { numVarsOfShape, sameLayout, sizeOfShape } from "../math/layout.js";
 import { GKR_LABELS, isField, isRecord, type Claim, type MatmulProof } from "./messages.js";
 import { proveRelayout, verifyRelayout } from "./relayout.js";
 

@@ -9,22 +9,9 @@
 import { Fr } from "../math/field.js";
 import type { SumcheckProof } from "../math/sumcheck.js";
 
-/** "The MLE of `tensor` (in its own shape's layout) at `point` equals `value`." */
-export interface Claim {
-  tensor: string;
-  /** canonical field elements, one per MLE variable of the tensor */
-  point: bigint[];
-  /** canonical field element */
-  value: bigint;
-}
+import { CLAIM_LABELS, isField, isRecord, type Claim } from "../math/claims.js";
 
-/** Several claims on one tensor reduced to one: a sumcheck of sum_k c_k eq(r_k, x) T(x). */
-export interface CombineProof {
-  kind: "combine";
-  sumcheck: SumcheckProof;
-  /** T at the sumcheck's final point */
-  eval: bigint;
-}
+export { isField, isRecord, type Claim, type CombineProof } from "../math/claims.js";
 
 /**
  * A claim moved through a public index map (gather, or a change of layout between two shapes of
@@ -91,9 +78,7 @@ export const GKR_LABELS = {
   kernel: "gkr/kernel",
   outputClaims: "gkr/kernel/output-claims",
   layer: "gkr/layer",
-  combineClaims: "gkr/combine/claims",
-  combineCoeff: "gkr/combine/coeff",
-  combineEval: "gkr/combine/eval",
+  ...CLAIM_LABELS,
   mapPartials: "gkr/indexmap/partials",
   mapEval: "gkr/indexmap/eval",
   matmulEvals: "gkr/matmul/evals",
@@ -104,16 +89,6 @@ export const GKR_LABELS = {
 
 // ---------------------------------------------------------------------------------------------
 // Guards for untrusted proof data (never throw)
-
-/** A plain object (not null, not an array). */
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-/** A canonical field element. */
-export function isField(x: unknown): x is bigint {
-  return typeof x === "bigint" && Fr.isValid(x);
-}
 
 /** An array of exactly `n` canonical field elements. */
 export function isFieldArray(x: unknown, n: number): x is bigint[] {

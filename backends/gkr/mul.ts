@@ -10,7 +10,7 @@
 import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
 import { Fr } from "../math/field.js";
 import { eqEval } from "../math/mle.js";
-import { eqTableFast as eqTable } from "./eq.js";
+import { eqTableFast as eqTable } from "../math/eq.js";
 import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
 import { GKR_LABELS, isField, isRecord, type Claim, type MulProof } from "./messages.js";
 import { proveRelayout, verifyRelayout } from "./relayout.js";

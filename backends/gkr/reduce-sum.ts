@@ -13,7 +13,7 @@
  */
 import type { PrimOf, LayerProver, LayerProverContext, LayerVerifier, LayerVerifierContext, LayerVerdict } from "./kernel.js";
 import { Fr } from "../math/field.js";
-import { HALF, numVarsOfShape, sizeOfShape } from "./layout.js";
+import { HALF, numVarsOfShape, sizeOfShape } from "../math/layout.js";
 import { isRecord, type Claim, type ReduceSumProof } from "./messages.js";
 import { proveRelayout, verifyRelayout } from "./relayout.js";
 

@@ -10,7 +10,7 @@
 import type { FrVector } from "../math/field.js";
 import type { Transcript } from "../math/transcript.js";
 import { prepareMap, proveIndexMap, verifyIndexMap, type PreparedMap } from "./indexmap.js";
-import { sameLayout, sizeOfShape } from "./layout.js";
+import { sameLayout, sizeOfShape } from "../math/layout.js";
 import type { Claim, RelayoutProof } from "./messages.js";
 
 const identityIdx = new Map<number, Int32Array>();

@@ -6,7 +6,7 @@ export * from "./field.js";
 export * from "./r1cs.js";
 export * from "./formats.js";
 export * from "./underconstraint.js";
-export * from "./poseidon.js";
+export * from "../math/poseidon.js";
 export * from "./keys.js";
 export * from "./fastptau.js";
 export * from "./prove.js";

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { calibrateCosts, costModelFile } from "../../compiler/plan/calibrate-costs.js";
+import { calibrateCosts, costModelFile } from "../../toolchain/calibrate-costs.js";
 
 interface Args {
   groth16: boolean;
@@ -10,7 +10,7 @@ export const calibrateCostsCommand: CommandModule<object, Args> = {
   describe: "measure this machine's prover speeds for the cost model (stored and reused by compile)",
   builder: (y) => y.option("groth16", { type: "boolean", default: true, describe: "also measure Groth16 (needs a small ptau)" }) as never,
   handler: async (args) => {
-    const c = await calibrateCosts({ groth16: args.groth16 });
+    const c = await calibrateCosts({ thorough: args.groth16 });
     console.log(JSON.stringify(c, null, 2));
     console.log(`stored in ${costModelFile()}`);
   },

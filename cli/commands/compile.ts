@@ -3,8 +3,9 @@ import { basename } from "node:path";
 import type { CommandModule } from "yargs";
 import { ZkcError } from "../../compiler/errors.js";
 import { type CalibrationResult, calibrate, randomSamples } from "../../compiler/quant/calibrate.js";
-import { compileModel } from "../../compiler/plan/compile.js";
+import { compileModel } from "../../toolchain/compile.js";
 import { serializeManifest } from "../../runtime/manifest.js";
+import { defaultBackends } from "../../backends/registry.js";
 import { parseSamples } from "../../runtime/inputs.js";
 import { readInputFile, readJsonFile, writeDirAtomic } from "../artifacts.js";
 import { loadModel, toFeeds } from "../model-input.js";
@@ -15,7 +16,7 @@ interface Args {
   model: string;
   dir: string;
   calibrate?: string;
-  backend: "auto" | "gkr" | "groth16";
+  backend: string;
   "input-visibility": "public" | "hashed";
   "output-visibility": "public" | "hashed";
   ptau?: string;
@@ -42,9 +43,9 @@ export const compileCommand: CommandModule<object, Args> = {
       .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory" })
       .option("calibrate", { type: "string", describe: "calibration inputs: one input JSON object or an array of them" })
       .option("backend", {
-        choices: ["auto", "gkr", "groth16"] as const,
-        default: "auto" as const,
-        describe: "auto: the cheaper proof system per kernel; gkr: GKR wherever it can; groth16: the whole model as one Groth16 circuit (small models)",
+        choices: ["auto", ...defaultBackends.names()],
+        default: "auto",
+        describe: `auto: the cheaper proof system per kernel; ${defaultBackends.list().map((b) => `${b.name}: ${b.summary}`).join("; ")}`,
       })
       .option("input-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
       .option("output-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
@@ -61,8 +62,8 @@ export const compileCommand: CommandModule<object, Args> = {
     }
     if (!(args.target > 0)) throw new ZkcError("USAGE", "--target must be a positive number", { got: String(args.target) });
     // fail before the (slow) calibration: compileModel refuses this combination too
-    if (args.backend === "groth16" && (args["input-visibility"] === "hashed" || args["output-visibility"] === "hashed")) {
-      throw new ZkcError("USAGE", "whole-model mode (--backend groth16) proves public inputs and outputs", { hint: "use --backend auto or gkr for hashed visibility" });
+    if (defaultBackends.find(args.backend)?.wholeModel && (args["input-visibility"] === "hashed" || args["output-visibility"] === "hashed")) {
+      throw new ZkcError("USAGE", `whole-model mode (--backend ${args.backend}) proves public inputs and outputs`, { hint: "use --backend auto for hashed visibility" });
     }
     const modelBytes = readInputFile(args.model, "model file");
     const graph = loadModel(args.model, args["input-shape"]);

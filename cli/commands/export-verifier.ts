@@ -10,8 +10,9 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import type { CommandModule } from "yargs";
 import { ZkcError } from "../../compiler/errors.js";
-import { exportSolidityVerifier } from "../../backends/groth16/keys.js";
+import { defaultBackends } from "../../backends/registry.js";
 import type { Manifest } from "../../runtime/manifest.js";
+import { loadLinkedModel, type LinkedModel } from "../../runtime/link/model.js";
 import { writeDirAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 
@@ -20,10 +21,10 @@ interface Args {
   out: string;
 }
 
-/** Side files the verifier reads: program, weights, verification keys (never proving keys). */
-export function verifierFiles(m: Manifest): string[] {
-  const names = [m.program.file, m.weights.file];
-  for (const k of m.kernels) if (k.groth16) names.push(k.groth16.vkeyFile);
+/** Side files the verifier reads: program, weights, the backends' verifier files (never proving keys). */
+export function verifierFiles(model: LinkedModel): string[] {
+  const names = [model.manifest.program.file, model.manifest.weights.file];
+  for (const k of model.kernels) names.push(...k.backend.verifierFiles(k.artifacts));
   return names;
 }
 
@@ -45,7 +46,8 @@ else console.error(result.reason);
 /** Bundles the verifier for `manifest` with its side files into one ES module (minified). */
 export async function bundleVerifier(manifest: Manifest, files: (name: string) => Promise<Uint8Array>): Promise<string> {
   const embedded: Record<string, string> = {};
-  for (const name of verifierFiles(manifest)) embedded[name] = Buffer.from(await files(name)).toString("base64");
+  const model = await loadLinkedModel(manifest, files, defaultBackends);
+  for (const name of verifierFiles(model)) embedded[name] = Buffer.from(await files(name)).toString("base64");
   const verifyModule = fileURLToPath(new URL("../../runtime/verify.ts", import.meta.url));
   const tmp = mkdtempSync(join(tmpdir(), "zkc-verifier-"));
   try {
@@ -109,10 +111,11 @@ export declare function verify(proof: unknown): Promise<{ ok: true; outputs: Ver
 `,
     );
     out.set("README.md", USAGE);
-    for (const k of art.manifest.kernels) {
-      if (!k.groth16) continue;
-      const zkey = await art.files(k.groth16.zkeyFile);
-      out.set(`solidity/${k.name}.sol`, await exportSolidityVerifier({ zkey }));
+    // extra verifiers the backends export (Solidity for Groth16 kernels)
+    const model = await loadLinkedModel(art.manifest, art.files, defaultBackends);
+    for (const k of model.kernels) {
+      const extra = await defaultBackends.get(k.entry.backend).exportVerifiers?.(k.spec, k.artifacts, art.files);
+      for (const [name, text] of extra ?? []) out.set(name, text);
     }
     writeDirAtomic(args.out, out);
     const sol = [...out.keys()].filter((n) => n.endsWith(".sol")).length;

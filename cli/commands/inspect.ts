@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import type { PlanRow } from "../../compiler/plan/compile.js";
+import type { PlanRow } from "../../toolchain/compile.js";
 import { decodeProgram } from "../../runtime/link/program-file.js";
 import { readJsonFile, writeFileAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";

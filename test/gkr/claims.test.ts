@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { FR_MODULUS } from "../../backends/math/field.js";
 import { evaluateMle } from "../../backends/math/mle.js";
 import { Transcript } from "../../backends/math/transcript.js";
-import { proveCombine, verifyCombine } from "../../backends/gkr/claims.js";
-import { integerTable } from "../../backends/gkr/layout.js";
+import { proveCombine, verifyCombine } from "../../backends/math/claims.js";
+import { integerTable } from "../../backends/math/layout.js";
 import type { Claim } from "../../backends/gkr/messages.js";
 import { makeRng, randomInts } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 /** eqTableFast gives exactly the math layer's eqTable (the reference), across chunk boundaries. */
 import { describe, expect, it } from "vitest";
 import { eqTable } from "../../backends/math/mle.js";
-import { eqTableFast } from "../../backends/gkr/eq.js";
+import { eqTableFast } from "../../backends/math/eq.js";
 import { FR_MODULUS } from "../../backends/math/field.js";
 import { makeRng } from "./helpers.js";
 

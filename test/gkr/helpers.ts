@@ -3,7 +3,7 @@ import type { Prim } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
 import { evaluateMle } from "../../backends/math/mle.js";
 import { Transcript } from "../../backends/math/transcript.js";
-import { integerTable, numVarsOfShape } from "../../backends/gkr/layout.js";
+import { integerTable, numVarsOfShape } from "../../backends/math/layout.js";
 import { proveKernel, verifyKernel, type Kernel, type KernelProof, type KernelTensor } from "../../backends/gkr/kernel.js";
 import type { Claim } from "../../backends/gkr/messages.js";
 import { makeRng } from "../math/rng.js";

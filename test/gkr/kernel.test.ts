@@ -11,7 +11,7 @@ import { FR_MODULUS } from "../../backends/math/field.js";
 import { Transcript } from "../../backends/math/transcript.js";
 import { proveKernel, registerKernelHook, registerLayer, verifyKernel, type PrimOf } from "../../backends/gkr/kernel.js";
 import { evaluateMle } from "../../backends/math/mle.js";
-import { integerTable } from "../../backends/gkr/layout.js";
+import { integerTable } from "../../backends/math/layout.js";
 import { countFieldElements, isField, type Claim } from "../../backends/gkr/messages.js";
 import { claimHolds, cloneProof, makeKernel, makeRng, prove, randomInts, runPrims, trueClaim, verify, PROTOCOL } from "./helpers.js";
 

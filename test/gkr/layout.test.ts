@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { FR_MODULUS, FrVector } from "../../backends/math/field.js";
 import { evaluateMle, padTensor } from "../../backends/math/mle.js";
-import { canonicalLayout, indicatorMle, integerTable, paddedPositions, sameLayout, HALF } from "../../backends/gkr/layout.js";
+import { canonicalLayout, indicatorMle, integerTable, paddedPositions, sameLayout, HALF } from "../../backends/math/layout.js";
 import { makeRng } from "./helpers.js";
 
 /** Every ordered factorisation of n into factors >= 1 of at most `rank` axes (1s included). */

@@ -5,7 +5,7 @@ import { FR_MODULUS, FrVector } from "../../backends/math/field.js";
 import { Transcript } from "../../backends/math/transcript.js";
 import { ffjavascriptEngine, nobleEngine, setMsmEngine, terminateCurve } from "../../backends/math/commit/index.js";
 import { claimOnPublic, proveKernel, verifyKernel, type Kernel } from "../../backends/gkr/kernel.js";
-import { HALF, integerTable } from "../../backends/gkr/layout.js";
+import { HALF, integerTable } from "../../backends/math/layout.js";
 import { evaluateMle } from "../../backends/math/mle.js";
 import {
   absorbNonlinearCommitments,

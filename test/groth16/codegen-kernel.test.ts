@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { groth16StatementSignals, type Groth16KernelSpec } from "../../compiler/plan/groth16-kernel.js";
+import { groth16StatementSignals, type Groth16KernelSpec } from "../../backends/groth16/statement.js";
 import type { Prim, QProgram, QTensor } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
 import { compileGroth16Kernel, kernelSpecOfRange, tensorMleInCircuit } from "../../backends/groth16/codegen.js";

@@ -11,7 +11,7 @@ import { quantiseInput, runProgram } from "../../runtime/witness.js";
 import { verify } from "../../runtime/verify.js";
 import { manifestDigest, parseManifest, sha256Hex, type Manifest } from "../../runtime/manifest.js";
 import { toHex } from "../../runtime/link/codec.js";
-import type { CompiledModel } from "../../compiler/plan/compile.js";
+import type { CompiledModel } from "../../toolchain/compile.js";
 import { bumpHex, clone, compile, fieldSlots, filesOf, flipB64, proveJson, tinyClassifier, type TestModel } from "./helpers.js";
 
 type Json = Record<string, any>;

@@ -84,7 +84,7 @@ describe("manifest and proof envelopes", () => {
     const m = clone(c.manifest) as any;
     const cases: [(x: any) => void, RegExp][] = [
       [(x) => (x.version = 2), /field version/],
-      [(x) => (x.kernels[0].backend = "plonk"), /kernels\[0\]\.backend/],
+      [(x) => (x.kernels[0].backend = "Plonk!"), /kernels\[0\]\.backend/],
       [(x) => (x.weights.digest = "xyz"), /weights\.digest/],
       [(x) => (x.program.file = "../etc/passwd"), /program\.file/],
       [(x) => (x.quantisation.inputs[0].shape = [0]), /quantisation\.inputs\[0\]\.shape\[0\]/],

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
 import { verify } from "../../runtime/verify.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
-import type { CompiledModel } from "../../compiler/plan/compile.js";
+import type { CompiledModel } from "../../toolchain/compile.js";
 import { prove, type ProveProgress } from "../../runtime/prove.js";
 import { parseProof, serializeProof } from "../../runtime/proof.js";
 import { bumpHex, clone, compile, fieldSlots, filesOf, fixtureModel, flipB64, proveJson, type TestModel } from "./helpers.js";

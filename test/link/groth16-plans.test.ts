@@ -5,10 +5,10 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
-import { poseidonCommitTensor } from "../../backends/groth16/poseidon.js";
+import { poseidonCommitTensor } from "../../backends/math/poseidon.js";
 import { verify } from "../../runtime/verify.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
-import { fieldsOf } from "../../runtime/link/bundle.js";
+import { fieldsOf } from "../../runtime/link/model.js";
 import { bumpHex, clone, compile, fieldSlots, filesOf, proveJson, tinyClassifier, type TestModel } from "./helpers.js";
 
 type Json = Record<string, any>;

@@ -9,7 +9,7 @@ import { loadModelBytes, loadModelFile } from "../../compiler/onnx/load.js";
 import { calibrate, type CalibrationResult } from "../../compiler/quant/calibrate.js";
 import { tensor } from "../../compiler/ir/tensor.js";
 import type { Graph } from "../../compiler/ir/graph.js";
-import { compileModel, type CompileOptions, type CompiledModel } from "../../compiler/plan/compile.js";
+import { compileModel, type CompileOptions, type CompiledModel } from "../../toolchain/compile.js";
 import { prove, type HashedOutputValues } from "../../runtime/prove.js";
 import { serializeProof, type ProofBundle } from "../../runtime/proof.js";
 

@@ -7,15 +7,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { primInputs, type QProgram } from "../../compiler/quant/prim.js";
 import { partition, type KernelPart } from "../../compiler/plan/partition.js";
-import { DEFAULT_COSTS, kernelFeatures, gkrEstimate, groth16Estimate } from "../../compiler/plan/cost.js";
-import { calibrateCosts, costModelFile, loadCostModel } from "../../compiler/plan/calibrate-costs.js";
+import { kernelSpec } from "../../compiler/plan/plan.js";
+import { DEFAULT_COSTS, defaultBackends } from "../../backends/registry.js";
+import { gkrEstimateOf, gkrFeatures } from "../../backends/gkr/estimate.js";
+import { groth16Constraints, groth16EstimateOf } from "../../backends/groth16/estimate.js";
+import type { Backend } from "../../backends/contract.js";
+import { calibrateCosts, costModelFile, loadCostModel } from "../../toolchain/calibrate-costs.js";
 import { chooseBackend, type SelectionContext } from "../../compiler/plan/select.js";
-import { registeredOps } from "../../backends/gkr/kernel.js";
-import "../../backends/gkr/nonlinear/index.js";
-import type { PrimOp } from "../../compiler/quant/prim.js";
 import { fixtureModel, tinyClassifier } from "./helpers.js";
 
-const ALL: ReadonlySet<PrimOp> = new Set<PrimOp>(["matmul", "add", "sub", "mul", "scale", "gather", "reduceSum", "rescale", "lookup", "clamp", "max", "divide", "argmax"]);
 
 /** Invariants every partition must satisfy, checked against the program itself. */
 function checkPartition(p: QProgram, parts: KernelPart[]): void {
@@ -85,22 +85,21 @@ describe("partition", () => {
 
 describe("cost model and selection", () => {
   const p = fixtureModel("mlp").calibration.program;
-  const parts = partition(p);
+  const specs = (prog: QProgram) => partition(prog).map((k) => kernelSpec(prog, { ...k, kind: "prims" }));
+  const parts = specs(p);
   const ctx = (over: Partial<SelectionContext> = {}): SelectionContext => ({
-    program: p,
+    backends: defaultBackends.list(),
     costs: DEFAULT_COSTS,
-    gkrOps: registeredOps(),
-    groth16Ops: ALL,
     memoryBudget: 4 * 1024 ** 3,
-    maxGroth16Constraints: 2 ** 20,
     ...over,
   });
 
   it("estimates grow with the kernel: the 784x64 layer costs more than the 64x10 one on both backends", () => {
-    const f = parts.map((k) => kernelFeatures(p, p.prims.slice(k.from, k.to), [...k.inputs, ...k.outputs]));
-    expect(gkrEstimate(f[0]!, DEFAULT_COSTS).proveSeconds).toBeGreaterThan(gkrEstimate(f[1]!, DEFAULT_COSTS).proveSeconds);
-    expect(f[0]!.constraints).toBeGreaterThan(f[1]!.constraints);
-    expect(groth16Estimate(f[0]!.constraints, 10, DEFAULT_COSTS).memoryBytes).toBeGreaterThan(groth16Estimate(f[1]!.constraints, 10, DEFAULT_COSTS).memoryBytes);
+    const f = parts.map((k) => gkrFeatures(k));
+    expect(gkrEstimateOf(f[0]!, DEFAULT_COSTS).proveSeconds).toBeGreaterThan(gkrEstimateOf(f[1]!, DEFAULT_COSTS).proveSeconds);
+    const c = parts.map((k) => groth16Constraints(k));
+    expect(c[0]!).toBeGreaterThan(c[1]!);
+    expect(groth16EstimateOf(c[0]!, 10, DEFAULT_COSTS).memoryBytes).toBeGreaterThan(groth16EstimateOf(c[1]!, 10, DEFAULT_COSTS).memoryBytes);
   });
 
   it("auto picks the cheaper backend and says why, with numbers", () => {
@@ -118,11 +117,13 @@ describe("cost model and selection", () => {
     expect(c.reason).toMatch(/over the .* budget/);
     expect(chooseBackend(parts[0]!, ctx(), "groth16")).toMatchObject({ backend: "groth16", reason: expect.stringMatching(/^forced groth16/) });
     const tiny = tinyClassifier(1).calibration.program;
-    const argmaxPart = partition(tiny)[2]!;
-    const forced = chooseBackend(argmaxPart, { ...ctx(), program: tiny }, "gkr");
+    const argmaxPart = specs(tiny)[2]!;
+    const forced = chooseBackend(argmaxPart, ctx(), "gkr");
     expect(forced.backend).toBe("groth16");
     expect(forced.reason).toMatch(/forced gkr, but argmax has no GKR layer/);
-    expect(() => chooseBackend(argmaxPart, { ...ctx(), program: tiny, groth16Ops: new Set() }, "auto")).toThrow(/cannot be proven/);
+    // a Groth16 backend that encodes nothing: no backend is left for argmax
+    const none: Backend = { ...defaultBackends.get("groth16"), supports: () => ({ ok: false, reason: "argmax has no Groth16 encoding" }) };
+    expect(() => chooseBackend(argmaxPart, ctx({ backends: [defaultBackends.get("gkr"), none] }), "auto")).toThrow(/cannot be proven/);
   });
 
   it("calibrateCosts measures, stores and reloads; a corrupt file gives the defaults", async () => {

@@ -10,10 +10,12 @@ import { loadModelBytes } from "../../compiler/onnx/load.js";
 import { calibrate } from "../../compiler/quant/calibrate.js";
 import { tensor } from "../../compiler/ir/tensor.js";
 import { ZkcError } from "../../compiler/errors.js";
-import type { CompiledModel } from "../../compiler/plan/compile.js";
+import type { CompiledModel } from "../../toolchain/compile.js";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
 import { FR_MODULUS } from "../../backends/math/field.js";
 import { parseManifest } from "../../runtime/manifest.js";
+import { loadLinkedModel } from "../../runtime/link/model.js";
+import { defaultVerifiers } from "../../backends/verifiers.js";
 import { verify } from "../../runtime/verify.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
 import { clone, compile, filesOf, proveJson, type Json, type TestModel } from "./helpers.js";
@@ -62,10 +64,10 @@ describe("whole-model mode (--backend groth16)", () => {
     expect(rest).toEqual([]);
     expect(k).toMatchObject({ kind: "whole-model", backend: "groth16", from: 0, to: m.calibration.program.prims.length, inputs: ["x"], params: [] });
     expect(k!.outputs).toEqual(m.calibration.program.outputs);
-    expect(k!.groth16!.nPublic).toBe(16 + 4);
+    expect((k!.artifacts as { nPublic: number }).nPublic).toBe(16 + 4);
     expect(c.manifest.committedTensors).toEqual([]);
     expect(c.plan).toHaveLength(1);
-    expect(c.plan[0]!.reason).toMatch(new RegExp(`^whole-model mode \\(--backend groth16\\): one R1CS of ${k!.groth16!.nConstraints} constraints`));
+    expect(c.plan[0]!.reason).toMatch(new RegExp(`^whole-model mode \\(--backend groth16\\): one R1CS of ${(k!.artifacts as { nConstraints: number }).nConstraints} constraints`));
     // the manifest round-trips through the strict parser
     expect(parseManifest(JSON.parse(JSON.stringify(c.manifest)))).toEqual(c.manifest);
   });
@@ -141,7 +143,7 @@ describe("whole-model mode (--backend groth16)", () => {
       const err = await compile(m, { backend: "groth16", ...vis }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ZkcError);
       expect((err as ZkcError).code).toBe("USAGE");
-      expect((err as ZkcError).message).toMatch(/whole-model mode proves public inputs and outputs; use --backend auto or gkr for hashed/);
+      expect((err as ZkcError).message).toMatch(/whole-model mode \(--backend groth16\) proves public inputs and outputs; use --backend auto for hashed/);
     }
     // far beyond the largest powers of tau: 400k clamped elements
     const b = new ModelBuilder("wide", 17);
@@ -164,8 +166,9 @@ describe("whole-model mode (--backend groth16)", () => {
     expect(() => parseManifest(short)).toThrow(/kernels\[0\]\.to/);
     const gkr = clone(doc);
     gkr.kernels[0].backend = "gkr";
-    delete gkr.kernels[0].groth16;
-    expect(() => parseManifest(gkr)).toThrow(/kernels\[0\]\.backend/);
+    delete gkr.kernels[0].artifacts;
+    // a backend that does not prove whole models is refused when the model is loaded
+    await expect(loadLinkedModel(parseManifest(gkr), filesOf(c), defaultVerifiers)).rejects.toThrow(/backend "gkr" does not prove whole models/);
     const two = clone(doc);
     two.kernels.push({ ...clone(doc.kernels[0]), name: "again" });
     expect(() => parseManifest(two)).toThrow(/only kernel/);

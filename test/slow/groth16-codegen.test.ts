@@ -6,7 +6,7 @@
  */
 import { readFileSync, existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { groth16StatementSignals, type Groth16KernelSpec } from "../../compiler/plan/groth16-kernel.js";
+import { groth16StatementSignals, type Groth16KernelSpec } from "../../backends/groth16/statement.js";
 import type { Prim, QTensor } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
 import { loadModelFile } from "../../compiler/onnx/load.js";

@@ -23,7 +23,7 @@ import type { Prim } from "../../../compiler/quant/prim.js";
 import { SAFE_MAX_ABS } from "../../../compiler/quant/prim.js";
 import { divideValue, rescaleValue } from "../../../compiler/quant/semantics.js";
 import { Fr } from "../../math/field.js";
-import { sameLayout } from "../layout.js";
+import { sameLayout } from "../../math/layout.js";
 import type { RelationSpec, Term } from "./relation.js";
 
 /** Primitive ops this module proves. */

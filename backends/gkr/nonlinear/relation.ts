@@ -49,7 +49,7 @@ import {
   type MsmCheck,
   type MsmEngine,
 } from "../../math/commit/index.js";
-import { indicatorMle, numVarsOfShape, paddedPositions, sizeOfShape } from "../layout.js";
+import { indicatorMle, numVarsOfShape, paddedPositions, sizeOfShape } from "../../math/layout.js";
 import {
   MAX_RANGE_BITS,
   columnsTable,

@@ -18,9 +18,9 @@ import {
   type Groth16KernelAssignment,
   type Groth16KernelCircuit,
   type Groth16KernelSpec,
-} from "../../../compiler/plan/groth16-kernel.js";
+} from "../statement.js";
 import { primInputs, type QProgram, type QTensor } from "../../../compiler/quant/prim.js";
-import { paddedPositions } from "../../gkr/layout.js";
+import { paddedPositions } from "../../math/layout.js";
 import { FIELD_MODULUS } from "../field.js";
 import { rangeCheck } from "../gadgets/bits.js";
 import { mleEvaluate } from "../gadgets/mle.js";

@@ -15,7 +15,7 @@
  */
 import { LinComb, type R1csBuilder, type Signal } from "../r1cs.js";
 import { fieldAdd, fieldMod } from "../field.js";
-import { COMMIT_CHUNK, poseidonParams } from "../poseidon.js";
+import { COMMIT_CHUNK, poseidonParams } from "../../math/poseidon.js";
 
 function sbox(b: R1csBuilder, x0: Signal, wide: number): Signal {
   const x = x0.terms.size > wide ? b.materialise(x0, "sbox_in") : x0;

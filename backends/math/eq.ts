@@ -4,8 +4,8 @@
  * level through the field kernels (one product and one subtraction per new entry, no intermediate
  * vectors). GKR builds eq tables over whole padded tensors, so this is on the hot path.
  */
-import { FR_MODULUS, FrVector, writeMont } from "../math/field.js";
-import { kernels } from "../math/kernels.js";
+import { FR_MODULUS, FrVector, writeMont } from "./field.js";
+import { kernels } from "./kernels.js";
 
 const CHUNK = 4096;
 /** 32-bit words per element (a local constant: imported bindings cost a getter call under tsx). */

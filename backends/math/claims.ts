@@ -8,12 +8,49 @@
  *   sum_x (sum_i c_i eq(r_i, x)) T(x) = sum_i c_i v_i (degree 2). The prover sends T(rho); the
  *   verifier checks claimedEval = (sum_i c_i eq(r_i, rho)) T(rho) itself, in O(k n).
  */
-import { Fr, FrVector, vecAdd, vecScale } from "../math/field.js";
-import { eqEval, numVarsOf } from "../math/mle.js";
+import { Fr, FrVector, vecAdd, vecScale } from "./field.js";
+import { eqEval, numVarsOf } from "./mle.js";
 import { eqTableFast as eqTable } from "./eq.js";
-import { proveSumcheck, verifySumcheck } from "../math/sumcheck.js";
-import type { Transcript } from "../math/transcript.js";
-import { GKR_LABELS, isField, isRecord, type Claim, type CombineProof } from "./messages.js";
+import { proveSumcheck, verifySumcheck } from "./sumcheck.js";
+import type { Transcript } from "./transcript.js";
+import type { SumcheckProof } from "./sumcheck.js";
+
+/** "The MLE of `tensor` (in its own shape's layout) at `point` equals `value`." */
+export interface Claim {
+  tensor: string;
+  /** canonical field elements, one per MLE variable of the tensor */
+  point: bigint[];
+  /** canonical field element */
+  value: bigint;
+}
+
+/** Several claims on one tensor reduced to one: a sumcheck of sum_k c_k eq(r_k, x) T(x). */
+export interface CombineProof {
+  kind: "combine";
+  sumcheck: SumcheckProof;
+  /** T at the sumcheck's final point */
+  eval: bigint;
+}
+
+/**
+ * Transcript labels of claim combination. They keep their historical "gkr/" prefix: combination
+ * started in the GKR backend, and renaming a label changes every proof's challenges.
+ */
+export const CLAIM_LABELS = {
+  combineClaims: "gkr/combine/claims",
+  combineCoeff: "gkr/combine/coeff",
+  combineEval: "gkr/combine/eval",
+} as const;
+
+/** A plain object (not null, not an array). */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** A canonical field element. */
+export function isField(x: unknown): x is bigint {
+  return typeof x === "bigint" && Fr.isValid(x);
+}
 
 /** True when every claim has the same point (no sumcheck needed). */
 export function samePoints(claims: readonly Claim[]): boolean {
@@ -22,8 +59,8 @@ export function samePoints(claims: readonly Claim[]): boolean {
 }
 
 function absorbClaims(transcript: Transcript, claims: readonly Claim[]): bigint[] {
-  transcript.absorbFields(GKR_LABELS.combineClaims, claims.flatMap((c) => [...c.point, c.value]));
-  return transcript.challenges(GKR_LABELS.combineCoeff, claims.length);
+  transcript.absorbFields(CLAIM_LABELS.combineClaims, claims.flatMap((c) => [...c.point, c.value]));
+  return transcript.challenges(CLAIM_LABELS.combineCoeff, claims.length);
 }
 
 /**
@@ -53,7 +90,7 @@ export function proveCombine(claims: readonly Claim[], tableOf: FrVector | (() =
   if (n !== first.point.length) throw new RangeError(`proveCombine: table has ${n} variables, claims have ${first.point.length}`);
   const out = proveSumcheck({ polys: [weights, table], terms: [{ coeff: 1n, factors: [0, 1] }] }, transcript, total);
   const evalT = out.polyEvals[1]!;
-  transcript.absorbField(GKR_LABELS.combineEval, evalT);
+  transcript.absorbField(CLAIM_LABELS.combineEval, evalT);
   return {
     claim: { tensor: first.tensor, point: out.point, value: evalT },
     proof: { kind: "combine", sumcheck: out.proof, eval: evalT },
@@ -87,7 +124,7 @@ export function verifyCombine(claims: readonly Claim[], proof: unknown, transcri
   claims.forEach((c, i) => (total = Fr.add(total, Fr.mul(coeffs[i]!, c.value))));
   const sc = verifySumcheck(total, n, 2, proof.sumcheck, transcript);
   if (!sc.ok) return { ok: false, reason: `combination of claims on "${tensor}": sumcheck: ${sc.reason}` };
-  transcript.absorbField(GKR_LABELS.combineEval, proof.eval);
+  transcript.absorbField(CLAIM_LABELS.combineEval, proof.eval);
   let weight = 0n;
   claims.forEach((c, i) => (weight = Fr.add(weight, Fr.mul(coeffs[i]!, eqEval(c.point, sc.point)))));
   if (Fr.mul(weight, proof.eval) !== sc.claimedEval) {

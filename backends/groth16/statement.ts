@@ -62,8 +62,8 @@
  * the true values). Tensors of kind "input" (model inputs) are user data: if a gadget needs a
  * pre-bounded value, the circuit must range-check it (witness generation clamps nothing).
  */
-import type { Prim, QTensor } from "../quant/prim.js";
-import type { BuiltCircuit } from "../../backends/groth16/r1cs.js";
+import type { Prim, QTensor } from "../../compiler/quant/prim.js";
+import type { BuiltCircuit } from "./r1cs.js";
 
 /** A Groth16 kernel as the planner hands it to the code generator. */
 export interface Groth16KernelSpec {

@@ -13,8 +13,8 @@
  * Also here: integers (Float64Array of exact integers, negative v -> r - |v|) to padded field
  * tables, padded positions of flat indices, and the MLE of the "real entries" indicator.
  */
-import { FR_MODULUS, Fr, FrVector } from "../math/field.js";
-import { padTensor, tensorMleLayout } from "../math/mle.js";
+import { FR_MODULUS, Fr, FrVector } from "./field.js";
+import { padTensor, tensorMleLayout } from "./mle.js";
 
 /** (r + 1) / 2: the point coordinate at which a multilinear f gives the average of f(0) and f(1). */
 export const HALF: bigint = (FR_MODULUS + 1n) / 2n;

@@ -8,7 +8,10 @@
  */
 import { grainGenConstants, poseidon as noblePoseidon } from "@noble/curves/abstract/poseidon.js";
 import { bn254_Fr } from "@noble/curves/bn254.js";
-import { fieldMod } from "./field.js";
+import { FR_MODULUS } from "./field.js";
+
+/** Canonical residue of any bigint (negative included). */
+const fieldMod = (x: bigint): bigint => ((x % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
 
 /** circomlib's partial round counts for t = 2 .. 17. */
 export const POSEIDON_PARTIAL_ROUNDS = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68] as const;

@@ -6,7 +6,7 @@
  */
 import { bn254 } from "@noble/curves/bn254.js";
 import * as snarkjs from "snarkjs";
-import { FR_MODULUS } from "../../backends/math/field.js";
+import { FR_MODULUS } from "../math/field.js";
 
 const BN254_Q = bn254.G1.Point.Fp.ORDER;
 
