@@ -13,9 +13,9 @@ import { toHex } from "./link/codec.js";
 
 export const MANIFEST_FORMAT = "zkc-manifest";
 export const MANIFEST_VERSION = 1;
-/** Commitment scheme of GKR non-linear witness (backends/math/commit/hyrax.ts). */
+/** Commitment scheme of the GKR backend's non-linear witness (backends/math/commit/hyrax.ts). */
 export const COMMITMENT_SCHEME = "hyrax-bn254-v1";
-/** Tensor commitment of Groth16 boundaries and hashed I/O (backends/groth16/poseidon.ts). */
+/** Tensor commitment of Groth16 boundaries and hashed I/O (backends/math/poseidon.ts). */
 export const TENSOR_HASH = "poseidon-bn254-chain15-v1";
 /** Transcript of the whole bundle (backends/math/transcript.ts). */
 export const TRANSCRIPT_PROTOCOL = "zkc/bundle/v1";

@@ -2,7 +2,7 @@
  * `proof.json`: one proof bundle (docs/formats.md). Browser-safe.
  *
  * The bundle holds the public inputs and outputs (integers and dequantised floats, or Poseidon
- * hashes for `hashed` ones), the Poseidon commitments of every tensor crossing a Groth16 kernel,
+ * hashes for `hashed` ones), the Poseidon commitments of every tensor crossing a kernel whose backend commits its boundary,
  * one proof per kernel (its name, backend, and the fields of the backend's proof section) and the
  * boundary claims every kernel emitted. Field elements and byte strings use the encoding of
  * `runtime/link/codec.ts`.
