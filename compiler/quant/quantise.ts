@@ -48,7 +48,8 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
     if (!t) {
       const c = graph.constants.get(name);
       if (!c) throw new ZkcError("INTERNAL", `value "${name}" has neither a tensor nor a constant`, { file: graph.source });
-      t = q.label(q.param(name, [...c.shape], c.data, "weight"), name);
+      // integer and bool constants are exact at scale 0, like integer tensors
+      t = q.label(q.param(name, [...c.shape], c.data, isFloat(c.dtype) ? "weight" : 0), name);
       env.set(name, t);
     }
     return t;

@@ -141,6 +141,15 @@ describe("comparisons with a constant threshold", () => {
     }
   }
 
+  it("compares with infinite thresholds", () => {
+    const g = model({
+      inputs: [{ name: "x", dtype: "float32", shape: [4] }],
+      init: { lo: tensorOf("float32", [4], [-Infinity, Infinity, -Infinity, Infinity]) },
+      nodes: [{ op: "Greater", inputs: ["x", "lo"], outputs: ["y"] }],
+    });
+    expectExact(g, samplesFor(g, 20));
+  });
+
   it("compares exactly with a threshold that lies on the grid, equality included", () => {
     const g = model({ inputs: [{ name: "x", dtype: "float32", shape: [9] }], init: { c: tensorOf("float32", [], [0.375]) }, nodes: [{ op: "LessOrEqual", inputs: ["x", "c"], outputs: ["y"] }] });
     const x = tensorOf("float32", [9], [0.375, 0.375 - STEP, 0.375 + STEP, -1, 1, 0, 0.37, 0.38, 0.3749]);

@@ -23,27 +23,30 @@ type Rounding = "floor" | "ceil" | "nearest";
 const dtypeOf = (input: LowerInput): DType => input.dtype ?? "float32";
 
 /** A constant broadcast to `shape` on the integer grid of `scale`, rounded as asked. */
-function constantOnGrid(q: ProgramBuilder, input: LowerInput, shape: number[], scale: number, rounding: Rounding, offset = 0): QTensor {
-  const vals = gridValues(input, shape, scale, rounding);
+function constantOnGrid(q: ProgramBuilder, input: LowerInput, shape: number[], scale: number | QTensor, rounding: Rounding, offset = 0): QTensor {
+  // a partner tensor gives the grid (its scale) and the bound that stands in for infinities
+  const [s, bound] = typeof scale === "number" ? [scale, 0] : [scale.scale, scale.maxAbs];
+  const vals = gridValues(input, shape, s, rounding, bound);
   if (offset) for (let i = 0; i < vals.length; i++) vals[i]! += offset;
-  return q.paramInts(input.name, shape, vals, scale);
+  return q.paramInts(input.name, shape, vals, s);
 }
 
-function gridValues(input: LowerInput, shape: number[], scale: number, rounding: Rounding): Float64Array {
+function gridValues(input: LowerInput, shape: number[], scale: number, rounding: Rounding, bound = 0): Float64Array {
   const c = input.constant!;
   const idx = broadcastIndex(c.shape, shape);
   const vals = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
     const u = c.data[idx[i]!]! * 2 ** scale;
     vals[i] = rounding === "floor" ? Math.floor(u) : rounding === "ceil" ? Math.ceil(u) : quantiseValue(c.data[idx[i]!]!, scale);
-    if (!Number.isFinite(vals[i]!)) vals[i] = Math.sign(u) * 2 ** 50; // ±inf compares like a value past every bound
+    // ±inf compares like a value just past the other operand's bound
+    if (!Number.isFinite(vals[i]!)) vals[i] = Math.sign(u) * (bound + 2);
   }
   return vals;
 }
 
-/** The scale a constant operand gets: the other operand's (comparisons need one grid). */
-function partnerScale(other: LowerInput): number {
-  return other.value().scale;
+/** The tensor whose grid a constant operand goes on: the other operand (comparisons need one grid). */
+function partner(other: LowerInput): QTensor {
+  return other.value();
 }
 
 /** [x != 0] for integers x at any scale: sign(x)^2, a 0/1 tensor at scale 0. */
@@ -90,10 +93,10 @@ function order(strict: boolean, swap: boolean): Lower {
     const off = strict ? 0 : 1;
     let d: QTensor;
     if (A.constant) {
-      const a = constantOnGrid(q, A, shape, partnerScale(B), strict ? "ceil" : "floor", off);
+      const a = constantOnGrid(q, A, shape, partner(B), strict ? "ceil" : "floor", off);
       d = q.subT(a, broadcastTo(q, B.value(), shape));
     } else if (B.constant) {
-      const b = constantOnGrid(q, B, shape, partnerScale(A), strict ? "floor" : "ceil", -off);
+      const b = constantOnGrid(q, B, shape, partner(A), strict ? "floor" : "ceil", -off);
       d = q.subT(broadcastTo(q, A.value(), shape), b);
     } else {
       d = q.subT(broadcastTo(q, A.value(), shape), broadcastTo(q, B.value(), shape));
@@ -116,8 +119,8 @@ export const lowerEqual: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const shape = ctx.outputs[0]!.shape;
   const [A, B] = [inputs[0]!, inputs[1]!];
-  const a = A.constant ? constantOnGrid(q, A, shape, partnerScale(B), "nearest") : broadcastTo(q, A.value(), shape);
-  const b = B.constant ? constantOnGrid(q, B, shape, partnerScale(A), "nearest") : broadcastTo(q, B.value(), shape);
+  const a = A.constant ? constantOnGrid(q, A, shape, partner(B), "nearest") : broadcastTo(q, A.value(), shape);
+  const b = B.constant ? constantOnGrid(q, B, shape, partner(A), "nearest") : broadcastTo(q, B.value(), shape);
   return [complement(q, nonZero(q, q.subT(a, b)))];
 };
 
@@ -149,6 +152,11 @@ export const lowerWhere: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const shape = ctx.outputs[0]!.shape;
   const [C, X, Y] = [inputs[0]!, inputs[1]!, inputs[2]!];
+  for (const t of [X, Y]) {
+    if (t.constant && t.constant.data.some((v) => !Number.isFinite(v))) {
+      throw notQuantisable(ctx, `branch "${t.name}" holds NaN or an infinity, which has no fixed-point value`, "replace the non-finite constant by a large finite value in the model");
+    }
+  }
   const c = boolOperand(q, C, shape);
   const tensors = [X, Y].filter((t) => !t.constant);
   const s = tensors.length
