@@ -14,6 +14,7 @@ import { collectRanges, seededRandom, type Feeds } from "../../compiler/quant/ca
 import type { QProgram } from "../../compiler/quant/prim.js";
 import { quantiseGraph } from "../../compiler/quant/quantise.js";
 import { dequantise, quantiseInput, runProgram } from "../../runtime/witness.js";
+import { runOrt } from "../frontend/helpers.js";
 
 const S = 8;
 const STEP = 2 ** -S;
@@ -28,14 +29,17 @@ interface Spec {
 }
 
 function model(spec: Spec): Graph {
-  const bytes = buildModel({
+  return loadModelBytes(modelBytes(spec), "logic.onnx");
+}
+
+function modelBytes(spec: Spec): Uint8Array {
+  return buildModel({
     opset: spec.opset ?? 17,
     inputs: spec.inputs,
     outputs: spec.outputs ?? [{ name: "y" }],
     initializers: spec.init ?? {},
     nodes: spec.nodes,
   });
-  return loadModelBytes(bytes, "logic.onnx");
 }
 
 function quantise(g: Graph, samples: Feeds[]): QProgram {
@@ -291,4 +295,49 @@ describe("IsNaN and IsInf on quantised values", () => {
       expectExact(g, samplesFor(g, 19));
     }
   });
+});
+
+describe("against onnxruntime", () => {
+  const specs: [string, Spec][] = [
+    ["Cast float -> int32 (truncation toward zero)", { inputs: [{ name: "x", dtype: "float32", shape: [40] }], nodes: [{ op: "Cast", inputs: ["x"], outputs: ["y"], attrs: { to: 6 } }], outputs: [{ name: "y", dtype: "int32", shape: [40] }] }],
+    [
+      "tree: Less, LessOrEqual, Where with constant leaves",
+      {
+        inputs: [{ name: "x", dtype: "float32", shape: [40] }],
+        init: { t: tensorOf("float32", [], [0.375]), u: tensorOf("float32", [], [-0.25]), a: tensorOf("float32", [], [1.5]), b: tensorOf("float32", [], [-0.5]), c: tensorOf("float32", [], [0.25]) },
+        nodes: [
+          { op: "Less", inputs: ["x", "t"], outputs: ["l"] },
+          { op: "LessOrEqual", inputs: ["x", "u"], outputs: ["m"] },
+          { op: "Where", inputs: ["m", "a", "b"], outputs: ["left"] },
+          { op: "Where", inputs: ["l", "left", "c"], outputs: ["y"] },
+        ],
+        outputs: [{ name: "y", dtype: "float32", shape: [40] }],
+      },
+    ],
+    ["Sign", { inputs: [{ name: "x", dtype: "float32", shape: [40] }], nodes: [{ op: "Sign", inputs: ["x"], outputs: ["y"] }], outputs: [{ name: "y", dtype: "float32", shape: [40] }] }],
+    [
+      "Clip with tensor bounds",
+      {
+        inputs: [
+          { name: "x", dtype: "float32", shape: [40] },
+          { name: "lo", dtype: "float32", shape: [] },
+          { name: "hi", dtype: "float32", shape: [] },
+        ],
+        nodes: [{ op: "Clip", inputs: ["x", "lo", "hi"], outputs: ["y"] }],
+        outputs: [{ name: "y", dtype: "float32", shape: [40] }],
+      },
+    ],
+  ];
+  for (const [name, spec] of specs) {
+    it(name, async () => {
+      const bytes = modelBytes(spec);
+      const g = loadModelBytes(bytes, "logic.onnx");
+      const samples = samplesFor(g, 30, 41, 1 / 8);
+      const p = quantise(g, samples);
+      for (const f of samples) {
+        const want = (await runOrt(bytes, f)).y!;
+        expect(Array.from(runQ(g, p, f)[0]!, (v) => v + 0)).toEqual(Array.from(want.data, (v) => v + 0));
+      }
+    });
+  }
 });
