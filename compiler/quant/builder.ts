@@ -252,11 +252,30 @@ export class ProgramBuilder {
     return out;
   }
 
-  clamp(x: QTensor, lo: number, hi: number): QTensor {
-    if (-x.maxAbs >= lo && x.maxAbs <= hi) return x; // already inside: nothing to prove
-    const out = this.intermediate("clamp", x.shape, x.scale, Math.min(x.maxAbs, Math.max(Math.abs(lo), Math.abs(hi))));
+  /**
+   * min(max(x, lo), hi). `outScale` relabels the result: a comparison clamps a difference at
+   * scale s to {0, 1}, which is a boolean at scale 0, not the real 2^-s.
+   */
+  clamp(x: QTensor, lo: number, hi: number, outScale = x.scale): QTensor {
+    if (-x.maxAbs >= lo && x.maxAbs <= hi) return this.scaleBy(x, 1, outScale); // already inside: nothing to prove
+    // the output range is [min(max(-M, lo), hi), min(max(M, lo), hi)] (M = x's bound), which also
+    // covers bounds outside [-M, M] and lo > hi
+    const ends = [Math.min(Math.max(-x.maxAbs, lo), hi), Math.min(Math.max(x.maxAbs, lo), hi)];
+    const out = this.intermediate("clamp", x.shape, outScale, Math.max(Math.abs(ends[0]!), Math.abs(ends[1]!)));
     this.prims.push({ op: "clamp", in: x.name, out: out.name, lo, hi });
     return out;
+  }
+
+  /**
+   * Lowers the static bound of a tensor this lowering just built, when its algebra bounds it
+   * tighter than the operand-wise rule (x + y - x·y of two booleans is 0 or 1, not up to 3). Sound
+   * because the bound follows from the proven relations of its operands, so no honest or
+   * dishonest witness can exceed it.
+   */
+  tighten(t: QTensor, maxAbs: number): QTensor {
+    if (t.kind !== "intermediate") throw new ZkcError("INTERNAL", `cannot tighten the bound of ${t.kind} "${t.name}"`, this.where);
+    if (maxAbs < t.maxAbs) t.maxAbs = maxAbs;
+    return t;
   }
 
   maxT(a: QTensor, b: QTensor): QTensor {

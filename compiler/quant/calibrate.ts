@@ -15,13 +15,14 @@ import { mulberry32 } from "../util/rng.js";
 
 export type Feeds = Record<string, Tensor>;
 
-/** min/max of every float value of the graph over the samples. */
+/** min/max of every numeric (non-bool) value of the graph over the samples. */
 export function collectRanges(graph: Graph, samples: readonly Feeds[]): Map<string, ValueRange> {
   const ranges = new Map<string, ValueRange>();
   for (const feeds of samples) {
     const all = runFloat(graph, feeds, { keepAll: true });
     for (const [name, t] of all) {
-      if (!isFloat(t.dtype) || graph.constants.has(name) || t.data.length === 0) continue;
+      // integers too (they bound integer inputs); booleans are 0/1 by their type
+      if (t.dtype === "bool" || graph.constants.has(name) || t.data.length === 0) continue;
       let min = Infinity;
       let max = -Infinity;
       for (const v of t.data) {
@@ -57,7 +58,9 @@ export function randomSamples(graph: Graph, count: number, seed: number, seeds: 
       }
       const n = input.shape.reduce((a, b) => a * b, 1);
       const data = new Float64Array(n);
-      for (let i = 0; i < n; i++) data[i] = Math.fround(lo + (hi - lo) * rand());
+      // integer and bool inputs get values of their type: a fraction is no integer input
+      const store = input.dtype === "bool" ? (u: number) => (u < 0.5 ? 0 : 1) : isFloat(input.dtype) ? (u: number) => Math.fround(lo + (hi - lo) * u) : (u: number) => Math.round(lo + (hi - lo) * u);
+      for (let i = 0; i < n; i++) data[i] = store(rand());
       feeds[input.name] = tensor(input.dtype, input.shape, data);
     }
     out.push(feeds);

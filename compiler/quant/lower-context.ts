@@ -3,7 +3,7 @@
  * the builder to emit primitives with, the float shapes of its outputs and the calibrated float
  * range of every ONNX value.
  */
-import type { Tensor } from "../ir/tensor.js";
+import type { DType, Tensor } from "../ir/tensor.js";
 import type { OpContext, OutputInfo } from "../ops/op.js";
 import type { ProgramBuilder } from "./builder.js";
 import type { QTensor } from "./prim.js";
@@ -12,6 +12,8 @@ export interface LowerInput {
   /** ONNX value name */
   name: string;
   shape: number[];
+  /** ONNX dtype from shape inference (bool tensors are 0/1 at scale 0, integers at scale 0) */
+  dtype?: DType;
   /** the float value when it is a compile-time constant (weights, shapes, ...) */
   constant?: Tensor;
   /** the integer tensor; a constant is quantised at the param scale on first use */

@@ -5,7 +5,7 @@
 import { ZkcError } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import { opContext } from "../ir/infer.js";
-import { sizeOf } from "../ir/tensor.js";
+import { isFloat, sizeOf } from "../ir/tensor.js";
 import { resolveOp } from "../ops/registry.js";
 import { ProgramBuilder, type QuantConfig } from "./builder.js";
 import type { LowerContext, LowerInput, ValueRange } from "./lower-context.js";
@@ -35,10 +35,12 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
   const env = new Map<string, QTensor>();
 
   for (const input of graph.inputs) {
+    // integers and booleans are exact at scale 0; a bool is 0 or 1
+    const scale = isFloat(input.dtype) ? config.inputScale : 0;
     const r = ranges.get(input.name);
-    const maxReal = r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * config.rangeMargin : 2 ** 8;
-    const maxAbs = Math.max(1, Math.ceil(maxReal * 2 ** config.inputScale));
-    env.set(input.name, q.input(input.name, input.shape, config.inputScale, maxAbs));
+    const maxReal = input.dtype === "bool" ? 1 : r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * (isFloat(input.dtype) ? config.rangeMargin : 1) : 2 ** 8;
+    const maxAbs = Math.max(1, Math.ceil(maxReal * 2 ** scale));
+    env.set(input.name, q.input(input.name, input.shape, scale, maxAbs));
   }
 
   const materialise = (name: string): QTensor => {
@@ -46,7 +48,8 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
     if (!t) {
       const c = graph.constants.get(name);
       if (!c) throw new ZkcError("INTERNAL", `value "${name}" has neither a tensor nor a constant`, { file: graph.source });
-      t = q.label(q.param(name, [...c.shape], c.data, "weight"), name);
+      // integer and bool constants are exact at scale 0, like integer tensors
+      t = q.label(q.param(name, [...c.shape], c.data, isFloat(c.dtype) ? "weight" : 0), name);
       env.set(name, t);
     }
     return t;
@@ -67,7 +70,7 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
       if (name === "") return undefined;
       const info = graph.values.get(name)!;
       const constant = graph.constants.get(name);
-      return { name, shape: info.shape, ...(constant ? { constant } : {}), value: () => materialise(name) };
+      return { name, shape: info.shape, dtype: info.dtype, ...(constant ? { constant } : {}), value: () => materialise(name) };
     });
     const ctx: LowerContext = {
       ...base,
@@ -91,7 +94,9 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
       if (sizeOf(outs[i]!.shape) !== sizeOf(expected)) {
         throw new ZkcError("INTERNAL", `lowering produced ${sizeOf(outs[i]!.shape)} values for "${name}", shape inference says ${sizeOf(expected)}`, q.where);
       }
-      env.set(name, q.label(saturate(q, outs[i]!, ranges.get(name)), name));
+      // integers and booleans are exact: never saturate them (an argmax index, a comparison)
+      const info = graph.values.get(name)!;
+      env.set(name, q.label(saturate(q, outs[i]!, isFloat(info.dtype) ? ranges.get(name) : undefined), name));
     });
   }
 

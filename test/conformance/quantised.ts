@@ -27,6 +27,9 @@ const STEPS = 64;
 
 const chosenScale = new WeakMap<Graph, number>();
 
+/** Non-float dtypes the quantised column runs: exact integers at scale 0. */
+const QUANTISED_DTYPES: ReadonlySet<string> = new Set(["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64"]);
+
 function quantise(graph: Graph, feeds: Record<string, Tensor>): QProgram {
   const samples = [feeds, ...randomSamples(graph, 3, 11, [feeds])];
   const ranges = collectRanges(graph, samples);
@@ -74,10 +77,14 @@ export const quantisedEvaluator: Evaluator = {
   name: "quantised",
   skip(graph) {
     const tensors = [...graph.inputs, ...graph.outputs];
-    const nonFloat = tensors.find((t) => !isFloat(t.dtype));
-    if (nonFloat) return `${nonFloat.dtype} tensor "${nonFloat.name}": only float tensors are quantised`;
+    // bools (0/1) and integers are exact at scale 0; 64-bit integers may not fit the safe bound
+    const unsupported = tensors.find((t) => !isFloat(t.dtype) && !QUANTISED_DTYPES.has(t.dtype));
+    if (unsupported) return `${unsupported.dtype} tensor "${unsupported.name}": only float, bool and integer tensors up to 32 bits are quantised`;
     for (const node of graph.nodes) {
       if (!loweringOf(resolveOp(node, graph.opset, graph.source))) return `no quantised lowering for ${node.opType}`;
+      if ((node.opType === "IsNaN" || node.opType === "IsInf") && graph.inputs.some((i) => i.name === node.inputs[0])) {
+        return `${node.opType} of a graph input: quantised inputs are finite by construction (NaN and infinities are rejected), so the lowering is constant false`;
+      }
     }
     if (graph.inputs.length === 0) return "no runtime inputs (everything folds to constants)";
     return undefined;

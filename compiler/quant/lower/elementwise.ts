@@ -101,25 +101,33 @@ export const lowerPRelu: Lower = (inputs, ctx) => {
   return [leaky(ctx, x, constantAs(ctx.q, S.constant, shape, "weight", S.name))];
 };
 
-/** Clip: bounds from attributes (opset < 11) or constant inputs. */
+/**
+ * Clip: bounds from attributes (opset < 11) or inputs, constant or not. min(max(x, lo), hi):
+ * a constant bound is a clamp (quantised at x's scale), a tensor bound a proven max (the min as
+ * -max(-y, -hi)), applied in that order so that lo > hi gives hi everywhere, as ONNX says.
+ */
 export const lowerClip: Lower = (inputs, ctx) => {
-  const x = inputs[0]!.value();
-  let lo = -Infinity;
-  let hi = Infinity;
-  if (ctx.node.inputs.length > 1 || !ctx.attrs.has("min")) {
-    for (const [i, set] of [[1, (v: number) => (lo = v)], [2, (v: number) => (hi = v)]] as const) {
-      const inp = inputs[i];
-      if (!inp) continue;
-      if (!inp.constant) throw notQuantisable(ctx, "Clip bounds must be constants");
-      set(inp.constant.data[0]!);
-    }
-  }
-  if (ctx.attrs.has("min")) lo = ctx.attrs.float("min");
-  if (ctx.attrs.has("max")) hi = ctx.attrs.float("max");
-  const loI = Number.isFinite(lo) ? Math.max(-x.maxAbs, quantiseValue(lo, x.scale)) : -x.maxAbs;
-  const hiI = Number.isFinite(hi) ? Math.min(x.maxAbs, quantiseValue(hi, x.scale)) : x.maxAbs;
-  // min > max: ONNX gives max everywhere, which is a clamp to [max, max]
-  return [ctx.q.clamp(x, Math.min(loI, hiI), hiI)];
+  const { q } = ctx;
+  let y = inputs[0]!.value();
+  const bound = (i: 1 | 2, attr: "min" | "max"): number | QTensor | undefined => {
+    if (ctx.attrs.has(attr)) return ctx.attrs.float(attr);
+    const inp = inputs[i];
+    if (!inp) return undefined;
+    if (inp.constant) return inp.constant.data[0]!;
+    return broadcastTo(q, inp.value(), y.shape);
+  };
+  const lo = bound(1, "min");
+  const hi = bound(2, "max");
+  const onGrid = (v: number | QTensor | undefined) => (typeof v === "number" && Number.isFinite(v) ? quantiseValue(v, y.scale) : undefined);
+  const loI = onGrid(lo);
+  if (typeof lo === "object") y = q.maxT(y, lo);
+  else if (loI !== undefined && onGrid(hi) === undefined) y = q.clamp(y, loI, Math.max(y.maxAbs, loI));
+  // after a tensor lower bound y may sit at a finer scale: quantise a constant upper bound there
+  const hiI = onGrid(hi);
+  if (typeof hi === "object") y = negate(q, q.maxT(negate(q, y), negate(q, hi)));
+  // two constant bounds are one clamp; min > max gives max everywhere: a clamp to [max, max]
+  else if (hiI !== undefined) y = q.clamp(y, loI !== undefined && typeof lo === "number" ? Math.min(loI, hiI) : Math.min(-y.maxAbs, hiI), hiI);
+  return [y];
 };
 
 /** The present operands of a variadic op at the output shape; constants at the tensors' scale. */

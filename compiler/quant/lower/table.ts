@@ -7,6 +7,7 @@ import { lowerAsLookup, lowerByTracing } from "../generic.js";
 import type { Lower } from "./common.js";
 import * as ew from "./elementwise.js";
 import * as lin from "./linear.js";
+import * as logic from "./logic.js";
 import { lowerPad } from "./movement.js";
 import * as pool from "./pool.js";
 import * as red from "./reduce.js";
@@ -58,7 +59,22 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   Floor: lookup,
   Ceil: lookup,
   Round: lookup,
-  Sign: lookup,
+  // comparisons, logic and selection: clamps and polynomials in 0/1 values (logic.ts)
+  Greater: fixed(logic.lowerGreater),
+  Less: fixed(logic.lowerLess),
+  GreaterOrEqual: fixed(logic.lowerGreaterOrEqual),
+  LessOrEqual: fixed(logic.lowerLessOrEqual),
+  Equal: fixed(logic.lowerEqual),
+  Not: fixed(logic.lowerNot),
+  And: fixed(logic.lowerAnd),
+  Or: fixed(logic.lowerOr),
+  Xor: fixed(logic.lowerXor),
+  Where: fixed(logic.lowerWhere),
+  Sign: fixed(logic.lowerSign),
+  Cast: fixed(logic.lowerCast),
+  CastLike: fixed(logic.lowerCast),
+  IsNaN: fixed(logic.lowerNeverTrue),
+  IsInf: fixed(logic.lowerNeverTrue),
   // linear algebra, convolution, normalisation
   MatMul: fixed(lin.lowerMatMul),
   Gemm: fixed(lin.lowerGemm),
