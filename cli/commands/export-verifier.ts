@@ -46,7 +46,10 @@ else console.error(result.reason);
 export async function bundleVerifier(manifest: Manifest, files: (name: string) => Promise<Uint8Array>): Promise<string> {
   const embedded: Record<string, string> = {};
   for (const name of verifierFiles(manifest)) embedded[name] = Buffer.from(await files(name)).toString("base64");
-  const verifyModule = fileURLToPath(new URL("../../runtime/verify.ts", import.meta.url));
+  // Bundle the verifier from what is running: the compiled dist/runtime/verify.js in an installed
+  // package (its .ts sources are not shipped), runtime/verify.ts in a development checkout (tsx).
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  const verifyModule = fileURLToPath(new URL(`../../runtime/verify.${ext}`, import.meta.url));
   const tmp = mkdtempSync(join(tmpdir(), "zkc-verifier-"));
   try {
     const entry = join(tmp, "entry.ts");
