@@ -71,6 +71,11 @@ export const wrong = verify(1, 2, 3);
   );
   run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], consumer, { stdio: ["ignore", "inherit", "inherit"] });
   check(true, "typecheck a TypeScript consumer against the shipped .d.ts");
+  // older resolvers (moduleResolution node10) ignore "exports": "types" and "typesVersions" serve them
+  writeFileSync(join(consumer, "old.ts"), `import type { VerifyResult } from "zkc/verifier";\nimport type { CompiledModel } from "zkc";\nimport type { main } from "zkc/cli";\nexport type T = [VerifyResult, CompiledModel, typeof main];\n`);
+  writeFileSync(join(consumer, "tsconfig.node10.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "esnext", moduleResolution: "node10", strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ["old.ts"] }));
+  run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.node10.json"], consumer, { stdio: ["ignore", "inherit", "inherit"] });
+  check(true, "types resolve with moduleResolution node10 too");
 
   const t0 = performance.now();
   const version = run("npx", ["--no-install", "zkc", "--version"], consumer).trim();
