@@ -3,17 +3,36 @@
  * logic stays importable in compiler/, runtime/ and backends/.
  * Exit codes: 0 success, 1 proof rejected, 2 bad usage or bad input, 3 internal error.
  */
-import yargs from "yargs";
 import { ZkcError } from "../compiler/errors.js";
-import { calibrateCostsCommand } from "./commands/calibrate-costs.js";
-import { compileCommand } from "./commands/compile.js";
-import { exportVerifierCommand } from "./commands/export-verifier.js";
-import { infoCommand } from "./commands/info.js";
-import { inspectCommand } from "./commands/inspect.js";
-import { proveCommand } from "./commands/prove.js";
-import { ProofRejected, verifyCommand } from "./commands/verify.js";
+import { zkcVersion } from "./version.js";
 
 export async function main(argv: string[]): Promise<number> {
+  // `zkc --version` answers before the commands are loaded: through them, snarkjs, ffjavascript,
+  // esbuild and the ONNX decoder take most of a second to import, and scripts and package managers
+  // run `--version` to probe an installation.
+  if (argv.length === 1 && argv[0] === "--version") {
+    console.log(zkcVersion());
+    return 0;
+  }
+  const [
+    { default: yargs },
+    { calibrateCostsCommand },
+    { compileCommand },
+    { exportVerifierCommand },
+    { infoCommand },
+    { inspectCommand },
+    { proveCommand },
+    { ProofRejected, verifyCommand },
+  ] = await Promise.all([
+    import("yargs"),
+    import("./commands/calibrate-costs.js"),
+    import("./commands/compile.js"),
+    import("./commands/export-verifier.js"),
+    import("./commands/info.js"),
+    import("./commands/inspect.js"),
+    import("./commands/prove.js"),
+    import("./commands/verify.js"),
+  ]);
   const verbose = argv.includes("--verbose");
   const parser = yargs(argv)
     .scriptName("zkc")
@@ -30,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .help()
     .alias("h", "help")
-    .version()
+    .version(zkcVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       throw err ?? new ZkcError("USAGE", msg, { hint: "see zkc --help" });

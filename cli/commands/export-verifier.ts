@@ -48,7 +48,10 @@ export async function bundleVerifier(manifest: Manifest, files: (name: string) =
   const embedded: Record<string, string> = {};
   const model = await loadLinkedModel(manifest, files, defaultBackends);
   for (const name of verifierFiles(model)) embedded[name] = Buffer.from(await files(name)).toString("base64");
-  const verifyModule = fileURLToPath(new URL("../../runtime/verify.ts", import.meta.url));
+  // Bundle the verifier from what is running: the compiled dist/runtime/verify.js in an installed
+  // package (its .ts sources are not shipped), runtime/verify.ts in a development checkout (tsx).
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  const verifyModule = fileURLToPath(new URL(`../../runtime/verify.${ext}`, import.meta.url));
   const tmp = mkdtempSync(join(tmpdir(), "zkc-verifier-"));
   try {
     const entry = join(tmp, "entry.ts");

@@ -11,7 +11,7 @@ import { runFloat } from "../../compiler/float/interpret.js";
 import { loadModelBytes } from "../../compiler/onnx/load.js";
 import { tensor } from "../../compiler/ir/tensor.js";
 import { calibrate } from "../../compiler/quant/calibrate.js";
-import type { CompiledModel } from "../../compiler/plan/compile.js";
+import type { CompiledModel } from "../../toolchain/compile.js";
 import { verify } from "../../runtime/verify.js";
 import { clone, compile, filesOf, proveJson, type Json, type TestModel } from "./helpers.js";
 
