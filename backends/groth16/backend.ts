@@ -22,7 +22,7 @@ import { sha256Hex, writeR1cs } from "./formats.js";
 import { exportSolidityVerifier, setupGroth16, type Groth16Keys } from "./keys.js";
 import { proveGroth16 } from "./prove.js";
 import { R1csBuilder } from "./r1cs.js";
-import { groth16SignalCount, groth16StatementSignals, type Groth16KernelCircuit } from "./statement.js";
+import { groth16SignalCount, groth16StatementSignals, kernelBinding, type Groth16KernelCircuit } from "./statement.js";
 import { GROTH16_LABELS, groth16ProofBytes, groth16Verifier, wholeModelSignals, type Groth16Artifacts, type Groth16Section } from "./verifier.js";
 
 /** Most constraints a Groth16 circuit may have (2^20 is the largest development ptau). */
@@ -49,7 +49,7 @@ function linkedCircuit(k: KernelSpec): Groth16KernelCircuit {
 function wholeCircuit(k: KernelSpec): WholeModelCircuit {
   let c = wholeCircuits.get(k);
   if (!c) {
-    c = buildWholeModelCircuit(programOf(k), { rangeCheckInputs: true });
+    c = buildWholeModelCircuit(programOf(k), { rangeCheckInputs: true, binding: kernelBinding(k) });
     wholeCircuits.set(k, c);
   }
   return c;
@@ -134,6 +134,7 @@ async function proveLinked(kernel: KernelSpec, a: Groth16Artifacts, claims: Read
     outputCommitments: kernel.outputs.map(commit),
     outputClaims: outs.map((x) => x.claim),
     inputClaims: ins.map((x) => x.claim),
+    binding: kernelBinding(kernel),
   }).map(String);
   if (expected.length !== publicSignals.length || expected.some((s, j) => s !== publicSignals[j])) {
     throw new ZkcError("INTERNAL", `internal error: kernel ${kernel.name}: the circuit's public signals differ from the statement`);
@@ -190,7 +191,7 @@ export const groth16Backend: Backend<Groth16Artifacts> = {
     return constraints > MAX_GROTH16_CONSTRAINTS ? { ok: false, reason: `~${constraints} constraints exceed the largest supported circuit (${MAX_GROTH16_CONSTRAINTS})` } : { ok: true };
   },
   estimate(kernel, costs) {
-    const nPublic = kernel.kind === "whole-model" ? [...kernel.inputs, ...kernel.outputs].reduce((s, t) => s + kernel.tensors.get(t)!.shape.reduce((a, b) => a * b, 1), 0) : groth16SignalCount(kernel);
+    const nPublic = kernel.kind === "whole-model" ? 1 + [...kernel.inputs, ...kernel.outputs].reduce((s, t) => s + kernel.tensors.get(t)!.shape.reduce((a, b) => a * b, 1), 0) : groth16SignalCount(kernel);
     return groth16EstimateOf(groth16Constraints(kernel), nPublic, costs);
   },
   async calibrate(opts): Promise<Record<string, number>> {
@@ -206,7 +207,7 @@ export const groth16Backend: Backend<Groth16Artifacts> = {
     opts.onProgress?.(`groth16 setup ${kernel.name}`, 0, 1);
     if (kernel.kind === "whole-model") {
       const program = programOf(kernel);
-      const count = countWholeModel(program, { rangeCheckInputs: true });
+      const count = countWholeModel(program, { rangeCheckInputs: true, binding: 0n });
       if (count.constraints + count.publicSignals > MAX_GROTH16_CONSTRAINTS) tooBig(String(count.constraints), count.publicSignals);
       const circuit = wholeCircuit(kernel);
       const keys = await setup(circuit.r1cs, kernel, opts);

@@ -31,7 +31,12 @@
  * outCommit_0, ..., outCommit_{b-1},
  * for k in 0..b-1:  outPoint_k[0], ..., outPoint_k[n_k - 1], outValue_k
  * for j in 0..a-1:  inPoint_j[0], ..., inPoint_j[m_j - 1], inValue_j
+ * binding
  * ```
+ * where `binding` = {@link kernelBinding} of the kernel: a digest of its primitives, tensors and
+ * weights that the circuit fixes as a constant, so the verification key proves exactly the kernel
+ * the verifier rebuilds from program.json and weights.bin (editing either, even with the digests
+ * in the manifest re-pointed, makes every proof fail).
  * with n_k, m_j the MLE variable counts of the tensors' shapes ({@link mleVarsOfShape}). The
  * codegen may declare these wires as snarkjs outputs or public inputs in any mix, as long as the
  * resulting `publicSignals` array has exactly this order; {@link groth16SignalCount} and
@@ -63,6 +68,8 @@
  * pre-bounded value, the circuit must range-check it (witness generation clamps nothing).
  */
 import type { Prim, QTensor } from "../../compiler/quant/prim.js";
+import { FR_MODULUS } from "../math/field.js";
+import { sha256 } from "../math/sha256.js";
 import type { BuiltCircuit } from "./r1cs.js";
 
 /** A Groth16 kernel as the planner hands it to the code generator. */
@@ -120,6 +127,8 @@ export interface Groth16Statement {
   outputCommitments: readonly bigint[];
   outputClaims: readonly { point: readonly bigint[]; value: bigint }[];
   inputClaims: readonly { point: readonly bigint[]; value: bigint }[];
+  /** {@link kernelBinding} of the kernel */
+  binding: bigint;
 }
 
 /** Number of MLE variables of a tensor shape in the GKR layout (sum of ceil(log2(d)) per axis). */
@@ -140,7 +149,7 @@ export function groth16SignalCount(spec: Pick<Groth16KernelSpec, "inputs" | "out
     if (!info) throw new RangeError(`groth16SignalCount: no tensor "${t}" in the spec`);
     return mleVarsOfShape(info.shape);
   };
-  let n = spec.inputs.length + spec.outputs.length;
+  let n = spec.inputs.length + spec.outputs.length + 1;
   for (const t of spec.outputs) n += vars(t) + 1;
   for (const t of spec.inputs) n += vars(t) + 1;
   return n;
@@ -153,5 +162,33 @@ export function groth16StatementSignals(s: Groth16Statement): bigint[] {
     ...s.outputCommitments,
     ...s.outputClaims.flatMap((c) => [...c.point, c.value]),
     ...s.inputClaims.flatMap((c) => [...c.point, c.value]),
+    s.binding,
   ];
+}
+
+/**
+ * The binding of a kernel's circuit: SHA-256 (reduced mod r) of everything the circuit computes
+ * from besides its public signals: the primitives (with their index maps and tables), every
+ * tensor's name, shape, scale, bound and kind, and every param's integers. Builder and verifier
+ * compute it from the same kernel spec, so a key is only usable for the kernel it was made for.
+ */
+export function kernelBinding(spec: Pick<Groth16KernelSpec, "prims" | "tensors" | "inputs" | "outputs">): bigint {
+  const blobs: Uint8Array[] = [];
+  const blob = (a: ArrayBufferView): { blob: number } => {
+    blobs.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return { blob: blobs.length - 1 };
+  };
+  const tensors = [...spec.tensors.values()].map((t) => [t.name, [...t.shape], t.scale, t.maxAbs, t.kind, t.kind === "param" && t.values ? blob(t.values) : null]);
+  const meta = JSON.stringify({ v: "zkc/groth16/binding/v1", inputs: spec.inputs, outputs: spec.outputs, tensors, prims: spec.prims }, (_k, v: unknown) => (ArrayBuffer.isView(v) ? blob(v) : v));
+  const head = new TextEncoder().encode(meta);
+  const all = new Uint8Array(head.length + blobs.reduce((n, b) => n + b.length, 0));
+  all.set(head, 0);
+  let at = head.length;
+  for (const b of blobs) {
+    all.set(b, at);
+    at += b.length;
+  }
+  let x = 0n;
+  for (const byte of sha256(all)) x = (x << 8n) | BigInt(byte);
+  return x % FR_MODULUS;
 }

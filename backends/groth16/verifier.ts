@@ -11,7 +11,7 @@ import { isField, isRecord, verifyCombine, type Claim } from "../math/claims.js"
 import { Fr } from "../math/field.js";
 import { numVarsOfShape } from "../math/layout.js";
 import { sha256 } from "../math/sha256.js";
-import { groth16StatementSignals } from "./statement.js";
+import { groth16StatementSignals, kernelBinding } from "./statement.js";
 import { verifyGroth16Proof } from "./verify-proof.js";
 
 /** Transcript labels of Groth16 kernels in a bundle (kept from when the bundle layer drew them). */
@@ -93,11 +93,12 @@ export function groth16ProofBytes(proof: unknown): Uint8Array {
 
 /**
  * Public signals of a whole-model proof, in the circuit's order: every output's integers
- * (row-major, kernel output order), then every input's, as field elements.
+ * (row-major, kernel output order), then every input's, as field elements, then the kernel's
+ * binding (statement.ts `kernelBinding`: the circuit is for exactly this program and weights).
  */
-export function wholeModelSignals(kernel: Pick<KernelSpec, "inputs" | "outputs">, inputs: ReadonlyMap<string, ArrayLike<number>>, outputs: ReadonlyMap<string, ArrayLike<number>>): bigint[] {
+export function wholeModelSignals(kernel: Pick<KernelSpec, "prims" | "tensors" | "inputs" | "outputs">, inputs: ReadonlyMap<string, ArrayLike<number>>, outputs: ReadonlyMap<string, ArrayLike<number>>): bigint[] {
   const fields = (t: string, from: ReadonlyMap<string, ArrayLike<number>>) => Array.from(from.get(t)!, (v) => Fr.fromSigned(v));
-  return [...kernel.outputs.flatMap((t) => fields(t, outputs)), ...kernel.inputs.flatMap((t) => fields(t, inputs))];
+  return [...kernel.outputs.flatMap((t) => fields(t, outputs)), ...kernel.inputs.flatMap((t) => fields(t, inputs)), kernelBinding(kernel)];
 }
 
 async function verifyLinked(kernel: KernelSpec, a: Groth16Artifacts, s: Groth16Section, claims: ClaimsByTensor, ctx: BundleContext): Promise<Claim[]> {
@@ -125,6 +126,7 @@ async function verifyLinked(kernel: KernelSpec, a: Groth16Artifacts, s: Groth16S
     outputCommitments: kernel.outputs.map(commit),
     outputClaims,
     inputClaims,
+    binding: kernelBinding(kernel),
   });
   if (s.publicSignals.length !== signals.length || s.publicSignals.some((x, j) => x !== signals[j]!.toString())) {
     reject(`${where}: the public signals in the proof differ from the statement the verifier derived`);

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { groth16StatementSignals, type Groth16KernelSpec } from "../../backends/groth16/statement.js";
+import { groth16StatementSignals, kernelBinding, type Groth16KernelSpec } from "../../backends/groth16/statement.js";
 import type { Prim, QProgram, QTensor } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
 import { compileGroth16Kernel, kernelSpecOfRange, tensorMleInCircuit } from "../../backends/groth16/codegen.js";
@@ -100,6 +100,7 @@ describe("kernel: rescale → ReLU → lookup → argmax", () => {
         { point: outputPoints[1]!, value: mle("c", outputPoints[1]!) },
       ],
       inputClaims: [{ point: inputPoints[0]!, value: mle("x", inputPoints[0]!) }],
+      binding: kernelBinding(spec),
     });
     expect(built.publicSignals).toEqual(expected);
     expect(kernel.nPublic).toBe(expected.length);
@@ -154,7 +155,7 @@ describe("commit kernel (no primitives)", () => {
     const k = compileGroth16Kernel(spec);
     const built = k.build({ values: new Map([["t", t]]), inputPoints: [point], outputPoints: [] });
     const vals = Array.from(t, (v) => fieldMod(BigInt(v)));
-    expect(built.publicSignals).toEqual([poseidonCommitTensor(vals), ...point, evaluateTensorMle(FrVector.fromBigints(vals), [2, 3], point)]);
+    expect(built.publicSignals).toEqual([poseidonCommitTensor(vals), ...point, evaluateTensorMle(FrVector.fromBigints(vals), [2, 3], point), kernelBinding(spec)]);
     expect(checkWitness(built.r1cs, built.witness)).toEqual({ ok: true });
     expect(k.check().ok).toBe(true);
   });

@@ -64,7 +64,7 @@ describe("whole-model mode (--backend groth16)", () => {
     expect(rest).toEqual([]);
     expect(k).toMatchObject({ kind: "whole-model", backend: "groth16", from: 0, to: m.calibration.program.prims.length, inputs: ["x"], params: [] });
     expect(k!.outputs).toEqual(m.calibration.program.outputs);
-    expect((k!.artifacts as { nPublic: number }).nPublic).toBe(16 + 4);
+    expect((k!.artifacts as { nPublic: number }).nPublic).toBe(16 + 4 + 1); // outputs, inputs, the binding
     expect(c.manifest.committedTensors).toEqual([]);
     expect(c.plan).toHaveLength(1);
     expect(c.plan[0]!.reason).toMatch(new RegExp(`^whole-model mode \\(--backend groth16\\): one R1CS of ${(k!.artifacts as { nConstraints: number }).nConstraints} constraints`));
@@ -78,7 +78,7 @@ describe("whole-model mode (--backend groth16)", () => {
     const p = m.calibration.program;
     const values = runProgram(p, new Map([["x", quantiseInput(p, "x", m.input.x!).values]]));
     for (const o of v.outputs) expect(o.integers).toEqual(Array.from(values.get(o.name)!));
-    expect(json.kernels[0].publicSignals).toHaveLength(20);
+    expect(json.kernels[0].publicSignals).toHaveLength(21);
   });
 
   it("rejects a changed output integer (with consistent floats)", async () => {
@@ -133,7 +133,8 @@ describe("whole-model mode (--backend groth16)", () => {
     await rejected(foreign, /another manifest/);
     const relabelled = clone(foreign);
     relabelled.manifestDigest = json.manifestDigest;
-    await rejected(relabelled, /pairing check fails/);
+    // its binding signal is the other program's: rejected before the pairing check
+    await rejected(relabelled, /public signals differ|pairing check fails/);
     // and the honest proof does not verify against the other manifest
     expect((await verify(c2.manifest, json, filesOf(c2))).ok).toBe(false);
   }, 120_000);

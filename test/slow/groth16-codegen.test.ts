@@ -6,7 +6,7 @@
  */
 import { readFileSync, existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { groth16StatementSignals, type Groth16KernelSpec } from "../../backends/groth16/statement.js";
+import { groth16StatementSignals, kernelBinding, type Groth16KernelSpec } from "../../backends/groth16/statement.js";
 import type { Prim, QTensor } from "../../compiler/quant/prim.js";
 import { evalPrim } from "../../compiler/quant/semantics.js";
 import { loadModelFile } from "../../compiler/onnx/load.js";
@@ -74,6 +74,7 @@ describe("linked kernel through snarkjs", () => {
       outputCommitments: [poseidonCommitTensor(vals("p"))],
       outputClaims: [{ point: outPoint, value: evaluateTensorMle(FrVector.fromBigints(vals("p")), [2, 3], outPoint) }],
       inputClaims: [{ point: inPoint, value: evaluateTensorMle(FrVector.fromBigints(vals("x")), [2, 3], inPoint) }],
+      binding: kernelBinding(spec),
     });
     const keys = await setupGroth16(kernel.build().r1cs);
     const proved = await proveGroth16(built.r1cs, built.witness, keys);

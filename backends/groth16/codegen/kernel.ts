@@ -13,6 +13,7 @@
 import { ZkcError } from "../../../compiler/errors.js";
 import {
   groth16SignalCount,
+  kernelBinding,
   mleVarsOfShape,
   type CompileGroth16Kernel,
   type Groth16KernelAssignment,
@@ -113,6 +114,9 @@ function emitKernel(spec: Groth16KernelSpec, b: R1csBuilder, a: Groth16KernelAss
   };
   spec.outputs.forEach((name, k) => claim(`outClaim[${k}]`, outputSignals[k]!, info(name).shape, a?.outputPoints[k]));
   spec.inputs.forEach((name, j) => claim(`inClaim[${j}]`, inputSignals[j]!, info(name).shape, a?.inputPoints[j]));
+  // last public input: the kernel's binding, fixed in the circuit (statement.ts)
+  const binding = kernelBinding(spec);
+  b.scoped("binding", () => b.assertEqual(b.publicInput(binding, "binding"), b.constant(binding)));
   return st;
 }
 

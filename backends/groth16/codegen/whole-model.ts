@@ -34,12 +34,14 @@ export interface PublicTensor {
   maxAbs: number;
 }
 
-/** Where every tensor sits in the public signals: outputs first, then inputs. */
+/** Where every tensor sits in the public signals: outputs first, then inputs, then the binding (if any). */
 export interface PublicLayout {
   outputs: PublicTensor[];
   inputs: PublicTensor[];
   /** total number of public signals */
   count: number;
+  /** index of the binding signal, when the circuit has one */
+  binding?: number;
 }
 
 /** Sizes of a generated circuit. */
@@ -57,6 +59,11 @@ export interface CircuitStats {
 export interface WholeModelOptions {
   /** range-check every input element inside the circuit (default false: the verifier checks the bound) */
   rangeCheckInputs?: boolean;
+  /**
+   * a value the circuit fixes as its last public signal (the backend's `kernelBinding` of the
+   * program), so the verification key is only usable for this program and these weights
+   */
+  binding?: bigint;
 }
 
 /** A witness for one input. */
@@ -118,6 +125,8 @@ export function countWholeModel(program: QProgram, options: WholeModelOptions = 
     b.outputs(t.signals, name);
     publicSignals += t.signals.length;
   }
+  // the binding: one public signal, one constraint
+  if (options.binding !== undefined) return { constraints: b.nConstraints + 1, wires: b.nWires + 1, publicSignals: publicSignals + 1, perPrim: st.costs };
   return { constraints: b.nConstraints, wires: b.nWires, publicSignals, perPrim: st.costs };
 }
 
@@ -145,6 +154,10 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
         // snarkjs binds every public signal anyway; this keeps the checker's "untouched wire" rule exact
         if (unused.has(position++)) b.scoped(`${name}/unused`, () => b.constrain(s, LinComb.constant(0n), LinComb.constant(0n)));
       }
+    }
+    if (options.binding !== undefined) {
+      const binding = options.binding;
+      b.scoped("binding", () => b.assertEqual(b.publicInput(binding, "binding"), b.constant(binding)));
     }
     compilePrims(st, program.prims);
     program.outputs.forEach((name) => {
@@ -175,7 +188,7 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
   };
   const outputs = program.outputs.map(layoutOf);
   const inputs = program.inputs.map(layoutOf);
-  const layout: PublicLayout = { outputs, inputs, count: offset };
+  const layout: PublicLayout = options.binding !== undefined ? { outputs, inputs, count: offset + 1, binding: offset } : { outputs, inputs, count: offset };
   const assumptions = finalAssumptions(st0.assumptions, built0);
 
   return {
