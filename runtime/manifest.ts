@@ -92,7 +92,7 @@ export interface Manifest {
   committedTensors: string[];
   commitment: { scheme: string; tensorHash: string };
   transcript: { hash: "sha256"; protocol: string };
-  /** true when any Groth16 key came from a locally generated powers of tau: development only */
+  /** true when any Groth16 key came from the INSECURE public-seed setup (forgeable; runtime/trust.ts) */
   developmentPtau: boolean;
 }
 

@@ -27,7 +27,8 @@ import { proveGroth16 } from "../backends/groth16/prove.js";
 import { compileGroth16Kernel } from "../backends/groth16/codegen.js";
 import { buildWholeModelCircuit, type WholeModelCircuit } from "../backends/groth16/codegen/whole-model.js";
 import { groth16StatementSignals, type Groth16KernelCircuit } from "../compiler/plan/groth16-kernel.js";
-import { quantiseInput, runProgram, dequantise } from "./witness.js";
+import { runProgram, dequantise } from "./witness.js";
+import { quantiseCheckedInput, withWarnings } from "./input-range.js";
 import { manifestDigest, readCheckedFile, type Manifest } from "./manifest.js";
 import { PROOF_FORMAT, PROOF_VERSION, type BoundaryClaim, type KernelProofEntry, type ProofBundle, type ProofInput, type ProofOutput } from "./proof.js";
 import {
@@ -58,6 +59,8 @@ export interface ProveProgress {
 
 export interface ProveOptions {
   onProgress?: (p: ProveProgress) => void;
+  /** saturate inputs outside the calibrated range at the bound (a warning goes into the proof) instead of refusing them */
+  clamp?: boolean;
   /** soundness tests only: edit the values before anything is committed (a cheating prover) */
   tamperValues?: (values: Map<string, Float64Array>) => void;
 }
@@ -107,8 +110,13 @@ export async function prove(
   const { program } = model;
   const q = manifest.quantisation;
   const quantised = new Map<string, Float64Array>();
-  for (const e of q.inputs) quantised.set(e.name, quantiseInput(program, e.name, inputFloats(inputs, e.name, e.onnxName)).values);
-  if (model.kernels[0]!.whole) return proveWholeModelBundle(model, files, quantised, opts, t0);
+  const warnings: string[] = [];
+  for (const e of q.inputs) {
+    const r = quantiseCheckedInput(program, e.name, inputFloats(inputs, e.name, e.onnxName), opts.clamp);
+    quantised.set(e.name, r.values);
+    if (r.warning) warnings.push(r.warning);
+  }
+  if (model.kernels[0]!.whole) return withWarnings(await proveWholeModelBundle(model, files, quantised, opts, t0), warnings);
   const values = runProgram(program, quantised);
   opts.tamperValues?.(values);
   const witnessSeconds = now() - t0;
@@ -196,7 +204,7 @@ export async function prove(
     if (!e || e.visibility !== "public") throw new ZkcError("INTERNAL", `internal error: claims on "${t}" were left undischarged`);
   }
   opts.onProgress?.({ phase: "done", done: total, total });
-  return {
+  return withWarnings({
     format: PROOF_FORMAT,
     version: PROOF_VERSION,
     manifestDigest: toHex(manifestDigest(manifest)),
@@ -207,7 +215,7 @@ export async function prove(
     claims,
     stats: { kernels: stats.reverse(), commitSeconds, witnessSeconds, peakLiveTensors: peakLive },
     hashedOutputs,
-  };
+  }, warnings);
 }
 
 const circuitCache = new WeakMap<object, Groth16KernelCircuit>();

@@ -33,6 +33,7 @@ import {
 } from "./link/bundle.js";
 import { toHex } from "./link/codec.js";
 import { verifyGroth16Proof } from "./link/groth16-verify.js";
+import { insecureSetupReason } from "./trust.js";
 
 /** A verified model output. */
 export interface VerifiedOutput {
@@ -58,10 +59,13 @@ const reject = (reason: string): never => {
  * @param manifest the manifest (parsed JSON or an already validated `Manifest`)
  * @param proof the proof as JSON text or parsed JSON
  * @param files reads a side file (program, weights, verification keys) by its relative name
+ * @param opts allowInsecureDevKeys: accept keys from the insecure seeded setup (runtime/trust.ts)
  */
-export async function verify(manifest: Manifest | unknown, proof: unknown, files: (name: string) => Promise<Uint8Array>): Promise<VerifyResult> {
+export async function verify(manifest: Manifest | unknown, proof: unknown, files: (name: string) => Promise<Uint8Array>, opts: { allowInsecureDevKeys?: boolean } = {}): Promise<VerifyResult> {
   try {
     const m = parseManifest(manifest);
+    const insecure = insecureSetupReason(m);
+    if (insecure !== undefined && !opts.allowInsecureDevKeys) return { ok: false, reason: insecure };
     const parsed = parseProof(proof);
     if (!parsed.ok) return { ok: false, reason: `malformed proof: field ${parsed.field}: ${parsed.reason}` };
     const model = await loadLinkedModel(m, files);

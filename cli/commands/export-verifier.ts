@@ -12,6 +12,7 @@ import type { CommandModule } from "yargs";
 import { ZkcError } from "../../compiler/errors.js";
 import { exportSolidityVerifier } from "../../backends/groth16/keys.js";
 import type { Manifest } from "../../runtime/manifest.js";
+import { insecureSetupReason } from "../../runtime/trust.js";
 import { writeDirAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 
@@ -39,7 +40,9 @@ if (result.ok) console.log(result.outputs); // [{ onnxName, shape, floats, integ
 else console.error(result.reason);
 \`\`\`
 
-\`verify\` never throws on a bad proof: it returns \`{ ok: false, reason }\`.
+\`verify\` never throws on a bad proof: it returns \`{ ok: false, reason }\`. A model compiled
+with \`--insecure-dev-setup\` (forgeable keys) is refused unless you pass
+\`verify(proof, { allowInsecureDevKeys: true })\`.
 `;
 
 /** Bundles the verifier for `manifest` with its side files into one ES module (minified). */
@@ -61,13 +64,16 @@ function decode(b64: string): Uint8Array {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
-/** Verify a zkc proof (JSON text or parsed) against the embedded model. Never throws on bad proofs. */
-export function verify(proof: unknown) {
+/**
+ * Verify a zkc proof (JSON text or parsed) against the embedded model. Never throws on bad proofs.
+ * A model built on the insecure seeded setup is refused unless opts.allowInsecureDevKeys.
+ */
+export function verify(proof: unknown, opts: { allowInsecureDevKeys?: boolean } = {}) {
   return verifyBundle(manifest, proof, async (name: string) => {
     const b = FILES[name];
     if (b === undefined) throw new Error("the verifier has no file " + name);
     return decode(b);
-  });
+  }, { allowInsecureDevKeys: opts.allowInsecureDevKeys === true });
 }
 `,
     );
@@ -99,13 +105,15 @@ export const exportVerifierCommand: CommandModule<object, Args> = {
       .option("out", { type: "string", demandOption: true, describe: "directory to write the verifier into" }) as never,
   handler: async (args) => {
     const art = openArtifacts(args.dir);
+    const insecure = insecureSetupReason(art.manifest);
+    if (insecure !== undefined) console.error(`warning: ${insecure}; the exported verifier refuses its proofs unless called with { allowInsecureDevKeys: true }`);
     const out = new Map<string, string>();
     out.set("verifier.js", await bundleVerifier(art.manifest, art.files));
     out.set(
       "verifier.d.ts",
       `export declare const manifest: unknown;
 export interface VerifiedOutput { name: string; onnxName: string; shape: number[]; visibility: "public" | "hashed"; integers?: number[]; floats?: number[]; hash?: string }
-export declare function verify(proof: unknown): Promise<{ ok: true; outputs: VerifiedOutput[] } | { ok: false; reason: string }>;
+export declare function verify(proof: unknown, opts?: { allowInsecureDevKeys?: boolean }): Promise<{ ok: true; outputs: VerifiedOutput[] } | { ok: false; reason: string }>;
 `,
     );
     out.set("README.md", USAGE);

@@ -48,8 +48,10 @@ export interface CompileOptions {
   backend: BackendMode;
   inputVisibility: Visibility;
   outputVisibility: Visibility;
-  /** prepared powers-of-tau file for production keys (else a cached development one) */
+  /** prepared powers-of-tau file (else a cached local one from CSPRNG secrets) */
   ptau?: string;
+  /** INSECURE, tests only: keys from the public-seed development ptau (forgeable; docs/trust.md) */
+  insecureDevSetup?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
   /** bytes one kernel's prover may use (default 4 GiB) */
   memoryBudget?: number;
@@ -82,7 +84,7 @@ export interface CompiledModel {
   plan: PlanRow[];
 }
 
-/** Most constraints a Groth16 kernel may have (2^20 is the largest development ptau). */
+/** Most constraints a Groth16 kernel may have (2^20 is the largest locally generated ptau). */
 const MAX_GROTH16_CONSTRAINTS = 2 ** 20 - 64;
 const ALL_OPS: ReadonlySet<PrimOp> = new Set<PrimOp>(["matmul", "add", "sub", "mul", "scale", "gather", "reduceSum", "rescale", "lookup", "clamp", "max", "divide", "argmax"]);
 
@@ -180,7 +182,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
     const built = circuit.build();
     let keys: Groth16Keys;
     try {
-      keys = await setupGroth16(built.r1cs, { ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+      keys = await setupGroth16(built.r1cs, { ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.insecureDevSetup ? { insecureSeededSetup: true } : {}) });
     } catch (err) {
       throw err instanceof ZkcError ? err.withDetails({ node: e.name }) : err;
     }
@@ -293,7 +295,7 @@ async function compileWholeModel(graph: Graph, calibration: CalibrationResult, o
   const circuit = buildWholeModelCircuit(program, { rangeCheckInputs: true });
   let keys: Groth16Keys;
   try {
-    keys = await setupGroth16(circuit.r1cs, { ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+    keys = await setupGroth16(circuit.r1cs, { ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.insecureDevSetup ? { insecureSeededSetup: true } : {}) });
   } catch (err) {
     throw err instanceof ZkcError ? err.withDetails({ node: WHOLE_MODEL_KERNEL }) : err;
   }
