@@ -255,7 +255,8 @@ function generatorOf(options: KeyOptions): LocalGenerator {
   return options.devGenerator ?? "fast";
 }
 
-const FAST_SEED = "zkc fast development powers of tau: NOT FOR PRODUCTION";
+/** The public seed of the insecure development ptau (exported for the forgery test: anyone knows it). */
+export const INSECURE_DEV_SEED = "zkc fast development powers of tau: NOT FOR PRODUCTION";
 
 /**
  * The locally generated ptau of exactly `power`, cached. By default from fresh CSPRNG secrets
@@ -304,7 +305,7 @@ export async function devPtau(power: number, options: KeyOptions = {}): Promise<
     if (generator !== "beacon") {
       options.onProgress?.({ step: "ptau-prepare", message: `${label} 2^${power}`, fraction: 0 });
       const onSection = (fraction: number) => options.onProgress?.({ step: "ptau-prepare", message: `${label} 2^${power}`, fraction: Math.min(fraction, 0.99) });
-      const bytes = generator === "random" ? await fastRandomPtau(power, onSection) : await fastDevPtau(power, FAST_SEED, onSection);
+      const bytes = generator === "random" ? await fastRandomPtau(power, onSection) : await fastDevPtau(power, INSECURE_DEV_SEED, onSection);
       writeFileAtomic(file, bytes);
       options.onProgress?.({ step: "ptau-prepare", message: `wrote ${file}`, fraction: 1 });
       return info();
