@@ -65,6 +65,9 @@ export const compileCommand: CommandModule<object, Args> = {
         throw new ZkcError("USAGE", `${flag} must be an integer from 0 to 24`, { got: String(v) });
       }
     }
+    if (args.ptau && args["insecure-dev-setup"]) {
+      throw new ZkcError("USAGE", "--ptau and --insecure-dev-setup exclude each other", { hint: "drop --insecure-dev-setup to build keys on the ceremony file" });
+    }
     if (!(args.target > 0)) throw new ZkcError("USAGE", "--target must be a positive number", { got: String(args.target) });
     // fail before the (slow) calibration: compileModel refuses this combination too
     if (args.backend === "groth16" && (args["input-visibility"] === "hashed" || args["output-visibility"] === "hashed")) {
