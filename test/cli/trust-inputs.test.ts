@@ -81,6 +81,13 @@ describe("keys from --insecure-dev-setup", () => {
     expect(ok.stderr).toMatch(/warning: --allow-insecure-dev-keys/);
   });
 
+  it("compile refuses --insecure-dev-setup together with --ptau", async () => {
+    const r = await zkc(["compile", "tiny.onnx", "--calibrate", "input.json", "--ptau", "any.ptau", "--insecure-dev-setup", "--dir", "both"], work);
+    expect(r.code).toBe(2);
+    expect(isCleanError(r), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/--ptau and --insecure-dev-setup exclude each other/);
+  });
+
   it("the exported verifier refuses them unless called with allowInsecureDevKeys", async () => {
     const e = await zkc(["export-verifier", "--dir", "insecure", "--out", "ver"], work);
     expect(e.code, e.stderr).toBe(0);
