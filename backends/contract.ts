@@ -105,6 +105,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** a prepared public-ceremony powers-of-tau file, for backends with a universal setup */
   ptau?: string;
+  /** INSECURE, tests only: a setup whose trapdoor is public (fast and deterministic; forgeable) */
+  insecureDevSetup?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 

@@ -105,8 +105,8 @@ function cachedPtauPowers(): number[] {
   const dir = path.join(cacheDir(), "ptau");
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((f) => {
-    const m = /^zkc-dev(-fast)?-bn128-(\d+)\.ptau$/.exec(f);
-    return m ? [Number(m[2])] : [];
+    const m = /^zkc-local-bn128-(\d+)\.ptau$/.exec(f);
+    return m ? [Number(m[1])] : [];
   });
 }
 
@@ -115,8 +115,8 @@ function pendingPtauPowers(): number[] {
   const dir = path.join(cacheDir(), "ptau");
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((f) => {
-    const m = /^zkc-dev(-fast)?-bn128-(\d+)\.ptau\.lock$/.exec(f);
-    return m ? [Number(m[2])] : [];
+    const m = /^zkc-local-bn128-(\d+)\.ptau\.lock$/.exec(f);
+    return m ? [Number(m[1])] : [];
   });
 }
 

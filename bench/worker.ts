@@ -57,14 +57,14 @@ async function secondsAsync<T>(f: () => Promise<T>): Promise<[T, number, number]
   return [value, wallS, cpuS];
 }
 
-/** Cached development ptau powers (either generator) in the zkc cache. */
+/** Cached local (random-secret) ptau powers in the zkc cache: what resolvePtau uses by default. */
 function cachedPtauPowers(): number[] {
   const dir = path.join(cacheDir(), "ptau");
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .map((f) => /^zkc-dev(-fast)?-bn128-(\d+)\.ptau$/.exec(f))
+    .map((f) => /^zkc-local-bn128-(\d+)\.ptau$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[2]));
+    .map((m) => Number(m[1]));
 }
 
 const steps: Record<string, (arg: any) => Promise<void>> = {
@@ -75,7 +75,7 @@ const steps: Record<string, (arg: any) => Promise<void>> = {
    */
   async ptau(arg: { power: number }) {
     mkdirSync(path.join(cacheDir(), "ptau"), { recursive: true });
-    const lockExists = readdirSync(path.join(cacheDir(), "ptau")).some((f) => new RegExp(`^zkc-dev(-fast)?-bn128-${arg.power}\\.ptau\\.lock$`).test(f));
+    const lockExists = readdirSync(path.join(cacheDir(), "ptau")).some((f) => new RegExp(`^zkc-local-bn128-${arg.power}\\.ptau\\.lock$`).test(f));
     const cached = lockExists || cachedPtauPowers().some((p) => p >= arg.power);
     const [info, s] = await secondsAsync(() => resolvePtau(arg.power));
     await terminateSnarkjs();

@@ -28,7 +28,7 @@ export interface ZkcStepArgs {
 }
 
 /** The zkc modules the benchmark needs, as repository paths. */
-export const ZKC_MODULES = ["compiler/plan/compile.ts", "runtime/prove.ts", "runtime/verify.ts"] as const;
+export const ZKC_MODULES = ["toolchain/compile.ts", "runtime/prove.ts", "runtime/verify.ts"] as const;
 
 /** Null when every zkc module is present, else the reason the zkc columns are empty. */
 export function zkcMissing(): string | null {

@@ -137,7 +137,7 @@ th { background: #f3f4f6; } .pill { color: white; border-radius: 10px; padding: 
 </style></head>
 <body>
 <h1>${esc(m.model.name)}</h1>
-<div class="meta">${m.kernels.length} kernels (${counts}) · estimated prove time ${fmtS(totalEst)} · scale 2^${m.quantisation.config.activationScale ?? "?"}${m.developmentPtau ? " · development keys" : ""}</div>
+<div class="meta">${m.kernels.length} kernels (${counts}) · estimated prove time ${fmtS(totalEst)} · scale 2^${m.quantisation.config.activationScale ?? "?"}${m.developmentPtau ? " · INSECURE development keys (forgeable)" : ""}</div>
 <div class="legend">${used.map((b) => `<span><i class="sw" style="background:${colourOf(b)}"></i>${esc(b)}</span>`).join("")}<span><i class="sw" style="background:#9333ea"></i>Poseidon-committed tensor</span></div>
 <svg id="graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#94a3b8"/></marker></defs>

@@ -11,19 +11,48 @@ import { shapeToString, sizeOf } from "../compiler/ir/tensor.js";
 
 export type InputValues = Record<string, Float64Array>;
 
+/** Deepest array nesting accepted in an input file (real tensors have a handful of axes). */
+export const MAX_INPUT_DEPTH = 64;
+
+/**
+ * Flattens a nested array of numbers row-major. Iterative with an explicit stack, so a hostile
+ * nesting depth cannot overflow the call stack; deeper than MAX_INPUT_DEPTH is refused.
+ */
 function flatten(v: unknown, out: number[], file: string, name: string): void {
-  if (Array.isArray(v)) {
-    for (const x of v) flatten(x, out, file, name);
-    return;
+  const stack: { items: unknown[]; next: number }[] = [];
+  let current: unknown = v === undefined ? null : v;
+  for (;;) {
+    if (current !== undefined) {
+      if (Array.isArray(current)) {
+        if (stack.length >= MAX_INPUT_DEPTH) {
+          throw new ZkcError("INPUT", `input "${name}" is nested more than ${MAX_INPUT_DEPTH} arrays deep`, {
+            file,
+            hint: "pass the tensor as a flat list or nested as its shape, e.g. [[1, 2], [3, 4]]",
+          });
+        }
+        stack.push({ items: current, next: 0 });
+      } else if (typeof current !== "number") {
+        throw new ZkcError("INPUT", `input "${name}" holds ${JSON.stringify(current)?.slice(0, 40)}, not a number`, {
+          file,
+          hint: "inputs are (nested) arrays of numbers",
+        });
+      } else if (!Number.isFinite(current)) {
+        throw new ZkcError("INPUT", `input "${name}" holds a non-finite number`, { file });
+      } else {
+        out.push(current);
+      }
+    }
+    const top = stack.at(-1);
+    if (!top) return;
+    if (top.next < top.items.length) {
+      current = top.items[top.next++];
+      // a hole or undefined inside an array is not a number: report it as such
+      if (current === undefined) current = null;
+    } else {
+      stack.pop();
+      current = undefined;
+    }
   }
-  if (typeof v !== "number") {
-    throw new ZkcError("INPUT", `input "${name}" holds ${JSON.stringify(v)?.slice(0, 40)}, not a number`, {
-      file,
-      hint: "inputs are (nested) arrays of numbers",
-    });
-  }
-  if (!Number.isFinite(v)) throw new ZkcError("INPUT", `input "${name}" holds a non-finite number`, { file });
-  out.push(v);
 }
 
 /** Parses one input object against the graph's inputs; checks counts and names. */

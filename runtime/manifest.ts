@@ -84,7 +84,7 @@ export interface Manifest {
   committedTensors: string[];
   commitment: { scheme: string; tensorHash: string };
   transcript: { hash: "sha256"; protocol: string };
-  /** true when any kernel's artifacts came from an insecure development setup */
+  /** true when any kernel's artifacts came from an insecure development setup (the public-seed Groth16 setup: forgeable; runtime/trust.ts) */
   developmentPtau: boolean;
 }
 

@@ -63,6 +63,8 @@ export interface ProofBundle {
   /** in manifest kernel order */
   kernels: KernelProofEntry[];
   claims: BoundaryClaim[];
+  /** prover notes for people (e.g. inputs clamped with --clamp); not part of the statement */
+  warnings?: string[];
 }
 
 /** JSON text of a bundle (only the format's fields: extra properties such as prover stats are left out). */
@@ -76,6 +78,7 @@ export function serializeProof(p: ProofBundle): string {
     commitments: p.commitments,
     kernels: p.kernels,
     claims: p.claims,
+    ...(p.warnings ? { warnings: p.warnings } : {}),
   };
   return `${JSON.stringify(encodeValue(doc))}\n`;
 }
@@ -133,6 +136,7 @@ export function parseProof(input: unknown): ParsedProof {
       return fail(`claims[${i}]`, "expected {kernel, tensor, point, value}");
     }
   }
+  if (doc.warnings !== undefined && !(Array.isArray(doc.warnings) && doc.warnings.every((w) => typeof w === "string"))) return fail("warnings", "expected an array of strings");
   return { ok: true, proof: doc as unknown as ProofBundle };
 }
 

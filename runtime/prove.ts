@@ -23,7 +23,8 @@ import { integerTable, numVarsOfShape } from "../backends/math/layout.js";
 import { evaluateMle } from "../backends/math/mle.js";
 import { poseidonCommitTensor } from "../backends/math/poseidon.js";
 import { defaultBackends } from "../backends/registry.js";
-import { quantiseInput, runProgram, dequantise } from "./witness.js";
+import { runProgram, dequantise } from "./witness.js";
+import { quantiseCheckedInput, withWarnings } from "./input-range.js";
 import { manifestDigest, type Manifest } from "./manifest.js";
 import { PROOF_FORMAT, PROOF_VERSION, type BoundaryClaim, type KernelProofEntry, type ProofBundle, type ProofInput, type ProofOutput } from "./proof.js";
 import { fieldsOf, loadLinkedModel } from "./link/model.js";
@@ -45,6 +46,8 @@ export interface ProveProgress {
 
 export interface ProveOptions {
   onProgress?: (p: ProveProgress) => void;
+  /** saturate inputs outside the calibrated range at the bound (a warning goes into the proof) instead of refusing them */
+  clamp?: boolean;
   /** soundness tests only: edit the values before anything is committed (a cheating prover) */
   tamperValues?: (values: Map<string, Float64Array>) => void;
   /** the proof systems (default: the built-in ones); must include every backend the manifest names */
@@ -97,7 +100,12 @@ export async function prove(
   const { program } = model;
   const q = manifest.quantisation;
   const quantised = new Map<string, Float64Array>();
-  for (const e of q.inputs) quantised.set(e.name, quantiseInput(program, e.name, inputFloats(inputs, e.name, e.onnxName)).values);
+  const warnings: string[] = [];
+  for (const e of q.inputs) {
+    const r = quantiseCheckedInput(program, e.name, inputFloats(inputs, e.name, e.onnxName), opts.clamp);
+    quantised.set(e.name, r.values);
+    if (r.warning) warnings.push(r.warning);
+  }
   const values = runProgram(program, quantised);
   opts.tamperValues?.(values);
   const witnessSeconds = now() - t0;
@@ -186,7 +194,7 @@ export async function prove(
     if (!ctx.publicInputs.has(t)) throw new ZkcError("INTERNAL", `internal error: claims on "${t}" were left undischarged`);
   }
   opts.onProgress?.({ phase: "done", done: total, total });
-  return {
+  return withWarnings({
     format: PROOF_FORMAT,
     version: PROOF_VERSION,
     manifestDigest: toHex(manifestDigest(manifest)),
@@ -197,5 +205,5 @@ export async function prove(
     claims,
     stats: { kernels: stats.reverse(), commitSeconds, witnessSeconds, peakLiveTensors: peakLive },
     hashedOutputs,
-  };
+  }, warnings);
 }

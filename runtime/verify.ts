@@ -19,6 +19,7 @@ import { parseProof, type ProofBundle } from "./proof.js";
 import { loadLinkedModel, type LinkedModel } from "./link/model.js";
 import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcript.js";
 import { toHex } from "./link/codec.js";
+import { insecureSetupReason } from "./trust.js";
 
 /** A verified model output. */
 export interface VerifiedOutput {
@@ -43,6 +44,8 @@ const reject = (reason: string): never => {
 export interface VerifyOptions {
   /** the proof systems' verifying halves (default: the built-in ones) */
   backends?: BackendRegistry<BackendVerifier>;
+  /** accept keys from the insecure public-seed setup (forgeable: development only; runtime/trust.ts) */
+  allowInsecureDevKeys?: boolean;
 }
 
 /**
@@ -50,10 +53,13 @@ export interface VerifyOptions {
  * @param manifest the manifest (parsed JSON or an already validated `Manifest`)
  * @param proof the proof as JSON text or parsed JSON
  * @param files reads a side file (program, weights, verification keys) by its relative name
+ * @param opts allowInsecureDevKeys: accept keys from the insecure seeded setup (runtime/trust.ts)
  */
 export async function verify(manifest: Manifest | unknown, proof: unknown, files: (name: string) => Promise<Uint8Array>, opts: VerifyOptions = {}): Promise<VerifyResult> {
   try {
     const m = parseManifest(manifest);
+    const insecure = insecureSetupReason(m);
+    if (insecure !== undefined && !opts.allowInsecureDevKeys) return { ok: false, reason: insecure };
     const parsed = parseProof(proof);
     if (!parsed.ok) return { ok: false, reason: `malformed proof: field ${parsed.field}: ${parsed.reason}` };
     const model = await loadLinkedModel(m, files, opts.backends ?? defaultVerifiers);
@@ -117,6 +123,7 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
     publicOutputs: publicOf(q.outputs, outputsByName),
     commitmentOf: (t) => commitmentOf.get(t),
     files,
+    allowInsecureSetup: opts.allowInsecureDevKeys === true,
   };
 
   if (p.kernels.length !== model.kernels.length) reject(`the proof has ${p.kernels.length} kernel proofs, the plan ${model.kernels.length}`);
@@ -170,6 +177,5 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
     const table = integerTable(values!, program.tensors.get(t)!.shape);
     for (const c of claims) if (evaluateMle(table, c.point) !== c.value) reject(`a claim on the public input "${t}" is false`);
   }
-  void opts;
   return { ok: true, outputs };
 }

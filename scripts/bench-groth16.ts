@@ -5,7 +5,7 @@
  * constraints per primitive kind, plain integer inference time (runProgram), setup (uncached
  * zkey: newZKey + contribution), prove, verify, and peak RSS of a fresh process per model.
  *
- * Then linked kernels (compiler/plan/groth16-kernel.ts statement: Poseidon commitments of inputs
+ * Then linked kernels (backends/groth16/statement.ts statement: Poseidon commitments of inputs
  * and outputs, MLE claims) cut from the same programs: constraints split into primitives and
  * statement (commitments + claims), and setup/prove/verify when they fit.
  *

@@ -45,8 +45,10 @@ export interface CompileOptions {
   backend: BackendMode;
   inputVisibility: Visibility;
   outputVisibility: Visibility;
-  /** prepared powers-of-tau file for production keys */
+  /** prepared powers-of-tau file (else a cached local one from CSPRNG secrets) */
   ptau?: string;
+  /** INSECURE, tests only: keys from a public-seed setup (forgeable; docs/trust.md) */
+  insecureDevSetup?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
   /** bytes one kernel's prover may use (default 4 GiB) */
   memoryBudget?: number;
@@ -123,6 +125,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
       costs,
       ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
       ...(opts.ptau ? { ptau: opts.ptau } : {}),
+      ...(opts.insecureDevSetup ? { insecureDevSetup: true } : {}),
       onProgress: (step) => progress(step, n, planned.length),
     });
     for (const [name, bytes] of built.files) files.set(name, bytes);

@@ -66,9 +66,13 @@ function tooBig(constraints: string, publicSignals: number): never {
   });
 }
 
-async function setup(r1cs: Parameters<typeof setupGroth16>[0], kernel: KernelSpec, opts: { cacheDir?: string; ptau?: string }): Promise<Groth16Keys> {
+async function setup(r1cs: Parameters<typeof setupGroth16>[0], kernel: KernelSpec, opts: { cacheDir?: string; ptau?: string; insecureDevSetup?: boolean }): Promise<Groth16Keys> {
   try {
-    return await setupGroth16(r1cs, { ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+    return await setupGroth16(r1cs, {
+      ...(opts.ptau ? { ptauPath: opts.ptau } : {}),
+      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+      ...(opts.insecureDevSetup ? { insecureSeededSetup: true } : {}),
+    });
   } catch (err) {
     throw err instanceof ZkcError ? err.withDetails({ node: kernel.name }) : err;
   }

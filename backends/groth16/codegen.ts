@@ -7,7 +7,7 @@
  * - {@link buildWholeModelCircuit}: a whole `QProgram` as one circuit (public inputs = quantised
  *   graph inputs, public outputs = integer outputs), with setup/prove/verify helpers.
  * - {@link compileGroth16Kernel}: a kernel of a partitioned plan with the public statement of
- *   compiler/plan/groth16-kernel.ts (Poseidon commitments, MLE claims).
+ *   backends/groth16/statement.ts (Poseidon commitments, MLE claims).
  * - {@link checkCodegenCircuit}: the under-constraint check with the divide assumptions.
  */
 import type { Prim } from "../../compiler/quant/prim.js";

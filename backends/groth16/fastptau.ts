@@ -1,5 +1,8 @@
 /**
- * A fast generator for *development* powers of tau, from secrets derived from a public seed.
+ * A fast generator for prepared powers of tau whose generator knows the secrets τ, α, β: either
+ * drawn from the OS's cryptographic RNG and forgotten (`fastRandomPtau`, zkc's default: a
+ * single-party local ceremony, see docs/trust.md) or derived from a public seed
+ * (`fastDevPtau`: insecure, anyone can recompute the secrets and forge proofs; tests only).
  *
  * snarkjs's own path (new accumulator, beacon, preparePhase2) spends almost all of its time in
  * preparePhase2, which turns τ^i·G into Lagrange-basis points with group FFTs per domain size.
@@ -9,8 +12,10 @@
  *
  * The file has the layout preparePhase2 writes (sections 1–7 and 12–15) with an empty
  * contributions list, so `snarkjs powersoftau verify` does not accept it; zKey.newZKey, prove and
- * verify do. The secrets are public: development only, like the beacon-based file.
+ * verify do. Speed comes from knowing the secrets, not from where they come from: both
+ * generators run the same code.
  */
+import { randomBytes } from "node:crypto";
 import * as snarkjs from "snarkjs";
 import { fieldMod, fieldMul } from "./field.js";
 import { sha256Hex } from "./formats.js";
@@ -54,9 +59,24 @@ function section(out: Out, type: number, parts: Uint8Array[]): void {
   for (const p of parts) out.push(p);
 }
 
+/** The three phase-1 secrets. */
+interface Phase1Secrets {
+  tau: bigint;
+  alpha: bigint;
+  beta: bigint;
+}
+
 /** Secret scalar for `label`, derived from the public seed (never 0). */
 function secret(seed: string, label: string): bigint {
   return fieldMod(BigInt("0x" + sha256Hex(seed, "/", label))) || 1n;
+}
+
+/** A uniformly random nonzero scalar: 64 bytes from the CSPRNG reduced mod r (bias < 2^-250). */
+function randomScalar(): bigint {
+  for (;;) {
+    const s = fieldMod(BigInt("0x" + randomBytes(64).toString("hex")));
+    if (s !== 0n) return s;
+  }
 }
 
 /** n copies of the group generator (affine, LEM) — input for batchApplyKey. */
@@ -97,15 +117,28 @@ async function lagrange(curve: Curve, G: Curve, q: number, first: bigint, tau: b
 }
 
 /**
- * A prepared development ptau of the given power, deterministic in `seed`.
+ * INSECURE: a prepared ptau of the given power whose secrets are derived from the public `seed`,
+ * deterministic and byte-reproducible. Anyone who knows the seed can forge proofs against keys
+ * built on it: only for fast deterministic tests (`insecureSeededSetup`).
  * @param onSection called with a fraction in [0, 1] as sections complete
  */
 export async function fastDevPtau(power: number, seed: string, onSection?: (fraction: number) => void): Promise<Uint8Array> {
+  return fastPtau(power, { tau: secret(seed, "tau"), alpha: secret(seed, "alpha"), beta: secret(seed, "beta") }, onSection);
+}
+
+/**
+ * A prepared ptau of the given power from fresh CSPRNG secrets that are never stored, logged or
+ * returned (they become unreachable when this call returns): a one-party ceremony, trusted by
+ * whoever trusts the machine that ran it. Every call gives a different file.
+ */
+export async function fastRandomPtau(power: number, onSection?: (fraction: number) => void): Promise<Uint8Array> {
+  return fastPtau(power, { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar() }, onSection);
+}
+
+async function fastPtau(power: number, secrets: Phase1Secrets, onSection?: (fraction: number) => void): Promise<Uint8Array> {
   const curve: Curve = await snarkjs.curves.getCurveFromName("bn128");
   const { G1, G2 } = curve;
-  const tau = secret(seed, "tau");
-  const alpha = secret(seed, "alpha");
-  const beta = secret(seed, "beta");
+  const { tau, alpha, beta } = secrets;
   const n = 2 ** power;
 
   const out = new Out();

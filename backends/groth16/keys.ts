@@ -1,7 +1,8 @@
 /**
- * Groth16 key management: powers of tau (development ones generated and cached locally, or a
- * user-supplied ceremony file), circuit-specific zkeys cached by circuit digest, verification key
- * and Solidity verifier export.
+ * Groth16 key management: powers of tau (generated locally from fresh CSPRNG secrets by default,
+ * a user-supplied ceremony file with --ptau, or, only when explicitly asked, the insecure
+ * public-seed development setup), circuit-specific zkeys cached by circuit digest, verification
+ * key and Solidity verifier export. Whom each setup trusts: docs/trust.md.
  *
  * Cache directory: $ZKC_CACHE_DIR, else $XDG_CACHE_HOME/zkc, else ~/.cache/zkc. Every file is
  * written to a temporary name and renamed into place, so a crash never leaves a half-written key.
@@ -15,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as snarkjs from "snarkjs";
 import { ZkcError } from "../../compiler/errors.js";
-import { fastDevPtau } from "./fastptau.js";
+import { fastDevPtau, fastRandomPtau } from "./fastptau.js";
 import { sha256Hex, writeR1cs } from "./formats.js";
 import type { R1cs } from "./r1cs.js";
 
@@ -29,13 +30,22 @@ export interface ProgressEvent {
 /** Callback for {@link ProgressEvent}s (the CLI draws progress bars from these). */
 export type ProgressFn = (event: ProgressEvent) => void;
 
+/**
+ * Where a ptau's phase-1 secrets came from:
+ * - "local-random": generated here from CSPRNG secrets that were forgotten (the default);
+ * - "ptau-file": a ceremony file the user passed (--ptau);
+ * - "insecure-seeded": derived from a public seed (or a public beacon): anyone can forge proofs.
+ */
+export type SetupKind = "local-random" | "ptau-file" | "insecure-seeded";
+
 /** A prepared powers-of-tau file ready for Groth16 setup. */
 export interface PtauInfo {
   readonly path: string;
   /** the file supports circuits with 2^power >= constraints + public signals + 1 */
   readonly power: number;
-  /** true for zkc's locally generated file: development only, not for production */
+  /** true only for the insecure public-seed setup: its trapdoor is public, proofs are forgeable */
   readonly development: boolean;
+  readonly setup: SetupKind;
   /** sha256 (hex) of the file contents; part of every zkey digest */
   readonly identity: string;
 }
@@ -50,8 +60,10 @@ export interface Groth16Keys {
   /** sha256 of the .r1cs bytes, hex: lets the prover refuse a witness for another circuit */
   readonly r1csDigest: string;
   readonly ptau: PtauInfo;
-  /** copied from the ptau: true means "development, not for production" */
+  /** copied from the ptau: true means "insecure public-seed setup: forgeable" */
   readonly development: boolean;
+  /** copied from the ptau: which phase-1 setup the keys were built on */
+  readonly setup: SetupKind;
   /** how the phase-2 secret was chosen: a contribution with fresh OS randomness */
   readonly contribution: "random";
 }
@@ -60,13 +72,19 @@ export interface Groth16Keys {
 export interface KeyOptions {
   /** override of the cache directory (else the environment decides, see {@link cacheDir}) */
   cacheDir?: string;
-  /** path to a user-supplied prepared ptau (the `--ptau` flag); skips development generation */
+  /** path to a user-supplied prepared ptau (the `--ptau` flag); skips local generation */
   ptauPath?: string;
-  /** smallest development ptau power to generate (default 10, so small circuits share one file) */
+  /** smallest local ptau power to generate (default 10, so small circuits share one file) */
   minPower?: number;
   /**
-   * How a missing development ptau is made: "fast" (default; secrets from a public seed, Lagrange
-   * points from scalar FFTs, see fastptau.ts) or "beacon" (snarkjs new accumulator + beacon +
+   * INSECURE, tests only: use the public-seed development ptau (deterministic, fast, and
+   * forgeable by anyone: its tau, alpha, beta are public). Without it a missing ptau is generated
+   * from fresh CSPRNG secrets.
+   */
+  insecureSeededSetup?: boolean;
+  /**
+   * With `insecureSeededSetup` only: how the seeded ptau is made: "fast" (default; Lagrange points
+   * from scalar FFTs, see fastptau.ts) or "beacon" (snarkjs new accumulator + public beacon +
    * preparePhase2, about 5× slower, and verifiable with `snarkjs powersoftau verify`).
    */
   devGenerator?: "fast" | "beacon";
@@ -201,7 +219,7 @@ export function userPtau(file: string, needPower: number): PtauInfo {
       hint: `use a ceremony file of power ${needPower} or more (e.g. powersOfTau28_hez_final_${String(needPower).padStart(2, "0")}.ptau)`,
     });
   }
-  return { path: file, power: h.power, development: false, identity: fileIdentity(file) };
+  return { path: file, power: h.power, development: false, setup: "ptau-file", identity: fileIdentity(file) };
 }
 
 /** Adapts snarkjs's logger to progress events for one step. */
@@ -218,28 +236,47 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-function devPtauPath(dir: string, power: number, generator: "fast" | "beacon"): string {
-  return path.join(dir, "ptau", `zkc-dev${generator === "fast" ? "-fast" : ""}-bn128-${power}.ptau`);
+/** How a locally made ptau is generated; the cache file name says which (never mixed up). */
+type LocalGenerator = "random" | "fast" | "beacon";
+
+function devPtauPath(dir: string, power: number, generator: LocalGenerator): string {
+  // the random kind has its own prefix so that no seeded file is ever picked up as one
+  const stem = generator === "random" ? "zkc-local" : generator === "fast" ? "zkc-dev-fast" : "zkc-dev";
+  return path.join(dir, "ptau", `${stem}-bn128-${power}.ptau`);
 }
 
-const FAST_SEED = "zkc fast development powers of tau: NOT FOR PRODUCTION";
+function generatorOf(options: KeyOptions): LocalGenerator {
+  if (!options.insecureSeededSetup) {
+    if (options.devGenerator) {
+      throw new RangeError(`devGenerator "${options.devGenerator}" is a public-seed setup: pass insecureSeededSetup: true to use it`);
+    }
+    return "random";
+  }
+  return options.devGenerator ?? "fast";
+}
+
+/** The public seed of the insecure development ptau (exported for the forgery test: anyone knows it). */
+export const INSECURE_DEV_SEED = "zkc fast development powers of tau: NOT FOR PRODUCTION";
 
 /**
- * The development ptau of exactly `power`, generated deterministically and cached: by default
- * with the fast generator (fastptau.ts), or with `devGenerator: "beacon"` through snarkjs (new
- * accumulator, one beacon contribution with a fixed public hash, prepare phase 2). Either way it
- * is byte-reproducible and therefore insecure: anyone can recompute tau. Development only.
+ * The locally generated ptau of exactly `power`, cached. By default from fresh CSPRNG secrets
+ * (fastRandomPtau: nobody learns them, the file holds none). With `insecureSeededSetup` the
+ * public-seed development file instead: the fast generator, or with `devGenerator: "beacon"`
+ * snarkjs (new accumulator, one beacon contribution with a fixed public hash, prepare phase 2);
+ * byte-reproducible and therefore forgeable: anyone can recompute tau. Tests only.
  */
 export async function devPtau(power: number, options: KeyOptions = {}): Promise<PtauInfo> {
   if (!Number.isInteger(power) || power < 1 || power > MAX_DEV_POWER) {
     throw new RangeError(`devPtau: power must be an integer in [1, ${MAX_DEV_POWER}], got ${power}`);
   }
   const dir = options.cacheDir ?? cacheDir();
-  const generator = options.devGenerator ?? "fast";
+  const generator = generatorOf(options);
   const file = devPtauPath(dir, power, generator);
-  const info = (): PtauInfo => ({ path: file, power, development: true, identity: fileIdentity(file) });
+  const seeded = generator !== "random";
+  const info = (): PtauInfo => ({ path: file, power, development: seeded, setup: seeded ? "insecure-seeded" : "local-random", identity: fileIdentity(file) });
+  const label = seeded ? "INSECURE seeded development ptau" : "local random ptau";
   if (fs.existsSync(file)) {
-    options.onProgress?.({ step: "cache-hit", message: `development ptau 2^${power} from ${file}`, fraction: 1 });
+    options.onProgress?.({ step: "cache-hit", message: `${label} 2^${power} from ${file}`, fraction: 1 });
     return info();
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -265,11 +302,10 @@ export async function devPtau(power: number, options: KeyOptions = {}): Promise<
   }
   try {
     if (fs.existsSync(file)) return info();
-    if (generator === "fast") {
-      options.onProgress?.({ step: "ptau-prepare", message: `fast development ptau 2^${power}`, fraction: 0 });
-      const bytes = await fastDevPtau(power, FAST_SEED, (fraction) =>
-        options.onProgress?.({ step: "ptau-prepare", message: `fast development ptau 2^${power}`, fraction: Math.min(fraction, 0.99) }),
-      );
+    if (generator !== "beacon") {
+      options.onProgress?.({ step: "ptau-prepare", message: `${label} 2^${power}`, fraction: 0 });
+      const onSection = (fraction: number) => options.onProgress?.({ step: "ptau-prepare", message: `${label} 2^${power}`, fraction: Math.min(fraction, 0.99) });
+      const bytes = generator === "random" ? await fastRandomPtau(power, onSection) : await fastDevPtau(power, INSECURE_DEV_SEED, onSection);
       writeFileAtomic(file, bytes);
       options.onProgress?.({ step: "ptau-prepare", message: `wrote ${file}`, fraction: 1 });
       return info();
@@ -301,30 +337,37 @@ export async function devPtau(power: number, options: KeyOptions = {}): Promise<
   }
 }
 
-/** Cached development ptau files of either generator, smallest power first. */
-function cachedDevFiles(dir: string): { power: number; generator: "fast" | "beacon" }[] {
+/**
+ * Cached local ptau files usable under `insecure`, smallest power first: the random kind by
+ * default, the seeded kinds (either generator) only when the insecure setup was asked for.
+ */
+function cachedDevFiles(dir: string, insecure: boolean): { power: number; generator: LocalGenerator }[] {
   const pdir = path.join(dir, "ptau");
   if (!fs.existsSync(pdir)) return [];
   return fs
     .readdirSync(pdir)
-    .map((f) => /^zkc-dev(-fast)?-bn128-(\d+)\.ptau$/.exec(f))
+    .map((f) => /^zkc-(local|dev-fast|dev)-bn128-(\d+)\.ptau$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ power: Number(m[2]), generator: m[1] ? ("fast" as const) : ("beacon" as const) }))
+    .map((m) => ({ power: Number(m[2]), generator: m[1] === "local" ? ("random" as const) : m[1] === "dev-fast" ? ("fast" as const) : ("beacon" as const) }))
+    .filter((f) => (f.generator === "random") !== insecure)
     .sort((a, b) => a.power - b.power);
 }
 
 /**
  * The ptau to use for a circuit needing `needPower`: the user's file when `ptauPath` is given,
- * else the smallest cached development file that fits (either generator), else a new
- * development file of power max(needPower, minPower).
+ * else the smallest cached local file of the requested kind that fits (local random by default;
+ * seeded, either generator, with `insecureSeededSetup`), else a new one of power
+ * max(needPower, minPower).
  */
 export async function resolvePtau(needPower: number, options: KeyOptions = {}): Promise<PtauInfo> {
   if (options.ptauPath) return userPtau(options.ptauPath, needPower);
   const dir = options.cacheDir ?? cacheDir();
-  const cached = cachedDevFiles(dir).find((f) => f.power >= needPower);
-  if (cached !== undefined) return devPtau(cached.power, { ...options, devGenerator: cached.generator });
+  const insecure = options.insecureSeededSetup === true;
+  generatorOf(options); // refuses a seeded generator that was not explicitly asked for
+  const cached = cachedDevFiles(dir, insecure).find((f) => f.power >= needPower);
+  if (cached !== undefined) return devPtau(cached.power, { ...options, ...(insecure ? { devGenerator: cached.generator as "fast" | "beacon" } : {}) });
   if (needPower > MAX_DEV_POWER) {
-    throw new ZkcError("USAGE", "the circuit is too large for a locally generated development ptau", {
+    throw new ZkcError("USAGE", "the circuit is too large for a locally generated ptau", {
       expected: `power <= ${MAX_DEV_POWER}`,
       got: `power ${needPower}`,
       hint: "download a ceremony file (e.g. Hermez powersOfTau28_hez_final) and pass it with --ptau",
@@ -349,7 +392,7 @@ export async function setupGroth16(r1cs: R1cs, options: KeyOptions = {}): Promis
   const dir = path.join(options.cacheDir ?? cacheDir(), "zkey");
   const zkeyFile = path.join(dir, `${digest}.zkey`);
   const vkeyFile = path.join(dir, `${digest}.vkey.json`);
-  const base = { digest, r1csDigest, ptau, development: ptau.development, contribution: "random" as const };
+  const base = { digest, r1csDigest, ptau, development: ptau.development, setup: ptau.setup, contribution: "random" as const };
   if (fs.existsSync(zkeyFile) && fs.existsSync(vkeyFile)) {
     options.onProgress?.({ step: "cache-hit", message: `zkey ${digest.slice(0, 16)} from cache`, fraction: 1 });
     return { ...base, zkey: new Uint8Array(fs.readFileSync(zkeyFile)), vkey: JSON.parse(fs.readFileSync(vkeyFile, "utf8")) };
@@ -399,6 +442,8 @@ interface SavedKeyMeta {
   r1csDigest: string;
   ptau: PtauInfo;
   development: boolean;
+  /** absent in files written before setups were told apart: then development meant seeded */
+  setup?: SetupKind;
   contribution: "random";
 }
 
@@ -413,6 +458,7 @@ export function saveGroth16Keys(dir: string, name: string, keys: Groth16Keys): v
     r1csDigest: keys.r1csDigest,
     ptau: keys.ptau,
     development: keys.development,
+    setup: keys.setup,
     contribution: keys.contribution,
   };
   writeFileAtomic(path.join(dir, `${name}.zkey`), keys.zkey);
@@ -446,13 +492,15 @@ export function loadGroth16Keys(dir: string, name: string): Groth16Keys {
   if (meta.format !== "zkc-groth16-keys/1") {
     throw new ZkcError("USAGE", "not zkc Groth16 key metadata", { file: metaFile, expected: "zkc-groth16-keys/1", got: String(meta.format) });
   }
+  const setup: SetupKind = meta.setup ?? (meta.development ? "insecure-seeded" : "ptau-file");
   return {
     zkey: new Uint8Array(read(".zkey")),
     vkey,
     digest: meta.digest,
     r1csDigest: meta.r1csDigest,
-    ptau: meta.ptau,
+    ptau: { ...meta.ptau, setup: meta.ptau.setup ?? setup },
     development: meta.development,
+    setup,
     contribution: meta.contribution,
   };
 }

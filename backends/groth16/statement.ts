@@ -9,7 +9,7 @@
  * of {@link Groth16KernelSpec.inputs} / {@link Groth16KernelSpec.outputs}), the circuit proves:
  * there are integer tensors I_j, O_k (as field elements, negative v -> r - |v|) such that
  *   1. Commit(I_j) = inCommit_j and Commit(O_k) = outCommit_k, where Commit is
- *      `poseidonCommitTensor` of `backends/groth16/poseidon.ts` over the flat row-major values
+ *      `poseidonCommitTensor` of `backends/math/poseidon.ts` over the flat row-major values
  *      (in-circuit: `commitTensor` of `backends/groth16/gadgets/poseidon.ts`);
  *   2. O = f(I), f = the kernel's primitives run with the exact semantics of
  *      `compiler/quant/semantics.ts` (every intermediate and remainder constrained, DESIGN §4.5);

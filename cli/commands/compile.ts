@@ -20,6 +20,7 @@ interface Args {
   "input-visibility": "public" | "hashed";
   "output-visibility": "public" | "hashed";
   ptau?: string;
+  "insecure-dev-setup": boolean;
   scale?: number;
   "param-scale"?: number;
   target: number;
@@ -49,7 +50,12 @@ export const compileCommand: CommandModule<object, Args> = {
       })
       .option("input-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
       .option("output-visibility", { choices: ["public", "hashed"] as const, default: "public" as const })
-      .option("ptau", { type: "string", describe: "prepared powers-of-tau file for production Groth16 keys" })
+      .option("ptau", { type: "string", describe: "prepared powers-of-tau file (a public ceremony) for the Groth16 keys; default: a local ceremony with fresh random secrets" })
+      .option("insecure-dev-setup", {
+        type: "boolean",
+        default: false,
+        describe: "INSECURE, tests only: Groth16 keys from the public-seed development setup; anyone can forge proofs, and verifiers refuse them by default",
+      })
       .option("scale", { type: "number", describe: "fix the fixed-point scale (bits after the point) instead of searching" })
       .option("param-scale", { type: "number", describe: "fix the weights' scale instead of per-tensor scales" })
       .option("target", { type: "number", default: 1e-2, describe: "accuracy target: relative L2 error of every output" })
@@ -59,6 +65,9 @@ export const compileCommand: CommandModule<object, Args> = {
       if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 24)) {
         throw new ZkcError("USAGE", `${flag} must be an integer from 0 to 24`, { got: String(v) });
       }
+    }
+    if (args.ptau && args["insecure-dev-setup"]) {
+      throw new ZkcError("USAGE", "--ptau and --insecure-dev-setup exclude each other", { hint: "drop --insecure-dev-setup to build keys on the ceremony file" });
     }
     if (!(args.target > 0)) throw new ZkcError("USAGE", "--target must be a positive number", { got: String(args.target) });
     // fail before the (slow) calibration: compileModel refuses this combination too
@@ -93,6 +102,7 @@ export const compileCommand: CommandModule<object, Args> = {
       inputVisibility: args["input-visibility"],
       outputVisibility: args["output-visibility"],
       ...(args.ptau ? { ptau: args.ptau } : {}),
+      ...(args["insecure-dev-setup"] ? { insecureDevSetup: true } : {}),
       onProgress: bar.update,
       modelDigest: createHash("sha256").update(modelBytes).digest("hex"),
       modelName: basename(args.model),
@@ -107,7 +117,7 @@ export const compileCommand: CommandModule<object, Args> = {
       ),
     );
     if (compiled.manifest.developmentPtau) {
-      console.error("warning: Groth16 keys come from a locally generated powers of tau: development only; pass --ptau for production");
+      console.error("warning: --insecure-dev-setup: the Groth16 keys come from the public-seed development setup; anyone can forge proofs, and zkc verify refuses them without --allow-insecure-dev-keys");
     }
 
     const files = new Map<string, Uint8Array | string>(compiled.files);

@@ -13,6 +13,7 @@ import { ZkcError } from "../../compiler/errors.js";
 import { defaultBackends } from "../../backends/registry.js";
 import type { Manifest } from "../../runtime/manifest.js";
 import { loadLinkedModel, type LinkedModel } from "../../runtime/link/model.js";
+import { insecureSetupReason } from "../../runtime/trust.js";
 import { writeDirAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 
@@ -40,7 +41,9 @@ if (result.ok) console.log(result.outputs); // [{ onnxName, shape, floats, integ
 else console.error(result.reason);
 \`\`\`
 
-\`verify\` never throws on a bad proof: it returns \`{ ok: false, reason }\`.
+\`verify\` never throws on a bad proof: it returns \`{ ok: false, reason }\`. A model compiled
+with \`--insecure-dev-setup\` (forgeable keys) is refused unless you pass
+\`verify(proof, { allowInsecureDevKeys: true })\`.
 `;
 
 /** Bundles the verifier for `manifest` with its side files into one ES module (minified). */
@@ -66,13 +69,16 @@ function decode(b64: string): Uint8Array {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
-/** Verify a zkc proof (JSON text or parsed) against the embedded model. Never throws on bad proofs. */
-export function verify(proof: unknown) {
+/**
+ * Verify a zkc proof (JSON text or parsed) against the embedded model. Never throws on bad proofs.
+ * A model built on the insecure seeded setup is refused unless opts.allowInsecureDevKeys.
+ */
+export function verify(proof: unknown, opts: { allowInsecureDevKeys?: boolean } = {}) {
   return verifyBundle(manifest, proof, async (name: string) => {
     const b = FILES[name];
     if (b === undefined) throw new Error("the verifier has no file " + name);
     return decode(b);
-  });
+  }, { allowInsecureDevKeys: opts.allowInsecureDevKeys === true });
 }
 `,
     );
@@ -104,13 +110,15 @@ export const exportVerifierCommand: CommandModule<object, Args> = {
       .option("out", { type: "string", demandOption: true, describe: "directory to write the verifier into" }) as never,
   handler: async (args) => {
     const art = openArtifacts(args.dir);
+    const insecure = insecureSetupReason(art.manifest);
+    if (insecure !== undefined) console.error(`warning: ${insecure}; the exported verifier refuses its proofs unless called with { allowInsecureDevKeys: true }`);
     const out = new Map<string, string>();
     out.set("verifier.js", await bundleVerifier(art.manifest, art.files));
     out.set(
       "verifier.d.ts",
       `export declare const manifest: unknown;
 export interface VerifiedOutput { name: string; onnxName: string; shape: number[]; visibility: "public" | "hashed"; integers?: number[]; floats?: number[]; hash?: string }
-export declare function verify(proof: unknown): Promise<{ ok: true; outputs: VerifiedOutput[] } | { ok: false; reason: string }>;
+export declare function verify(proof: unknown, opts?: { allowInsecureDevKeys?: boolean }): Promise<{ ok: true; outputs: VerifiedOutput[] } | { ok: false; reason: string }>;
 `,
     );
     out.set("README.md", USAGE);

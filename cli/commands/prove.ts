@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { ZkcError } from "../../compiler/errors.js";
 import { prove } from "../../runtime/prove.js";
 import { serializeProof } from "../../runtime/proof.js";
 import { parseInputs } from "../../runtime/inputs.js";
@@ -12,6 +13,7 @@ interface Args {
   input: string;
   dir: string;
   out?: string;
+  clamp: boolean;
 }
 
 export const proveCommand: CommandModule<object, Args> = {
@@ -21,17 +23,31 @@ export const proveCommand: CommandModule<object, Args> = {
     y
       .option("input", { type: "string", demandOption: true, describe: 'input JSON: {"input_data": [[...]]} or {"<input name>": [...]}' })
       .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
-      .option("out", { type: "string", describe: "where to write the proof (default <dir>/proof.json)" }) as never,
+      .option("out", { type: "string", describe: "where to write the proof (default <dir>/proof.json)" })
+      .option("clamp", {
+        type: "boolean",
+        default: false,
+        describe: "saturate input values outside the calibrated range at its bound (with a warning, recorded in the proof) instead of refusing them",
+      }) as never,
   handler: async (args) => {
     const art = openArtifacts(args.dir);
     const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
     const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
     const bar = progress();
     const t0 = Date.now();
-    const bundle = await prove(art.manifest, art.files, values, {
-      onProgress: (p) => bar.update(p.phase === "kernel" ? `proving ${p.kernel} (${p.backend})` : p.phase, p.done, p.total),
-    });
+    let bundle: Awaited<ReturnType<typeof prove>>;
+    try {
+      bundle = await prove(art.manifest, art.files, values, {
+        clamp: args.clamp,
+        onProgress: (p) => bar.update(p.phase === "kernel" ? `proving ${p.kernel} (${p.backend})` : p.phase, p.done, p.total),
+      });
+    } catch (e) {
+      bar.finish();
+      // bad values are in the user's input file: name it
+      throw e instanceof ZkcError && e.code === "INPUT" ? e.withDetails({ file: args.input }) : e;
+    }
     bar.finish();
+    for (const w of bundle.warnings ?? []) console.error(`warning: ${w}`);
     const out = args.out ?? join(args.dir, "proof.json");
     const { stats, ...proofOnly } = bundle;
     writeFileAtomic(out, serializeProof(proofOnly));

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { verify } from "../../runtime/verify.js";
+import { insecureSetupReason } from "../../runtime/trust.js";
 import { readInputFile } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 import { preview } from "../table.js";
@@ -9,6 +10,7 @@ interface Args {
   dir: string;
   proof?: string;
   json: boolean;
+  "allow-insecure-dev-keys": boolean;
 }
 
 /** Exit code 1 (proof rejected) travels to main through this. */
@@ -21,13 +23,21 @@ export const verifyCommand: CommandModule<object, Args> = {
     y
       .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
       .option("proof", { type: "string", describe: "proof file (default <dir>/proof.json)" })
-      .option("json", { type: "boolean", default: false, describe: "print one JSON object with the verdict and the outputs" }) as never,
+      .option("json", { type: "boolean", default: false, describe: "print one JSON object with the verdict and the outputs" })
+      .option("allow-insecure-dev-keys", {
+        type: "boolean",
+        default: false,
+        describe: "accept a model compiled with --insecure-dev-setup (its keys are forgeable by anyone: tests only)",
+      }) as never,
   handler: async (args) => {
     const art = openArtifacts(args.dir);
     const proofPath = args.proof ?? join(args.dir, "proof.json");
     const text = new TextDecoder().decode(readInputFile(proofPath, "proof file"));
     const t0 = Date.now();
-    const result = await verify(art.manifest, text, art.files);
+    const allowInsecure = args["allow-insecure-dev-keys"];
+    const result = await verify(art.manifest, text, art.files, { allowInsecureDevKeys: allowInsecure });
+    const insecure = insecureSetupReason(art.manifest);
+    if (insecure !== undefined && allowInsecure) console.error("warning: --allow-insecure-dev-keys: this model's keys are forgeable by anyone; the verdict proves nothing");
     const ms = Date.now() - t0;
     if (args.json) {
       const outputs = result.ok

@@ -1,5 +1,5 @@
 /**
- * Linked kernel circuits (compiler/plan/groth16-kernel.ts): the public signals equal the statement
+ * Linked kernel circuits (backends/groth16/statement.ts): the public signals equal the statement
  * computed outside — Poseidon commitments (`poseidonCommitTensor`), output values from
  * semantics.ts, MLE claims from `evaluateTensorMle` of backends/math/mle.ts (the GKR layout, the
  * oracle for the variable order) — and a changed claim value, commitment, point or output is

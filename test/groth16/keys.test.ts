@@ -1,7 +1,8 @@
 /**
  * Key management: cache directory rules, the ptau power rule (checked against snarkjs at the
- * boundary), user ptau validation errors, a byte-reproducible development ptau with progress
- * reports and a lock shared by concurrent callers.
+ * boundary), user ptau validation errors, the default local ptau (fresh secrets, its own cache
+ * name), the insecure seeded ptau only on request (byte-reproducible, progress reports, a lock
+ * shared by concurrent callers).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -65,8 +66,9 @@ describe("ptau power", () => {
   it("follows snarkjs: 2^p - nPublic - 1 constraints fit in power p, one more does not", async () => {
     expect(requiredPower(1022, 1)).toBe(10);
     expect(requiredPower(1023, 1)).toBe(11);
-    const dev = await resolvePtau(10); // the shared cached development file
-    expect(dev.development).toBe(true);
+    // exactly power 10 (resolvePtau would take any larger cached file), from the run's cache
+    const dev = await devPtau(10);
+    expect(dev).toMatchObject({ power: 10, development: false, setup: "local-random" });
     const fits = chain(1022);
     expect(fits.constraints.length).toBe(1022);
     const mem: snarkjs.MemFile = { type: "mem" };
@@ -76,11 +78,11 @@ describe("ptau power", () => {
   });
 
   it("a user ptau that is too small is refused with the file, the power needed and what to do", async () => {
-    const dev = await resolvePtau(10);
+    const dev = await devPtau(10);
     const devFile = path.join(tmpRoot, "user-10.ptau");
     fs.copyFileSync(dev.path, devFile);
     expect(readPtauHeader(devFile)).toMatchObject({ power: 10, prepared: true });
-    expect(userPtau(devFile, 10)).toMatchObject({ development: false, power: 10, identity: dev.identity });
+    expect(userPtau(devFile, 10)).toMatchObject({ development: false, setup: "ptau-file", power: 10, identity: dev.identity });
     let err: unknown;
     try {
       await setupGroth16(chain(1023), { ptauPath: devFile, cacheDir: tmpRoot });
@@ -108,18 +110,18 @@ describe("ptau power", () => {
   });
 });
 
-describe("development ptau", () => {
+describe("insecure seeded development ptau (only on request)", () => {
   it("is byte-reproducible, reports progress, and concurrent callers share one preparation", async () => {
     const dirA = path.join(tmpRoot, "cacheA");
     const dirB = path.join(tmpRoot, "cacheB");
     const events: ProgressEvent[] = [];
     const [a, a2] = await Promise.all([
-      devPtau(3, { cacheDir: dirA, onProgress: (e) => events.push(e) }),
-      devPtau(3, { cacheDir: dirA, onProgress: (e) => events.push(e) }),
+      devPtau(3, { cacheDir: dirA, insecureSeededSetup: true, onProgress: (e) => events.push(e) }),
+      devPtau(3, { cacheDir: dirA, insecureSeededSetup: true, onProgress: (e) => events.push(e) }),
     ]);
-    const b = await devPtau(3, { cacheDir: dirB });
+    const b = await devPtau(3, { cacheDir: dirB, insecureSeededSetup: true });
     expect(a.path).toBe(a2.path);
-    expect(a.development).toBe(true);
+    expect(a).toMatchObject({ development: true, setup: "insecure-seeded" });
     expect(a.identity).toBe(b.identity);
     expect(Buffer.from(fs.readFileSync(a.path)).equals(fs.readFileSync(b.path))).toBe(true);
     // exactly one generation ran; the other caller waited for it
@@ -133,8 +135,8 @@ describe("development ptau", () => {
 
   it("the snarkjs beacon path is byte-reproducible too and reports prepare progress", async () => {
     const events: ProgressEvent[] = [];
-    const c = await devPtau(3, { cacheDir: path.join(tmpRoot, "cacheC"), devGenerator: "beacon", onProgress: (e) => events.push(e) });
-    const d = await devPtau(3, { cacheDir: path.join(tmpRoot, "cacheD"), devGenerator: "beacon" });
+    const c = await devPtau(3, { cacheDir: path.join(tmpRoot, "cacheC"), insecureSeededSetup: true, devGenerator: "beacon", onProgress: (e) => events.push(e) });
+    const d = await devPtau(3, { cacheDir: path.join(tmpRoot, "cacheD"), insecureSeededSetup: true, devGenerator: "beacon" });
     expect(c.identity).toBe(d.identity);
     expect(path.basename(c.path)).toBe("zkc-dev-bn128-3.ptau");
     expect(readPtauHeader(c.path)).toMatchObject({ power: 3, prepared: true });
@@ -162,7 +164,7 @@ describe("development ptau", () => {
     expect(Buffer.from(await fastDevPtau(power, "another seed")).equals(Buffer.from(ours))).toBe(false);
   });
 
-  it("snarkjs sets up, proves and verifies with a fast development ptau", async () => {
+  it("snarkjs sets up, proves and verifies with the default local ptau", async () => {
     const dir = path.join(tmpRoot, "cacheFast");
     const b = new R1csBuilder();
     const xs = b.publicInputs([3n, 9n, -4n, 9n]);
@@ -171,7 +173,8 @@ describe("development ptau", () => {
     const built = b.build();
     const keys = await setupGroth16(built.r1cs, { cacheDir: dir, minPower: 7 });
     expect(keys.ptau.power).toBe(7);
-    expect(path.basename(keys.ptau.path)).toBe("zkc-dev-fast-bn128-7.ptau");
+    expect(path.basename(keys.ptau.path)).toBe("zkc-local-bn128-7.ptau");
+    expect(keys).toMatchObject({ development: false, setup: "local-random" });
     const { proof, publicSignals } = await proveGroth16(built.r1cs, built.witness, keys);
     expect(publicSignals[0]).toBe("1");
     expect(await verifyGroth16(keys.vkey, publicSignals, proof)).toEqual({ ok: true });
@@ -179,9 +182,37 @@ describe("development ptau", () => {
     expect((await verifyGroth16(keys.vkey, wrong, proof)).ok).toBe(false);
   });
 
-  it("resolvePtau picks the smallest cached file that fits", async () => {
+  it("resolvePtau picks the smallest cached file of the asked kind that fits", async () => {
     const dir = path.join(tmpRoot, "cacheA");
-    expect((await resolvePtau(2, { cacheDir: dir })).power).toBe(3);
-    expect((await resolvePtau(3, { cacheDir: dir })).power).toBe(3);
+    expect((await resolvePtau(2, { cacheDir: dir, insecureSeededSetup: true })).power).toBe(3);
+    expect((await resolvePtau(3, { cacheDir: dir, insecureSeededSetup: true })).power).toBe(3);
+  });
+});
+
+describe("default local ptau", () => {
+  it("draws fresh secrets: two generations differ, and it has its own cache name", async () => {
+    const a = await devPtau(3, { cacheDir: path.join(tmpRoot, "localA") });
+    const b = await devPtau(3, { cacheDir: path.join(tmpRoot, "localB") });
+    expect(a).toMatchObject({ power: 3, development: false, setup: "local-random" });
+    expect(path.basename(a.path)).toBe("zkc-local-bn128-3.ptau");
+    expect(a.identity).not.toBe(b.identity);
+    expect(readPtauHeader(a.path)).toMatchObject({ power: 3, prepared: true });
+    // the second call is a cache hit of the same file, not a new ceremony
+    expect((await devPtau(3, { cacheDir: path.join(tmpRoot, "localA") })).identity).toBe(a.identity);
+  });
+
+  it("never picks up a seeded file unless asked, and the insecure mode never picks up a local one", async () => {
+    const dir = path.join(tmpRoot, "mixed");
+    const seeded = await devPtau(4, { cacheDir: dir, insecureSeededSetup: true });
+    const local = await resolvePtau(3, { cacheDir: dir, minPower: 3 });
+    expect(local).toMatchObject({ setup: "local-random", power: 3 });
+    expect(local.identity).not.toBe(seeded.identity);
+    expect(await resolvePtau(3, { cacheDir: dir, insecureSeededSetup: true })).toMatchObject({ setup: "insecure-seeded", power: 4, identity: seeded.identity });
+    expect(fs.readdirSync(path.join(dir, "ptau")).sort()).toEqual(["zkc-dev-fast-bn128-4.ptau", "zkc-local-bn128-3.ptau"]);
+  });
+
+  it("a seeded generator without insecureSeededSetup is refused", async () => {
+    await expect(devPtau(3, { cacheDir: path.join(tmpRoot, "refused"), devGenerator: "beacon" })).rejects.toThrow(/insecureSeededSetup/);
+    await expect(resolvePtau(3, { cacheDir: path.join(tmpRoot, "refused"), devGenerator: "fast" })).rejects.toThrow(/insecureSeededSetup/);
   });
 });

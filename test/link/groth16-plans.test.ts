@@ -29,7 +29,7 @@ describe("Groth16 plans", () => {
     const c = await compile(m, { backend: "gkr", overrides: { k0: "groth16", k1: "groth16", k2: "groth16" }, inputVisibility: "hashed", outputVisibility: "hashed" });
     expect(c.manifest.kernels.map((k) => k.kind)).toEqual(["hash-input", "prims", "prims", "prims", "hash-output", "hash-output"]);
     expect(c.manifest.kernels.every((k) => k.backend === "groth16")).toBe(true);
-    expect(c.manifest.developmentPtau).toBe(true); // keys from zkc's local powers of tau
+    expect(c.manifest.developmentPtau).toBe(false); // keys from the local random ceremony, not the insecure seeded one
     const { json, bundle } = await proveJson(c, m.input);
     expect(JSON.stringify(json)).not.toContain('"integers"'); // nothing but hashes is public
     // the prover's caller still gets the hashed outputs' values

@@ -30,6 +30,14 @@ function uniform(rng: Rng, n: number, lo: number, hi: number): number[] {
  * sample input.
  */
 export function tinyClassifier(seed = 1, withArgmax = true, depth = 2): TestModel {
+  const graph = loadModelBytes(tinyClassifierOnnx(seed, withArgmax, depth), `tiny${seed}.onnx`);
+  const x = uniform(new Rng(99 + seed), 6, -1, 1);
+  const calibration = calibrate(graph, [{ x: tensor("float32", [1, 6], Float64Array.from(x)) }], { scale: 7 });
+  return { graph, calibration, input: { x } };
+}
+
+/** The ONNX bytes of {@link tinyClassifier} (for CLI tests, which read model files). */
+export function tinyClassifierOnnx(seed = 1, withArgmax = true, depth = 2): Uint8Array {
   const rng = new Rng(0x7151 + seed);
   const b = new ModelBuilder(`tiny${seed}`, 17);
   b.input("x", "float32", [1, 6]);
@@ -50,10 +58,7 @@ export function tinyClassifier(seed = 1, withArgmax = true, depth = 2): TestMode
     b.op("ArgMax", [logits], { axis: int(1), keepdims: int(1) }, "label");
     b.output("label", "int64", [1, 1]);
   }
-  const graph = loadModelBytes(b.encode(), `tiny${seed}.onnx`);
-  const x = uniform(new Rng(99 + seed), 6, -1, 1);
-  const calibration = calibrate(graph, [{ x: tensor("float32", [1, 6], Float64Array.from(x)) }], { scale: 7 });
-  return { graph, calibration, input: { x } };
+  return b.encode();
 }
 
 /** A committed fixture model (fixtures/<name>.onnx) calibrated on its sample input. */

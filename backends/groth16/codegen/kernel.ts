@@ -1,6 +1,6 @@
 /**
  * Linked kernel circuits (DESIGN §4.3): a run of primitives inside a bigger plan, with the public
- * statement of compiler/plan/groth16-kernel.ts: Poseidon commitments of the input and output
+ * statement of backends/groth16/statement.ts: Poseidon commitments of the input and output
  * tensors (computed inside), then an MLE claim (point, value) per output and per input, checked
  * inside in the GKR tensor layout of backends/math/mle.ts.
  *
@@ -131,7 +131,7 @@ export function countGroth16Kernel(spec: Groth16KernelSpec): { constraints: numb
 }
 
 /**
- * Compiles a Groth16 kernel (the entry point named in compiler/plan/groth16-kernel.ts).
+ * Compiles a Groth16 kernel (the entry point named in backends/groth16/statement.ts).
  * @throws ZkcError UNSUPPORTED_OP for a primitive without an encoding
  */
 export function compileGroth16Kernel(spec: Groth16KernelSpec): CompiledKernel {
