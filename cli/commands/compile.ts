@@ -25,6 +25,7 @@ interface Args {
   "param-scale"?: number;
   target: number;
   "input-shape"?: string[];
+  quiet: boolean;
 }
 
 /** The accuracy report as printed at compile time. */
@@ -59,7 +60,8 @@ export const compileCommand: CommandModule<object, Args> = {
       .option("scale", { type: "number", describe: "fix the fixed-point scale (bits after the point) instead of searching" })
       .option("param-scale", { type: "number", describe: "fix the weights' scale instead of per-tensor scales" })
       .option("target", { type: "number", default: 1e-2, describe: "accuracy target: relative L2 error of every output" })
-      .option("input-shape", { type: "string", array: true, describe: "fix a symbolic input shape: NAME=D1,D2,..." }) as never,
+      .option("input-shape", { type: "string", array: true, describe: "fix a symbolic input shape: NAME=D1,D2,..." })
+      .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" }) as never,
   handler: async (args) => {
     for (const [flag, v] of [["--scale", args.scale], ["--param-scale", args["param-scale"]]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 24)) {
@@ -96,7 +98,7 @@ export const compileCommand: CommandModule<object, Args> = {
     console.log(`accuracy against float on ${cal.accuracy.samples} calibration samples:\n${accuracyTable(cal)}`);
     if (!cal.metTarget) console.error(`warning: no scale met the target relative L2 error ${args.target}; kept the most accurate one`);
 
-    const bar = progress();
+    const bar = progress({ quiet: args.quiet });
     const compiled = await compileModel(graph, cal, {
       backend: args.backend,
       inputVisibility: args["input-visibility"],

@@ -6,7 +6,7 @@ import { serializeProof } from "../../runtime/proof.js";
 import { parseInputs } from "../../runtime/inputs.js";
 import { readJsonFile, writeFileAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
-import { progress } from "../progress.js";
+import { stepsDone } from "../progress.js";
 import { preview } from "../table.js";
 
 interface Args {
@@ -14,6 +14,7 @@ interface Args {
   dir: string;
   out?: string;
   clamp: boolean;
+  quiet: boolean;
 }
 
 export const proveCommand: CommandModule<object, Args> = {
@@ -28,18 +29,24 @@ export const proveCommand: CommandModule<object, Args> = {
         type: "boolean",
         default: false,
         describe: "saturate input values outside the calibrated range at its bound (with a warning, recorded in the proof) instead of refusing them",
-      }) as never,
+      })
+      .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" }) as never,
   handler: async (args) => {
     const art = openArtifacts(args.dir);
     const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
     const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
-    const bar = progress();
+    const bar = stepsDone({ quiet: args.quiet });
     const t0 = Date.now();
     let bundle: Awaited<ReturnType<typeof prove>>;
     try {
       bundle = await prove(art.manifest, art.files, values, {
         clamp: args.clamp,
-        onProgress: (p) => bar.update(p.phase === "kernel" ? `proving ${p.kernel} (${p.backend})` : p.phase, p.done, p.total),
+        // each event reports a finished step with its own duration ("done" ends the walk: no line)
+        onProgress: (p) => {
+          if (p.seconds === undefined) return;
+          if (p.phase === "kernel") bar.done(`kernel ${p.kernel} (${p.backend})`, p.seconds, { done: p.done, total: p.total });
+          else bar.done(p.phase, p.seconds);
+        },
       });
     } catch (e) {
       bar.finish();

@@ -14,6 +14,7 @@ import { loadModelFile } from "../../compiler/onnx/load.js";
 import { FIXTURES, zkc } from "./helpers.js";
 
 let work: string;
+let proveStderr = "";
 const model = join(FIXTURES, "mlp.onnx");
 const input = join(FIXTURES, "mlp.input.json");
 
@@ -23,11 +24,25 @@ beforeAll(async () => {
   expect(c.code, c.stderr).toBe(0);
   const p = await zkc(["prove", "--input", input, "--dir", "out"], work);
   expect(p.code, p.stderr).toBe(0);
+  proveStderr = p.stderr;
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("zkc on the fixture MLP", () => {
+  it("prove prints one line per finished step (not a terminal), each with its own time", () => {
+    const stats = JSON.parse(readFileSync(join(work, "out", "prove-stats.json"), "utf8")) as { witnessSeconds: number; commitSeconds: number; kernels: { name: string }[] };
+    const secs = (s: number) => `${s.toFixed(s < 10 ? 2 : 1)} s`;
+    expect(proveStderr).toContain(`witness done in ${secs(stats.witnessSeconds)}\n`);
+    expect(proveStderr).toContain(`commit done in ${secs(stats.commitSeconds)}\n`);
+    const n = stats.kernels.length;
+    // kernels finish in reverse order (claims flow backward): the last kernel is reported first
+    expect(proveStderr).toMatch(new RegExp(`^kernel ${stats.kernels[n - 1]!.name} \\(gkr\\) \\(1/${n}\\) done in [0-9.]+ s; [0-9.]+ s elapsed, about [0-9.]+ s left$`, "m"));
+    expect(proveStderr).toMatch(new RegExp(`^kernel ${stats.kernels[0]!.name} \\(gkr\\) \\(${n}/${n}\\) done in [0-9.]+ s; [0-9.]+ s elapsed$`, "m"));
+    expect(proveStderr).not.toMatch(/done done/);
+    expect(proveStderr).not.toMatch(/\x1b/);
+  });
+
   it("compile wrote the artifacts and printed the quantisation, accuracy and plan", async () => {
     for (const f of ["manifest.json", "program.json", "weights.bin", "quantisation.json", "plan.json"]) expect(existsSync(join(work, "out", f)), f).toBe(true);
     const q = JSON.parse(readFileSync(join(work, "out", "quantisation.json"), "utf8"));
