@@ -1,9 +1,7 @@
 /** Loading a model and inputs for the commands: shapes from --input-shape, feeds from JSON. */
 import { ZkcError } from "../compiler/errors.js";
 import type { Graph } from "../compiler/ir/graph.js";
-import { type Tensor, tensor } from "../compiler/ir/tensor.js";
 import { loadModelFile } from "../compiler/onnx/load.js";
-import type { InputValues } from "../runtime/inputs.js";
 
 /** Parses `--input-shape name=1,3,32,32` (repeatable) into loader options. */
 export function parseInputShapes(specs: readonly string[] | undefined): Record<string, number[]> | undefined {
@@ -23,6 +21,4 @@ export function loadModel(path: string, inputShapes?: readonly string[]): Graph 
 }
 
 /** Float feeds for the interpreters from parsed input values. */
-export function toFeeds(graph: Graph, values: InputValues): Record<string, Tensor> {
-  return Object.fromEntries(graph.inputs.map((i) => [i.name, tensor(i.dtype, i.shape, values[i.name]!)]));
-}
+export { toFeeds } from "../toolchain/api.js";

@@ -14,7 +14,8 @@ export type ZkcErrorCode =
   | "ATTRIBUTE" // missing or ill-typed attribute
   | "INPUT" // bad user input (wrong shape, NaN, ...)
   | "QUANTISATION" // bound would wrap the field, range exceeded, ...
-  | "USAGE" // bad command-line usage
+  | "USAGE" // bad command-line usage, or library options that do not go together
+  | "ABORTED" // the caller's AbortSignal fired (library calls); the CLI's Ctrl-C exits 130 too
   | "INTERNAL"; // a bug in zkc
 
 export interface ZkcErrorDetails {
@@ -40,9 +41,9 @@ export class ZkcError extends Error {
     this.details = details;
   }
 
-  /** Exit code the CLI uses: 2 for bad input or usage, 3 for internal bugs. */
+  /** Exit code the CLI uses: 2 for bad input or usage, 3 for internal bugs, 130 (as an interrupt) for ABORTED. */
   get exitCode(): number {
-    return this.code === "INTERNAL" ? 3 : 2;
+    return this.code === "INTERNAL" ? 3 : this.code === "ABORTED" ? 130 : 2;
   }
 
   /** A copy with more location context (fields already set win). */

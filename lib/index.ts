@@ -1,16 +1,48 @@
 /**
  * `zkc`: the library entry (Node). It only re-exports what the CLI itself drives, so library users
- * and `zkc` run the same code: load an ONNX model, calibrate the quantisation, compile (plan,
- * circuits, keys), prove, verify, inspect. A single `compile(model, options)` call will replace the
- * load/calibrate/compileModel steps when the toolchain API lands; until then these are the steps.
+ * and `zkc` run the same code (docs/api.md).
+ *
+ * - The API, one call per command: `compile(model, options)`, `prove(artifacts, inputs, options)`,
+ *   `verify(artifacts, proof)` (toolchain/api.ts), over in-memory artifacts or a directory.
+ * - The steps below it, for finer control: `loadModelFile`, `calibrate`, `compileModel`,
+ *   `proveBundle` (runtime/prove.ts) and `verifyBundle` (runtime/verify.ts, also `verify` of
+ *   `zkc/verifier`).
  *
  * snarkjs and the commitment engine start worker threads that keep Node alive: call
- * `terminateWorkers()` when done proving or compiling, as the CLI does on exit.
+ * `terminateWorkers()` when done proving or compiling (or pass `terminateWorkers: true`), as the
+ * CLI does on exit.
  */
-import { terminateSnarkjs } from "../backends/groth16/keys.js";
-import { terminateCurve } from "../backends/math/commit/curve.js";
+export {
+  compile,
+  prove,
+  verify,
+  verifierArtifacts,
+  toFeeds,
+  type Artifacts,
+  type ArtifactsSource,
+  type ArtifactFiles,
+  type CalibrationData,
+  type CompileApiOptions,
+  type CompileProgress,
+  type CompileWarning,
+  type InputSet,
+  type NestedNumbers,
+  type Proof,
+  type ProvedOutput,
+  type ProveApiOptions,
+  type ProveResult,
+  type QuantisationReport,
+  type VerifyApiOptions,
+} from "../toolchain/api.js";
+export { terminateWorkers } from "../toolchain/workers.js";
 
-export * from "./verifier.js";
+// the browser-safe verifier's exports (zkc/verifier), its `verify` as `verifyBundle`
+export { verify as verifyBundle, type VerifiedOutput, type VerifyResult, type VerifyOptions } from "../runtime/verify.js";
+export { defaultVerifiers } from "../backends/verifiers.js";
+export { parseManifest, type Manifest } from "../runtime/manifest.js";
+export { parseProof, type ParsedProof, type ProofBundle } from "../runtime/proof.js";
+export { ZkcError, type ZkcErrorCode } from "../compiler/errors.js";
+
 export { loadModelFile, loadModelBytes, type LoadOptions } from "../compiler/onnx/load.js";
 export type { Graph } from "../compiler/ir/graph.js";
 export type { Tensor, DType, ValueInfo } from "../compiler/ir/tensor.js";
@@ -19,15 +51,9 @@ export { compileModel, type CompileOptions, type CompiledModel, type PlanRow } f
 export { calibrateCosts } from "../toolchain/calibrate-costs.js";
 export { defaultBackends, DEFAULT_COSTS } from "../backends/registry.js";
 export { BackendRegistry, type Backend, type BackendVerifier, type KernelSpec, type ProofSection, type BuildOptions, type BuiltKernel } from "../backends/contract.js";
-export { prove, type ProveOptions, type ProveProgress, type ProveStats, type HashedOutputValues } from "../runtime/prove.js";
+export { prove as proveBundle, type ProveOptions, type ProveProgress, type ProveStats, type HashedOutputValues } from "../runtime/prove.js";
 export { serializeManifest, manifestDigest, type Visibility } from "../runtime/manifest.js";
 export { serializeProof, loadProof } from "../runtime/proof.js";
 export { parseInputs, parseSamples, type InputValues } from "../runtime/inputs.js";
 export { decodeProgram } from "../runtime/link/program-file.js";
 export { inspectHtml, type InspectData } from "../cli/inspect-html.js";
-
-/** Stops the worker threads of snarkjs and of the commitment engine, so the process can exit. */
-export async function terminateWorkers(): Promise<void> {
-  await terminateCurve();
-  await terminateSnarkjs();
-}

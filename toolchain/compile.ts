@@ -32,6 +32,7 @@ import {
 import { encodeProgram } from "../runtime/link/program-file.js";
 import { committedTensorsOf } from "../runtime/link/model.js";
 import { loadCostModel } from "./calibrate-costs.js";
+import { checkAborted } from "./abort.js";
 
 export { WHOLE_MODEL_KERNEL };
 
@@ -63,6 +64,8 @@ export interface CompileOptions {
   overrides?: Record<string, string>;
   /** the proof systems to plan with (default: the built-in ones) */
   backends?: BackendRegistry<Backend>;
+  /** cancels the build: checked before each kernel's build and after the last (ZkcError ABORTED) */
+  signal?: AbortSignal;
 }
 
 /** One row of the plan table the CLI prints. */
@@ -92,7 +95,8 @@ function ioEntries(program: QProgram, names: readonly string[], visibility: Visi
 
 /**
  * Compile a calibrated model: plan, build every kernel's artifacts, write the manifest.
- * @throws ZkcError UNSUPPORTED_OP when a kernel has no backend, USAGE for options that do not go together or a bad --ptau
+ * @throws ZkcError UNSUPPORTED_OP when a kernel has no backend, USAGE for options that do not go together or a bad --ptau,
+ *   ABORTED when `opts.signal` fires
  */
 export async function compileModel(graph: Graph, calibration: CalibrationResult, opts: CompileOptions): Promise<CompiledModel> {
   const program = calibration.program;
@@ -120,6 +124,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
   const entries: KernelEntry[] = [];
   let insecureSetup = false;
   for (const [n, k] of planned.entries()) {
+    checkAborted(opts.signal, `before building kernel ${k.spec.name}`);
     const backend = registry.get(k.backend);
     const built = await backend.build(k.spec, {
       costs,
@@ -147,6 +152,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
       ...(built.artifacts !== undefined ? { artifacts: built.artifacts } : {}),
     });
   }
+  checkAborted(opts.signal, "after building the kernels");
   progress("setup", planned.length, planned.length);
 
   const hashed = new Set([...hashedInputs, ...hashedOutputs]);

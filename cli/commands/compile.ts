@@ -1,14 +1,10 @@
-import { createHash } from "node:crypto";
-import { basename } from "node:path";
 import type { CommandModule } from "yargs";
 import { ZkcError } from "../../compiler/errors.js";
-import { type CalibrationResult, calibrate, randomSamples } from "../../compiler/quant/calibrate.js";
-import { compileModel } from "../../toolchain/compile.js";
-import { serializeManifest } from "../../runtime/manifest.js";
+import type { AccuracyReport } from "../../compiler/quant/accuracy.js";
+import { compile, type CompileWarning } from "../../toolchain/api.js";
 import { defaultBackends } from "../../backends/registry.js";
-import { parseSamples } from "../../runtime/inputs.js";
-import { readInputFile, readJsonFile, writeDirAtomic } from "../artifacts.js";
-import { loadModel, toFeeds } from "../model-input.js";
+import { hookInterrupts } from "../artifacts.js";
+import { parseInputShapes } from "../model-input.js";
 import { progress } from "../progress.js";
 import { short, table } from "../table.js";
 
@@ -29,7 +25,7 @@ interface Args {
 }
 
 /** The accuracy report as printed at compile time. */
-export function accuracyTable(cal: CalibrationResult): string {
+export function accuracyTable(cal: { accuracy: AccuracyReport }): string {
   return table(
     ["output", "max abs error", "mean rel error", "rel L2 (worst)", "argmax agreement"],
     cal.accuracy.outputs.map((o) => [o.name, short(o.maxAbsError), short(o.meanRelError), short(o.worstRelL2), `${(o.argmaxAgreement * 100).toFixed(1)}%`]),
@@ -76,38 +72,47 @@ export const compileCommand: CommandModule<object, Args> = {
     if (defaultBackends.find(args.backend)?.wholeModel && (args["input-visibility"] === "hashed" || args["output-visibility"] === "hashed")) {
       throw new ZkcError("USAGE", `whole-model mode (--backend ${args.backend}) proves public inputs and outputs`, { hint: "use --backend auto for hashed visibility" });
     }
-    const modelBytes = readInputFile(args.model, "model file");
-    const graph = loadModel(args.model, args["input-shape"]);
-    for (const w of graph.warnings) console.error(`warning: ${w}`);
-
-    let given: ReturnType<typeof toFeeds>[] = [];
-    if (args.calibrate) {
-      given = parseSamples(readJsonFile(args.calibrate, "calibration file"), graph.inputs, args.calibrate).map((v) => toFeeds(graph, v));
-    } else {
-      console.error("warning: no --calibrate data: calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
-    }
-    const samples = [...given, ...randomSamples(graph, 16, 1, given)];
-    const cal = calibrate(graph, samples, {
-      targetRelL2: args.target,
+    // the flag-specific wording of the API's warnings (the API names its options instead)
+    const cliWarning = (w: CompileWarning): string =>
+      w.code === "random-calibration"
+        ? "no --calibrate data: calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales"
+        : w.code === "development-ptau"
+          ? "--insecure-dev-setup: the Groth16 keys come from the public-seed development setup; anyone can forge proofs, and zkc verify refuses them without --allow-insecure-dev-keys"
+          : w.message;
+    const deferred: string[] = [];
+    const bar = progress({ quiet: args.quiet });
+    const shapes = parseInputShapes(args["input-shape"]);
+    const compiled = await compile(args.model, {
+      dir: args.dir,
+      ...(args.calibrate ? { calibrate: args.calibrate } : {}),
       ...(args.scale !== undefined ? { scale: args.scale } : {}),
       ...(args["param-scale"] !== undefined ? { paramScale: args["param-scale"] } : {}),
-    });
-    const s = cal.config.activationScale;
-    console.log(`quantisation: scale 2^${s} for inputs and activations, ${cal.config.paramBits !== undefined ? `weights at ${cal.config.paramBits} bits each` : `weights at scale 2^${cal.config.paramScale}`}`);
-    console.log(`  tried: ${cal.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", met" : ""})`).join(", ")}`);
-    console.log(`accuracy against float on ${cal.accuracy.samples} calibration samples:\n${accuracyTable(cal)}`);
-    if (!cal.metTarget) console.error(`warning: no scale met the target relative L2 error ${args.target}; kept the most accurate one`);
-
-    const bar = progress({ quiet: args.quiet });
-    const compiled = await compileModel(graph, cal, {
+      target: args.target,
+      ...(shapes ? { inputShape: shapes } : {}),
       backend: args.backend,
       inputVisibility: args["input-visibility"],
       outputVisibility: args["output-visibility"],
       ...(args.ptau ? { ptau: args.ptau } : {}),
       ...(args["insecure-dev-setup"] ? { insecureDevSetup: true } : {}),
-      onProgress: bar.update,
-      modelDigest: createHash("sha256").update(modelBytes).digest("hex"),
-      modelName: basename(args.model),
+      onWarning: (w) => {
+        // printed after the plan, where the user reads about keys
+        if (w.code === "development-ptau") deferred.push(cliWarning(w));
+        else console.error(`warning: ${cliWarning(w)}`);
+      },
+      onProgress: (p) => {
+        if (p.phase === "calibrate" && p.quantisation) {
+          const q = p.quantisation;
+          const s = q.config.activationScale;
+          console.log(`quantisation: scale 2^${s} for inputs and activations, ${q.config.paramBits !== undefined ? `weights at ${q.config.paramBits} bits each` : `weights at scale 2^${q.config.paramScale}`}`);
+          console.log(`  tried: ${q.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", met" : ""})`).join(", ")}`);
+          console.log(`accuracy against float on ${q.accuracy.samples} calibration samples:\n${accuracyTable(q)}`);
+        } else if (p.phase === "build") {
+          bar.update(p.step, p.done, p.total);
+        } else if (p.phase === "write") {
+          // Ctrl-C while writing removes the unfinished directory
+          hookInterrupts();
+        }
+      },
     });
     bar.finish();
 
@@ -118,18 +123,7 @@ export const compileCommand: CommandModule<object, Args> = {
         compiled.plan.map((r) => [r.kernel, r.ops, r.shapes, r.backend, `${short(r.estimate.proveSeconds)} s`, `${short(r.estimate.memoryBytes / 2 ** 20)} MiB`, r.reason]),
       ),
     );
-    if (compiled.manifest.developmentPtau) {
-      console.error("warning: --insecure-dev-setup: the Groth16 keys come from the public-seed development setup; anyone can forge proofs, and zkc verify refuses them without --allow-insecure-dev-keys");
-    }
-
-    const files = new Map<string, Uint8Array | string>(compiled.files);
-    files.set("manifest.json", serializeManifest(compiled.manifest));
-    files.set(
-      "quantisation.json",
-      JSON.stringify({ config: cal.config, tried: cal.tried, metTarget: cal.metTarget, target: args.target, accuracy: cal.accuracy }, null, 2),
-    );
-    files.set("plan.json", JSON.stringify(compiled.plan, null, 2));
-    writeDirAtomic(args.dir, files);
-    console.log(`wrote ${args.dir}/ (manifest.json and ${files.size - 1} more files)`);
+    for (const w of deferred) console.error(`warning: ${w}`);
+    console.log(`wrote ${args.dir}/ (manifest.json and ${compiled.files.size - 1} more files)`);
   },
 };

@@ -12,8 +12,9 @@ import type { CommandModule } from "yargs";
 import { ZkcError } from "../../compiler/errors.js";
 import { defaultBackends } from "../../backends/registry.js";
 import type { Manifest } from "../../runtime/manifest.js";
-import { loadLinkedModel, type LinkedModel } from "../../runtime/link/model.js";
+import { loadLinkedModel } from "../../runtime/link/model.js";
 import { insecureSetupReason } from "../../runtime/trust.js";
+import { verifierFileNames } from "../../toolchain/api.js";
 import { writeDirAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 
@@ -23,11 +24,7 @@ interface Args {
 }
 
 /** Side files the verifier reads: program, weights, the backends' verifier files (never proving keys). */
-export function verifierFiles(model: LinkedModel): string[] {
-  const names = [model.manifest.program.file, model.manifest.weights.file];
-  for (const k of model.kernels) names.push(...k.backend.verifierFiles(k.artifacts));
-  return names;
-}
+export const verifierFiles = verifierFileNames;
 
 const USAGE = `# zkc verifier
 
