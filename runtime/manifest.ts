@@ -86,6 +86,12 @@ export interface Manifest {
   transcript: { hash: "sha256"; protocol: string };
   /** true when any kernel's artifacts came from an insecure development setup (the public-seed Groth16 setup: forgeable; runtime/trust.ts) */
   developmentPtau: boolean;
+  /**
+   * How kernel proofs link: absent = one chained transcript (claims flow from kernel to kernel);
+   * "independent" = each kernel on its own transcript derived from one root, boundary tensors
+   * committed and opened (runtime/link/independent.ts)
+   */
+  linking?: "independent";
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -255,6 +261,8 @@ export function parseManifest(input: unknown, file = "manifest.json"): Manifest 
     transcript: { hash: c.oneOf(transcript.hash, "transcript.hash", ["sha256"] as const), protocol: c.oneOf(transcript.protocol, "transcript.protocol", [TRANSCRIPT_PROTOCOL] as const) },
     developmentPtau: c.bool(o.developmentPtau, "developmentPtau"),
   };
+  // optional, so that chained manifests (and their digests) are unchanged
+  if (o.linking !== undefined) m.linking = c.oneOf(o.linking, "linking", ["independent"] as const);
   if (m.quantisation.outputs.length === 0) c.fail("quantisation.outputs", "at least one output", q.outputs);
   if (m.kernels.length === 0) c.fail("kernels", "at least one kernel", o.kernels);
   const names = new Set<string>();

@@ -48,6 +48,17 @@ export interface BoundaryClaim {
  * The proof of one kernel: its name and backend, then the backend's proof section's fields
  * (`Backend.encode`; the verifier checks them with the backend's `decode`).
  */
+/** A boundary tensor's commitment and the opening of the claims on it (independent linking). */
+export interface BoundaryOpening {
+  tensor: string;
+  /** Hyrax commitment bytes (backends/math/commit/hyrax.ts `commitmentBytes`) */
+  commitment: Uint8Array;
+  /** the combination of the claims on the tensor into one (absent when they share one point) */
+  combine?: unknown;
+  /** the Hyrax opening at the combined claim's point */
+  opening: unknown;
+}
+
 export type KernelProofEntry = { name: string; backend: string } & Record<string, unknown>;
 
 /** The whole bundle. */
@@ -65,6 +76,10 @@ export interface ProofBundle {
   claims: BoundaryClaim[];
   /** prover notes for people (e.g. inputs clamped with --clamp); not part of the statement */
   warnings?: string[];
+  /** independent linking only: per boundary tensor, its Hyrax commitment and the opening of the claims on it */
+  boundary?: BoundaryOpening[];
+  /** independent linking only: the values of the fresh claims on boundary tensors, in proving order */
+  freshClaims?: { kernel: string; tensor: string; value: bigint }[];
 }
 
 /** JSON text of a bundle (only the format's fields: extra properties such as prover stats are left out). */
@@ -79,6 +94,8 @@ export function serializeProof(p: ProofBundle): string {
     kernels: p.kernels,
     claims: p.claims,
     ...(p.warnings ? { warnings: p.warnings } : {}),
+    ...(p.boundary ? { boundary: p.boundary } : {}),
+    ...(p.freshClaims ? { freshClaims: p.freshClaims } : {}),
   };
   return `${JSON.stringify(encodeValue(doc))}\n`;
 }
@@ -137,6 +154,12 @@ export function parseProof(input: unknown): ParsedProof {
     }
   }
   if (doc.warnings !== undefined && !(Array.isArray(doc.warnings) && doc.warnings.every((w) => typeof w === "string"))) return fail("warnings", "expected an array of strings");
+  if (doc.boundary !== undefined && !(Array.isArray(doc.boundary) && doc.boundary.every((b) => isObj(b) && typeof b.tensor === "string" && b.commitment instanceof Uint8Array))) {
+    return fail("boundary", "expected [{tensor, commitment, combine?, opening}]");
+  }
+  if (doc.freshClaims !== undefined && !(Array.isArray(doc.freshClaims) && doc.freshClaims.every((c) => isObj(c) && typeof c.kernel === "string" && typeof c.tensor === "string" && field(c.value)))) {
+    return fail("freshClaims", "expected [{kernel, tensor, value}]");
+  }
   return { ok: true, proof: doc as unknown as ProofBundle };
 }
 

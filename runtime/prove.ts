@@ -18,7 +18,8 @@
  */
 import { ZkcError } from "../compiler/errors.js";
 import { claimTargets, type Backend, type BackendRegistry, type ProverContext } from "../backends/contract.js";
-import { PendingClaims } from "../backends/math/claims.js";
+import { PendingClaims, proveCombine } from "../backends/math/claims.js";
+import { commit as commitTable, commitmentBytes, open as openCommitment, type HyraxState } from "../backends/math/commit/hyrax.js";
 import { integerTable, numVarsOfShape } from "../backends/math/layout.js";
 import { evaluateMle } from "../backends/math/mle.js";
 import { poseidonCommitTensor } from "../backends/math/poseidon.js";
@@ -26,8 +27,9 @@ import { defaultBackends } from "../backends/registry.js";
 import { runProgram, dequantise } from "./witness.js";
 import { quantiseCheckedInput, withWarnings } from "./input-range.js";
 import { manifestDigest, type Manifest } from "./manifest.js";
-import { PROOF_FORMAT, PROOF_VERSION, type BoundaryClaim, type KernelProofEntry, type ProofBundle, type ProofInput, type ProofOutput } from "./proof.js";
-import { fieldsOf, loadLinkedModel } from "./link/model.js";
+import { PROOF_FORMAT, PROOF_VERSION, type BoundaryClaim, type BoundaryOpening, type KernelProofEntry, type ProofBundle, type ProofInput, type ProofOutput } from "./proof.js";
+import { fieldsOf, loadLinkedModel, type LinkedModel } from "./link/model.js";
+import { INDEPENDENT_LABELS, OpeningClaims, boundaryTensors, freshPoint, kernelTranscript, paddedIntegers } from "./link/independent.js";
 import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcript.js";
 import { toHex } from "./link/codec.js";
 import { MemoryTensorStore, kernelJob, runKernelJob } from "./jobs.js";
@@ -52,6 +54,11 @@ export interface ProveOptions {
   tamperValues?: (values: Map<string, Float64Array>) => void;
   /** the proof systems (default: the built-in ones); must include every backend the manifest names */
   backends?: BackendRegistry<Backend>;
+  /**
+   * Independent linking only: the order in which kernels are proven (default: manifest order).
+   * The proof does not depend on it; tests use it to show that kernels are independent.
+   */
+  kernelOrder?: readonly number[];
 }
 
 /** Values of a hashed output: known to the prover's caller, not part of proof.json. */
@@ -133,7 +140,7 @@ export async function prove(
   const commitmentOf = new Map<string, bigint>(manifest.committedTensors.map((t, i) => [t, commitments[i]!]));
   for (const x of [...proofInputs, ...proofOutputs]) if (x.hash !== undefined) commitmentOf.set(x.name, x.hash);
   const publicOf = (list: typeof q.inputs) => new Map(list.filter((e) => e.visibility === "public").map((e) => [e.name, values.get(e.name)!] as const));
-  const ctx: ProverContext = {
+  const ctx: ProverContext & { values: Map<string, Float64Array> } = {
     transcript,
     program,
     publicInputs: publicOf(q.inputs),
@@ -144,7 +151,57 @@ export async function prove(
     valueOf: (t) => values.get(t) ?? program.tensors.get(t)?.values ?? (() => { throw new ZkcError("INTERNAL", `internal error: no value for "${t}"`); })(),
   };
 
-  // every backend's pre-challenge messages, in kernel order
+  const walk = manifest.linking === "independent" ? await proveIndependent(model, registry, ctx, opts, t1) : await proveChained(model, registry, ctx, opts, t1);
+  const total = model.kernels.length;
+  opts.onProgress?.({ phase: "done", done: total, total });
+  return withWarnings({
+    format: PROOF_FORMAT,
+    version: PROOF_VERSION,
+    manifestDigest: toHex(manifestDigest(manifest)),
+    inputs: proofInputs,
+    outputs: proofOutputs,
+    commitments: manifest.committedTensors.map((tensor, i) => ({ tensor, value: commitments[i]! })),
+    kernels: walk.kernelProofs,
+    claims: walk.claims,
+    ...(walk.boundary ? { boundary: walk.boundary, freshClaims: walk.freshClaims } : {}),
+    stats: { kernels: walk.stats, commitSeconds: walk.commitSeconds, witnessSeconds, peakLiveTensors: walk.peakLive },
+    hashedOutputs,
+  }, warnings);
+}
+
+/** What a kernel walk gives the bundle. */
+interface Walk {
+  kernelProofs: KernelProofEntry[];
+  claims: BoundaryClaim[];
+  /** per kernel, in manifest order */
+  stats: ProveStats["kernels"];
+  commitSeconds: number;
+  peakLive: number;
+  boundary?: BoundaryOpening[];
+  freshClaims?: { kernel: string; tensor: string; value: bigint }[];
+}
+
+/** Drops tensors as the walk passes the first kernel that touches them (params stay: they are the model's). */
+function tensorDropper(model: LinkedModel, values: Map<string, Float64Array>): (kernel: number) => number {
+  const firstUser = new Map<string, number>();
+  model.kernels.forEach((k, i) => {
+    for (const t of k.spec.tensors.keys()) if (!firstUser.has(t)) firstUser.set(t, i);
+  });
+  const paramNames = new Set([...model.program.tensors.values()].filter((t) => t.kind === "param").map((t) => t.name));
+  return (kernel) => {
+    for (const [t, at] of firstUser) if (at === kernel && !paramNames.has(t)) values.delete(t);
+    return values.size;
+  };
+}
+
+/**
+ * The chained walk: every backend's pre-challenge messages on the one transcript (kernel order),
+ * claims on the public outputs, then the kernels backward, each taking the claims its consumers
+ * left.
+ */
+async function proveChained(model: LinkedModel, registry: BackendRegistry<Backend>, ctx: ProverContext & { values: Map<string, Float64Array> }, opts: ProveOptions, t1: number): Promise<Walk> {
+  const { transcript, values } = ctx;
+  const q = model.manifest.quantisation;
   const committed: unknown[] = [];
   for (const k of model.kernels) committed.push(await registry.get(k.entry.backend).commit?.(k.spec, k.artifacts, ctx));
   const commitSeconds = now() - t1;
@@ -154,19 +211,12 @@ export async function prove(
   const pending = new PendingClaims();
   for (const e of q.outputs) {
     if (e.visibility !== "public") continue;
-    const shape = program.tensors.get(e.name)!.shape;
+    const shape = model.program.tensors.get(e.name)!.shape;
     const point = transcript.challenges(`${BUNDLE_LABELS.outputPoint}/${e.name}`, numVarsOfShape(shape));
     pending.add({ tensor: e.name, point, value: evaluateMle(integerTable(values.get(e.name)!, shape), point) });
   }
-
-  // the first kernel (in order) that touches each tensor: past it, the tensor can be dropped
-  const firstUser = new Map<string, number>();
-  model.kernels.forEach((k, i) => {
-    for (const t of k.spec.tensors.keys()) if (!firstUser.has(t)) firstUser.set(t, i);
-  });
-  const paramNames = new Set([...program.tensors.values()].filter((t) => t.kind === "param").map((t) => t.name));
+  const drop = tensorDropper(model, values);
   let peakLive = values.size;
-
   const store = new MemoryTensorStore();
   const kernelProofs: KernelProofEntry[] = new Array(model.kernels.length);
   const claims: BoundaryClaim[] = [];
@@ -183,9 +233,7 @@ export async function prove(
       claims.push({ kernel: k.entry.name, tensor: c.tensor, point: c.point, value: c.value });
     }
     kernelProofs[i] = { name: k.entry.name, backend: k.entry.backend, ...r.section };
-    // drop tensors that no earlier kernel touches (params stay: they are the model's)
-    for (const [t, at] of firstUser) if (at === i && !paramNames.has(t)) values.delete(t);
-    peakLive = Math.max(peakLive, values.size);
+    peakLive = Math.max(peakLive, drop(i));
     const seconds = now() - started;
     stats.push({ name: k.entry.name, backend: k.entry.backend, seconds });
     opts.onProgress?.({ phase: "kernel", kernel: k.entry.name, backend: k.entry.backend, done: total - i, total, seconds });
@@ -193,17 +241,88 @@ export async function prove(
   for (const [t] of pending.entries()) {
     if (!ctx.publicInputs.has(t)) throw new ZkcError("INTERNAL", `internal error: claims on "${t}" were left undischarged`);
   }
-  opts.onProgress?.({ phase: "done", done: total, total });
-  return withWarnings({
-    format: PROOF_FORMAT,
-    version: PROOF_VERSION,
-    manifestDigest: toHex(manifestDigest(manifest)),
-    inputs: proofInputs,
-    outputs: proofOutputs,
-    commitments: manifest.committedTensors.map((tensor, i) => ({ tensor, value: commitments[i]! })),
-    kernels: kernelProofs,
-    claims,
-    stats: { kernels: stats.reverse(), commitSeconds, witnessSeconds, peakLiveTensors: peakLive },
-    hashedOutputs,
-  }, warnings);
+  return { kernelProofs, claims, stats: stats.reverse(), commitSeconds, peakLive };
 }
+
+/**
+ * The independent walk (runtime/link/independent.ts): boundary tensors committed, every kernel on
+ * its own transcript from the root, then every boundary tensor's claims opened at once. Kernels
+ * run in manifest order here; nothing in a kernel's proof depends on another kernel's.
+ */
+async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Backend>, ctx: ProverContext & { values: Map<string, Float64Array> }, opts: ProveOptions, t1: number): Promise<Walk> {
+  const { transcript: bundle, values } = ctx;
+  const shapeOf = (t: string) => model.program.tensors.get(t)!.shape;
+  const boundary = boundaryTensors(model);
+  const states = new Map<string, HyraxState>();
+  for (const t of boundary) {
+    const padded = paddedIntegers(ctx.valueOf(t), shapeOf(t));
+    const { commitment, state } = await commitTable(padded.table, padded.numVars);
+    states.set(t, state);
+    bundle.absorbBytes(`${INDEPENDENT_LABELS.boundary}/${t}`, commitmentBytes(commitment));
+  }
+  const kernelTs = model.kernels.map((_, i) => kernelTranscript(model, i));
+  const kctx = (i: number): ProverContext => ({ ...ctx, transcript: kernelTs[i]! });
+  const committed: unknown[] = [];
+  for (const [i, k] of model.kernels.entries()) {
+    committed.push(await registry.get(k.entry.backend).commit?.(k.spec, k.artifacts, kctx(i)));
+    bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelCommitted}/${i}`, kernelTs[i]!.digest());
+  }
+  const root = bundle.digest();
+  const commitSeconds = now() - t1;
+  opts.onProgress?.({ phase: "commit", done: 1, total: 1, seconds: commitSeconds });
+
+  const openings = new OpeningClaims(boundary, model.kernels.length);
+  const store = new MemoryTensorStore();
+  const kernelProofs: KernelProofEntry[] = new Array(model.kernels.length);
+  const claimsOf: BoundaryClaim[][] = model.kernels.map(() => []);
+  const freshOf: { kernel: string; tensor: string; value: bigint }[][] = model.kernels.map(() => []);
+  const stats: ProveStats["kernels"] = new Array(model.kernels.length);
+  const total = model.kernels.length;
+  const order = opts.kernelOrder ?? model.kernels.map((_, i) => i);
+  if (order.length !== total || new Set(order).size !== total || order.some((i) => !(i >= 0 && i < total))) {
+    throw new ZkcError("USAGE", "kernelOrder must list every kernel index once", { got: order.join(", ") });
+  }
+  for (const [n, i] of order.entries()) {
+    const k = model.kernels[i]!;
+    const started = now();
+    const kt = kernelTs[i]!;
+    kt.absorbBytes(INDEPENDENT_LABELS.root, root);
+    const fresh = claimTargets(k.spec).map((t) => {
+      const point = freshPoint(kt, t, shapeOf(t));
+      const value = evaluateMle(integerTable(ctx.valueOf(t), shapeOf(t)), point);
+      if (openings.has(t)) {
+        kt.absorbField(INDEPENDENT_LABELS.claimValue, value);
+        freshOf[i]!.push({ kernel: k.entry.name, tensor: t, value });
+        openings.add(i, { tensor: t, point, value });
+      }
+      return { tensor: t, point, value };
+    });
+    const job = kernelJob(model, i, fresh, values, store, kt);
+    const r = await runKernelJob(job, model, registry, store, kctx(i), committed[i]);
+    for (const c of r.inputClaims) {
+      claimsOf[i]!.push({ kernel: k.entry.name, tensor: c.tensor, point: c.point, value: c.value });
+      if (openings.has(c.tensor)) openings.add(i, c);
+      // claims on public tensors: the verifier evaluates them
+      else if (!ctx.publicInputs.has(c.tensor) && !ctx.publicOutputs.has(c.tensor)) throw new ZkcError("INTERNAL", `internal error: kernel ${k.entry.name} left a claim on "${c.tensor}", which is neither committed nor public`);
+    }
+    kernelProofs[i] = { name: k.entry.name, backend: k.entry.backend, ...r.section };
+    const seconds = now() - started;
+    stats[i] = { name: k.entry.name, backend: k.entry.backend, seconds };
+    opts.onProgress?.({ phase: "kernel", kernel: k.entry.name, backend: k.entry.backend, done: n + 1, total, seconds });
+  }
+  const claims = claimsOf.flat();
+  const freshClaims = freshOf.flat();
+  // the openings' challenges depend on every kernel's proof
+  kernelTs.forEach((kt, i) => bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelDone}/${i}`, kt.digest()));
+  const opened: BoundaryOpening[] = boundary.map((t) => {
+    const state = states.get(t)!;
+    const list = openings.of(t);
+    if (list.length === 0) throw new ZkcError("INTERNAL", `internal error: no claim on boundary tensor "${t}"`);
+    const { claim, proof: combine } = proveCombine(list, state.table, bundle);
+    const { value, proof: opening } = openCommitment(state, claim.point, bundle);
+    if (value !== claim.value) throw new ZkcError("INTERNAL", `internal error: the opening of "${t}" differs from its combined claim`);
+    return { tensor: t, commitment: commitmentBytes(state.commitment), ...(combine ? { combine } : {}), opening };
+  });
+  return { kernelProofs, claims, stats, commitSeconds, peakLive: values.size, boundary: opened, freshClaims };
+}
+

@@ -10,7 +10,8 @@
  */
 import { ZkcError } from "../compiler/errors.js";
 import { claimTargets, type BackendRegistry, type BackendVerifier, type BundleContext, type ProofSection } from "../backends/contract.js";
-import { PendingClaims, isField, type Claim } from "../backends/math/claims.js";
+import { PendingClaims, isField, verifyCombine, type Claim } from "../backends/math/claims.js";
+import { decodeCommitment, openingCheck, verifyMsmChecks, type MsmCheck } from "../backends/math/commit/hyrax.js";
 import { integerTable, numVarsOfShape, sizeOfShape } from "../backends/math/layout.js";
 import { evaluateMle } from "../backends/math/mle.js";
 import { defaultVerifiers } from "../backends/verifiers.js";
@@ -18,6 +19,7 @@ import { parseManifest, type Manifest } from "./manifest.js";
 import { parseProof, type ProofBundle } from "./proof.js";
 import { loadLinkedModel, type LinkedModel } from "./link/model.js";
 import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcript.js";
+import { INDEPENDENT_LABELS, OpeningClaims, boundaryTensors, freshPoint, kernelTranscript } from "./link/independent.js";
 import { toHex } from "./link/codec.js";
 import { insecureSetupReason } from "./trust.js";
 
@@ -134,6 +136,27 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
     const d = model.kernels[i]!.backend.decode(fields);
     return d.ok ? d.section : reject(`kernel ${e.name} (${e.backend}): malformed proof: ${d.reason}`);
   });
+  let claimAt = 0;
+  const expectClaim = (kernel: string, c: Claim): void => {
+    const sent = p.claims[claimAt++];
+    if (!sent || sent.kernel !== kernel || sent.tensor !== c.tensor || sent.value !== c.value || sent.point.length !== c.point.length || sent.point.some((x, j) => x !== c.point[j])) {
+      reject(`boundary claim ${claimAt - 1} (kernel ${kernel}, tensor "${c.tensor}") differs from the claim the verification derived`);
+    }
+  };
+  if (manifest.linking === "independent") await verifyIndependent(model, p, sections, ctx, expectClaim);
+  else {
+    if (p.boundary !== undefined || p.freshClaims !== undefined) reject("a chained proof carries no boundary openings");
+    await verifyChained(model, sections, ctx, expectClaim);
+  }
+  if (claimAt !== p.claims.length) reject(`the proof lists ${p.claims.length} boundary claims, the verification derived ${claimAt}`);
+  return { ok: true, outputs };
+}
+
+/** Mirror of the prover's chained walk (runtime/prove.ts `proveChained`). */
+async function verifyChained(model: LinkedModel, sections: ProofSection[], ctx: BundleContext, expectClaim: (kernel: string, c: Claim) => void): Promise<void> {
+  const { program, manifest } = model;
+  const q = manifest.quantisation;
+  const { transcript } = ctx;
   model.kernels.forEach((k, i) => {
     const r = k.backend.absorbCommitments?.(k.spec, k.artifacts, sections[i]!, ctx);
     if (r && !r.ok) reject(`kernel ${k.entry.name}: ${r.reason}`);
@@ -147,13 +170,6 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
     pending.add({ tensor: e.name, point, value: evaluateMle(integerTable(ctx.publicOutputs.get(e.name)!, shape), point) });
   }
 
-  let claimAt = 0;
-  const expectClaim = (kernel: string, c: Claim): void => {
-    const sent = p.claims[claimAt++];
-    if (!sent || sent.kernel !== kernel || sent.tensor !== c.tensor || sent.value !== c.value || sent.point.length !== c.point.length || sent.point.some((x, j) => x !== c.point[j])) {
-      reject(`boundary claim ${claimAt - 1} (kernel ${kernel}, tensor "${c.tensor}") differs from the claim the verification derived`);
-    }
-  };
   for (let i = model.kernels.length - 1; i >= 0; i--) {
     const k = model.kernels[i]!;
     absorbKernelName(transcript, i, k.entry.name);
@@ -165,7 +181,6 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
       expectClaim(k.entry.name, c);
     }
   }
-  if (claimAt !== p.claims.length) reject(`the proof lists ${p.claims.length} boundary claims, the verification derived ${claimAt}`);
   // checks the backends batch across kernels, once per backend the plan uses
   for (const b of new Set(model.kernels.map((k) => k.backend))) {
     const r = await b.finish?.(ctx);
@@ -177,5 +192,81 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
     const table = integerTable(values!, program.tensors.get(t)!.shape);
     for (const c of claims) if (evaluateMle(table, c.point) !== c.value) reject(`a claim on the public input "${t}" is false`);
   }
-  return { ok: true, outputs };
+}
+
+/** Mirror of the prover's independent walk (runtime/prove.ts `proveIndependent`). */
+async function verifyIndependent(model: LinkedModel, p: ProofBundle, sections: ProofSection[], ctx: BundleContext, expectClaim: (kernel: string, c: Claim) => void): Promise<void> {
+  const { program } = model;
+  const bundle = ctx.transcript;
+  const shapeOf = (t: string) => program.tensors.get(t)!.shape;
+  const boundary = boundaryTensors(model);
+  const sent = p.boundary ?? reject("an independent proof carries its boundary openings");
+  if (sent.length !== boundary.length || sent.some((b, i) => b.tensor !== boundary[i])) reject(`the boundary openings do not name the boundary tensors (${boundary.join(", ")})`);
+  const commitments = sent.map((b) => {
+    const c = decodeCommitment(b.commitment);
+    if (!c || c.numVars !== numVarsOfShape(shapeOf(b.tensor))) reject(`boundary tensor "${b.tensor}": malformed commitment`);
+    bundle.absorbBytes(`${INDEPENDENT_LABELS.boundary}/${b.tensor}`, b.commitment);
+    return c!;
+  });
+  const kernelTs = model.kernels.map((_, i) => kernelTranscript(model, i));
+  const kctx = (i: number): BundleContext => ({ ...ctx, transcript: kernelTs[i]! });
+  model.kernels.forEach((k, i) => {
+    const r = k.backend.absorbCommitments?.(k.spec, k.artifacts, sections[i]!, kctx(i));
+    if (r && !r.ok) reject(`kernel ${k.entry.name}: ${r.reason}`);
+    bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelCommitted}/${i}`, kernelTs[i]!.digest());
+  });
+  const root = bundle.digest();
+  const openings = new OpeningClaims(boundary, model.kernels.length);
+  const fresh = p.freshClaims ?? reject("an independent proof carries its fresh claim values");
+  let freshAt = 0;
+  for (const [i, k] of model.kernels.entries()) {
+    const kt = kernelTs[i]!;
+    kt.absorbBytes(INDEPENDENT_LABELS.root, root);
+    const claims = new Map<string, Claim[]>();
+    for (const t of claimTargets(k.spec)) {
+      const point = freshPoint(kt, t, shapeOf(t));
+      let value: bigint;
+      if (openings.has(t)) {
+        const f = fresh[freshAt++];
+        if (!f || f.kernel !== k.entry.name || f.tensor !== t || !isField(f.value)) reject(`fresh claim ${freshAt - 1}: expected the value of kernel ${k.entry.name}'s claim on "${t}"`);
+        value = f!.value;
+        kt.absorbField(INDEPENDENT_LABELS.claimValue, value);
+        openings.add(i, { tensor: t, point, value });
+      } else {
+        const pub = ctx.publicOutputs.get(t) ?? reject(`kernel ${k.entry.name}: "${t}" is neither committed nor a public output`);
+        value = evaluateMle(integerTable(pub, shapeOf(t)), point);
+      }
+      claims.set(t, [{ tensor: t, point, value }]);
+    }
+    const v = await k.backend.verify(k.spec, k.artifacts, sections[i]!, claims, kctx(i));
+    if (!v.ok) reject(`kernel ${k.entry.name} (${k.entry.backend}): ${v.reason}`);
+    for (const c of (v as { inputClaims: Claim[] }).inputClaims) {
+      expectClaim(k.entry.name, c);
+      if (openings.has(c.tensor)) openings.add(i, c);
+      else {
+        // a public input or output: the verifier evaluates the claim itself
+        const pub = ctx.publicInputs.get(c.tensor) ?? ctx.publicOutputs.get(c.tensor) ?? reject(`kernel ${k.entry.name}: a claim on "${c.tensor}" is left undischarged`);
+        if (evaluateMle(integerTable(pub, shapeOf(c.tensor)), c.point) !== c.value) reject(`a claim on the public tensor "${c.tensor}" is false`);
+      }
+    }
+    const r = await k.backend.finish?.(kctx(i));
+    if (r && !r.ok) reject(`kernel ${k.entry.name}: ${r.reason}`);
+  }
+  if (freshAt !== fresh.length) reject(`the proof lists ${fresh.length} fresh claim values, the verification used ${freshAt}`);
+  kernelTs.forEach((kt, i) => bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelDone}/${i}`, kt.digest()));
+  const checks: MsmCheck[] = [];
+  boundary.forEach((t, j) => {
+    const r = verifyCombine(openings.of(t), sent[j]!.combine, bundle);
+    if (!r.ok) reject(`boundary tensor "${t}": ${r.reason}`);
+    const claim = (r as { claim: Claim }).claim;
+    let check: ReturnType<typeof openingCheck>;
+    try {
+      check = openingCheck(commitments[j]!, claim.point, claim.value, sent[j]!.opening, bundle);
+    } catch (e) {
+      return reject(`boundary tensor "${t}": malformed opening (${(e as Error).message})`);
+    }
+    if (!check.ok) reject(`boundary tensor "${t}": ${check.reason}`);
+    checks.push((check as { check: MsmCheck }).check);
+  });
+  if (!(await verifyMsmChecks(checks, bundle))) reject("an opening of a boundary tensor's commitment is false");
 }

@@ -135,6 +135,8 @@ export interface CompileApiOptions {
   ptau?: string;
   /** INSECURE, tests only: Groth16 keys from a public-seed setup (forgeable; verifiers refuse them by default; docs/trust.md) */
   insecureDevSetup?: boolean;
+  /** "chain" (default) or "independent" kernel proofs (see toolchain/compile.ts `CompileOptions.linking`) */
+  linking?: "chain" | "independent";
   /** key and cost cache directory (default: ZKC_CACHE_DIR, else the user cache) */
   cacheDir?: string;
   /** the model's name in the manifest (default: the file's name, else the graph's) */
@@ -250,6 +252,7 @@ async function compileSteps(model: Uint8Array | string, o: CompileApiOptions): P
     outputVisibility,
     ...(o.ptau ? { ptau: o.ptau } : {}),
     ...(o.insecureDevSetup ? { insecureDevSetup: true } : {}),
+    ...(o.linking ? { linking: o.linking } : {}),
     ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
     ...(o.memoryBudget !== undefined ? { memoryBudget: o.memoryBudget } : {}),
     ...(o.overrides ? { overrides: o.overrides } : {}),

@@ -64,6 +64,12 @@ export interface CompileOptions {
   overrides?: Record<string, string>;
   /** the proof systems to plan with (default: the built-in ones) */
   backends?: BackendRegistry<Backend>;
+  /**
+   * "chain" (default): one transcript, claims flow from kernel to kernel; "independent": every
+   * kernel on its own transcript from one root, so kernels can be proven in parallel
+   * (runtime/link/independent.ts; costs a commitment and an opening per boundary tensor)
+   */
+  linking?: "chain" | "independent";
   /** cancels the build: checked before each kernel's build and after the last (ZkcError ABORTED) */
   signal?: AbortSignal;
 }
@@ -171,6 +177,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
     commitment: { scheme: COMMITMENT_SCHEME, tensorHash: TENSOR_HASH },
     transcript: { hash: "sha256", protocol: TRANSCRIPT_PROTOCOL },
     developmentPtau: insecureSetup,
+    ...(opts.linking === "independent" ? { linking: "independent" } : {}),
   });
   const shapeText = (names: readonly string[]) => names.map((n) => `[${program.tensors.get(n)!.shape.join("x")}]`).join(" ");
   const plan: PlanRow[] = manifest.kernels.map((e) => ({

@@ -22,6 +22,7 @@ interface Args {
   target: number;
   "input-shape"?: string[];
   quiet: boolean;
+  linking: "chain" | "independent";
 }
 
 /** The accuracy report as printed at compile time. */
@@ -57,7 +58,12 @@ export const compileCommand: CommandModule<object, Args> = {
       .option("param-scale", { type: "number", describe: "fix the weights' scale instead of per-tensor scales" })
       .option("target", { type: "number", default: 1e-2, describe: "accuracy target: relative L2 error of every output" })
       .option("input-shape", { type: "string", array: true, describe: "fix a symbolic input shape: NAME=D1,D2,..." })
-      .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" }) as never,
+      .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" })
+      .option("linking", {
+        choices: ["chain", "independent"] as const,
+        default: "chain" as const,
+        describe: "chain: one transcript, claims flow kernel to kernel; independent: each kernel on its own transcript from one root (parallelisable; commits the tensors between kernels)",
+      }) as never,
   handler: async (args) => {
     for (const [flag, v] of [["--scale", args.scale], ["--param-scale", args["param-scale"]]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 24)) {
@@ -94,6 +100,7 @@ export const compileCommand: CommandModule<object, Args> = {
       outputVisibility: args["output-visibility"],
       ...(args.ptau ? { ptau: args.ptau } : {}),
       ...(args["insecure-dev-setup"] ? { insecureDevSetup: true } : {}),
+      ...(args.linking === "independent" ? { linking: "independent" as const } : {}),
       onWarning: (w) => {
         // printed after the plan, where the user reads about keys
         if (w.code === "development-ptau") deferred.push(cliWarning(w));
