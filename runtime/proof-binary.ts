@@ -142,20 +142,22 @@ function decodeBinary(bytes: Uint8Array, backends: BackendRegistry<BackendVerifi
   r.take(PROOF_MAGIC.length, "(header)");
   const version = r.varint("(header).version");
   if (version !== PROOF_BINARY_VERSION) throw new BinaryFormatError("(header).version", `unsupported binary proof version ${version}: this zkc reads version ${PROOF_BINARY_VERSION}`);
-  const sections: { kind: number; body: ByteReader; at: number }[] = [];
-  while (r.remaining > 0) {
-    const at = r.offset + r.pos;
-    const kind = r.byte(`section ${sections.length}`);
-    if (kind !== SECTION.statement && kind !== SECTION.kernel && kind !== SECTION.claims) throw new BinaryFormatError(`section ${sections.length}`, `unknown section kind ${kind} at byte ${at}`);
-    const n = r.count(`section ${sections.length}.length`);
+  // statement, kernels (as many as there are), claims, then the end of the file
+  const sections: { kind: number; body: ByteReader }[] = [];
+  const names = ["statement", "kernel", "claims"];
+  for (;;) {
+    const i = sections.length;
+    const at = r.pos;
+    const kind = r.byte(`section ${i}`);
+    if (kind !== SECTION.statement && kind !== SECTION.kernel && kind !== SECTION.claims) throw new BinaryFormatError(`section ${i}`, `unknown section kind ${kind} at byte ${at}`);
+    const expected: number[] = i === 0 ? [SECTION.statement] : [SECTION.kernel, SECTION.claims];
+    if (!expected.includes(kind)) throw new BinaryFormatError(`section ${i}`, `a ${names[kind - 1]} section at byte ${at}: expected ${expected.map((k) => names[k - 1]).join(" or ")}`);
+    const n = r.count(`section ${i} (${names[kind - 1]}).length`);
     const start = r.pos;
-    sections.push({ kind, body: new ByteReader(r.take(n, `section ${sections.length}`), start), at });
+    sections.push({ kind, body: new ByteReader(r.take(n, `section ${i} (${names[kind - 1]})`), start) });
+    if (kind === SECTION.claims) break;
   }
-  const kinds = sections.map((s) => s.kind);
-  const nKernels = kinds.length - 2;
-  if (kinds[0] !== SECTION.statement || kinds.at(-1) !== SECTION.claims || nKernels < 0 || kinds.slice(1, -1).some((k) => k !== SECTION.kernel)) {
-    throw new BinaryFormatError("(sections)", "expected a statement section, the kernel sections, then a claims section, and nothing after");
-  }
+  r.end("(file) after the claims section");
 
   const st = sections[0]!.body;
   const digestBytes = st.take(32, "statement.manifestDigest");

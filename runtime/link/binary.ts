@@ -163,7 +163,7 @@ export class ByteReader {
   /** A count of items that each take at least `minBytes` bytes: bounded by what is left. */
   count(path: string, minBytes = 1): number {
     const n = this.varint(path);
-    if (n * minBytes > this.remaining) throw new BinaryFormatError(path, `${n} items cannot fit in the ${this.remaining} bytes left`);
+    if (n * minBytes > this.remaining) throw new BinaryFormatError(path, `truncated or corrupt: ${n} items cannot fit in the ${this.remaining} bytes left`);
     return n;
   }
 
