@@ -1,6 +1,6 @@
 /**
  * Binary building blocks of `proof.bin` (docs/formats.md) and a generic, self-describing codec for
- * proof value trees. Browser-safe: no Node built-ins, no Buffer.
+ * proof value trees. Browser-safe: no Node built-ins and no Node buffers.
  *
  * Every value has exactly one encoding (minimal varints, field elements below r, interned strings
  * referenced whenever they repeat, packed field arrays whenever an array holds only field
