@@ -29,7 +29,7 @@ beforeAll(async () => {
   const input = join(FIXTURES, "mlp.input.json");
   for (const args of [
     ["compile", join(FIXTURES, "mlp.onnx"), "--calibrate", input, "--dir", "out"],
-    ["prove", "--input", input, "--dir", "out"],
+    ["prove", "--input", input, "--dir", "out", "--json"],
     ["export-verifier", "--dir", "out", "--out", "ver"],
     ["inspect", "--dir", "out", "--html", "plan.html"],
   ]) {
