@@ -188,8 +188,10 @@ function decodeBinary(bytes: Uint8Array, backends: BackendRegistry<BackendVerifi
     const visibility = vis(`${path}.visibility`);
     if (visibility === "hashed") return { name, onnxName, shape, visibility, hash: st.field(`${path}.hash`) };
     const scale = st.zigzag(`${path}.scale`);
-    if (Math.abs(scale) > 1000) throw new BinaryFormatError(`${path}.scale`, `scale ${scale} is out of range`);
+    if (Math.abs(scale) > 200) throw new BinaryFormatError(`${path}.scale`, `scale ${scale} is out of range`);
     const integers = ints(`${path}.integers`);
+    // all-zero integers fit any scale: the encoder writes 0, so that no other byte decodes the same
+    if (scale !== 0 && integers.every((v) => v === 0)) throw new BinaryFormatError(`${path}.scale`, "the integers are all zero: the scale must be 0");
     return { name, onnxName, shape, visibility, integers, floats: integers.map((v) => v * 2 ** -scale) };
   });
   const commitments = Array.from({ length: st.count("statement.commitments", 33) }, (_, i) => ({

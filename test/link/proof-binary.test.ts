@@ -213,6 +213,7 @@ describe.each(["gkr", "mixed", "hashed"])("proof.bin of the %s plan", (name) => 
       const n = Math.max(4, Math.round((70 * (s.end - s.body)) / bytes.length));
       for (let k = 0; k < n; k++) positions.add(s.body + Math.floor(((k + 0.5) * (s.end - s.body)) / n));
     }
+    expect(positions.size).toBeGreaterThanOrEqual(70);
     let decodeFailures = 0;
     for (const [i, at] of [...positions].entries()) {
       const bad = bytes.slice();
@@ -228,6 +229,41 @@ describe.each(["gkr", "mixed", "hashed"])("proof.bin of the %s plan", (name) => 
     }
     expect(decodeFailures).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe("a whole-model Groth16 proof", () => {
+  it("round trips through proof.bin and verifies; its kernel section is the 128 point bytes and the signals", async () => {
+    const m = tinyClassifier(2, false);
+    const compiled = await compile(m, { backend: "groth16" });
+    const { stats: _s, hashedOutputs: _h, ...bundle } = await prove(compiled.manifest, filesOf(compiled), m.input);
+    const bytes = serializeProofBinary(bundle, defaultVerifiers);
+    const parsed = parseProofBinary(bytes, defaultVerifiers);
+    if (!parsed.ok) throw new Error(`${parsed.field}: ${parsed.reason}`);
+    expect(serializeProof(parsed.proof)).toBe(serializeProof(bundle));
+    const c: Case = { name: "whole", compiled, bundle, bytes };
+    const v = await check(c, bytes);
+    if (!v.ok) throw new Error(v.reason);
+    const json = serializeProof(bundle).length;
+    expect(bytes.length).toBeLessThan(json / 2);
+    // the sign bit of pi_c: the negated point is a valid point, and the pairing check fails
+    const at = indexOfBytes(bytes, packGroth16Proof(bundle.kernels[0]!.groth16)) + GROTH16_PROOF_BYTES - 1;
+    const neg = bytes.slice();
+    neg[at]! ^= 0x80;
+    expect(await check(c, neg)).toMatchObject({ ok: false, reason: expect.stringMatching(/pairing/) });
+  }, 120_000);
+});
+
+describe("garbage", () => {
+  it("verify returns a reason (never throws) for empty, magic-only and random bytes", async () => {
+    const c = cases[0]!;
+    let seed = 7;
+    const random = Uint8Array.from({ length: 2000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff);
+    for (const b of [new Uint8Array(0), PROOF_MAGIC, Uint8Array.from([...PROOF_MAGIC, 1]), Uint8Array.from([...PROOF_MAGIC, 1, ...random]), random, Uint8Array.from([0xff, 0xfe])]) {
+      const v = await check(c, b);
+      expect(v.ok).toBe(false);
+      expect(v.ok ? "" : v.reason).toMatch(/malformed proof: field /);
+    }
+  });
 });
 
 describe("points in a proof.bin", () => {
