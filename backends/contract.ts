@@ -89,7 +89,8 @@ export interface BackendVerifier<A = unknown> {
   /**
    * Optional, for the binary proof file (`proof.bin`, docs/formats.md): a more compact value tree
    * of the stored fields (`encode`'s result), e.g. curve points as compressed bytes instead of
-   * decimal strings. JSON proofs keep the fields as they are.
+   * decimal strings. JSON proofs keep the fields as they are. Prover side: may throw for fields
+   * that are not this backend's (a bug, not user input).
    */
   packBinary?(fields: Record<string, unknown>): Record<string, unknown>;
   /** Inverse of `packBinary`, strict (curve and subgroup checks, canonical values); never throws. */
