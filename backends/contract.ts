@@ -86,6 +86,15 @@ export interface BackendVerifier<A = unknown> {
   verifierFiles(artifacts: A): string[];
   /** Strictly check a kernel's proof section from the bundle (untrusted data). */
   decode(fields: Record<string, unknown>): Verdict<{ section: ProofSection }>;
+  /**
+   * Optional, for the binary proof file (`proof.bin`, docs/formats.md): a more compact value tree
+   * of the stored fields (`encode`'s result), e.g. curve points as compressed bytes instead of
+   * decimal strings. JSON proofs keep the fields as they are. Prover side: may throw for fields
+   * that are not this backend's (a bug, not user input).
+   */
+  packBinary?(fields: Record<string, unknown>): Record<string, unknown>;
+  /** Inverse of `packBinary`, strict (curve and subgroup checks, canonical values); never throws. */
+  unpackBinary?(packed: Record<string, unknown>): Verdict<{ fields: Record<string, unknown> }>;
   /** Absorb the kernel's pre-challenge messages (mirror of `Backend.commit`). */
   absorbCommitments?(kernel: KernelSpec, artifacts: A, section: ProofSection, ctx: BundleContext): Verdict;
   /**

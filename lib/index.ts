@@ -54,6 +54,7 @@ export { BackendRegistry, type Backend, type BackendVerifier, type KernelSpec, t
 export { prove as proveBundle, type ProveOptions, type ProveProgress, type ProveStats, type HashedOutputValues } from "../runtime/prove.js";
 export { serializeManifest, manifestDigest, type Visibility } from "../runtime/manifest.js";
 export { serializeProof, loadProof } from "../runtime/proof.js";
+export { serializeProofBinary, parseProofBinary, parseAnyProof, isBinaryProof } from "../runtime/proof-binary.js";
 export { parseInputs, parseSamples, type InputValues } from "../runtime/inputs.js";
 export { decodeProgram } from "../runtime/link/program-file.js";
 export { inspectHtml, type InspectData } from "../cli/inspect-html.js";

@@ -8,4 +8,5 @@ export { verify, type VerifiedOutput, type VerifyResult, type VerifyOptions } fr
 export { defaultVerifiers } from "../backends/verifiers.js";
 export { parseManifest, type Manifest } from "../runtime/manifest.js";
 export { parseProof, type ParsedProof, type ProofBundle } from "../runtime/proof.js";
+export { parseProofBinary, parseAnyProof, isBinaryProof } from "../runtime/proof-binary.js";
 export { ZkcError, type ZkcErrorCode } from "../compiler/errors.js";

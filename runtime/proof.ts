@@ -7,7 +7,9 @@
  * boundary claims every kernel emitted. Field elements and byte strings use the encoding of
  * `runtime/link/codec.ts`.
  *
- * `parseProofJson` checks the envelope strictly (ZkcError naming the file and field); the inner
+ * `runtime/proof-binary.ts` is the compact binary form of the same bundle (`proof.bin`).
+ *
+ * `parseProof` checks the envelope strictly (ZkcError naming the file and field); the inner
  * proof objects are untrusted data that the verifier checks as it goes and rejects with a reason.
  */
 import { ZkcError } from "../compiler/errors.js";
@@ -123,6 +125,12 @@ export function parseProof(input: unknown): ParsedProof {
   } catch (e) {
     return fail("(document)", (e as Error).message);
   }
+  return checkProofDocument(doc);
+}
+
+/** The envelope checks of `parseProof` on a decoded value tree (also used by `proof.bin`'s decoder). Never throws. */
+export function checkProofDocument(doc: unknown): ParsedProof {
+  const fail = (field: string, reason: string): ParsedProof => ({ ok: false, field, reason });
   if (!isObj(doc)) return fail("(document)", "not an object");
   if (doc.format !== PROOF_FORMAT) return fail("format", `expected "${PROOF_FORMAT}"`);
   if (doc.version !== PROOF_VERSION) return fail("version", `expected ${PROOF_VERSION}`);

@@ -16,7 +16,8 @@ import { integerTable, numVarsOfShape, sizeOfShape } from "../backends/math/layo
 import { evaluateMle } from "../backends/math/mle.js";
 import { defaultVerifiers } from "../backends/verifiers.js";
 import { parseManifest, type Manifest } from "./manifest.js";
-import { parseProof, type ProofBundle } from "./proof.js";
+import type { ProofBundle } from "./proof.js";
+import { parseAnyProof } from "./proof-binary.js";
 import { loadLinkedModel, type LinkedModel } from "./link/model.js";
 import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcript.js";
 import { INDEPENDENT_LABELS, OpeningClaims, boundaryTensors, freshPoint, kernelTranscript } from "./link/independent.js";
@@ -53,7 +54,8 @@ export interface VerifyOptions {
 /**
  * Verify a proof bundle.
  * @param manifest the manifest (parsed JSON or an already validated `Manifest`)
- * @param proof the proof as JSON text or parsed JSON
+ * @param proof the proof: `proof.bin` bytes (Uint8Array or ArrayBuffer), JSON text (string or
+ *   UTF-8 bytes) or parsed JSON
  * @param files reads a side file (program, weights, verification keys) by its relative name
  * @param opts allowInsecureDevKeys: accept keys from the insecure seeded setup (runtime/trust.ts)
  */
@@ -62,7 +64,7 @@ export async function verify(manifest: Manifest | unknown, proof: unknown, files
     const m = parseManifest(manifest);
     const insecure = insecureSetupReason(m);
     if (insecure !== undefined && !opts.allowInsecureDevKeys) return { ok: false, reason: insecure };
-    const parsed = parseProof(proof);
+    const parsed = parseAnyProof(proof, opts.backends ?? defaultVerifiers);
     if (!parsed.ok) return { ok: false, reason: `malformed proof: field ${parsed.field}: ${parsed.reason}` };
     const model = await loadLinkedModel(m, files, opts.backends ?? defaultVerifiers);
     return await verifyBundle(model, parsed.proof, files, opts);

@@ -91,7 +91,7 @@ export function gkrEstimateOf(f: GkrFeatures, c: CostConstants): CostEstimate {
   const proveSeconds = (f.sumcheckWork * k("fieldNs") + f.committed * k("commitNs")) * 1e-9 + k("gkrKernelMs") * 1e-3;
   // tables of 32-byte elements: a few live at once per layer, plus committed witness and its Hyrax state
   const memoryBytes = k("gkrBaseBytes") + 32 * (6 * f.largestTable + 3 * f.committed);
-  // per layer: sumcheck rounds of ~4 elements per variable and a few evaluations; Hyrax rows of 64 bytes
-  const proofBytes = 32 * (4 * f.layerVars + 8 * Math.max(1, f.layerVars / 4)) + 64 * Math.sqrt(Math.max(1, f.committed)) * 2;
+  // per layer: sumcheck rounds of ~4 elements per variable and a few evaluations; Hyrax rows of 32 bytes (compressed)
+  const proofBytes = 32 * (4 * f.layerVars + 8 * Math.max(1, f.layerVars / 4)) + 32 * Math.sqrt(Math.max(1, f.committed)) * 2;
   return { proveSeconds, memoryBytes, proofBytes: Math.round(proofBytes) };
 }

@@ -11,6 +11,7 @@ import { isField, isRecord, verifyCombine, type Claim } from "../math/claims.js"
 import { Fr } from "../math/field.js";
 import { numVarsOfShape } from "../math/layout.js";
 import { sha256 } from "../math/sha256.js";
+import { packGroth16Proof, unpackGroth16Proof } from "./points.js";
 import { groth16StatementSignals, kernelBinding } from "./statement.js";
 import { verifyGroth16Proof } from "./verify-proof.js";
 
@@ -182,6 +183,18 @@ export const groth16Verifier: BackendVerifier<Groth16Artifacts> = {
     if (!Array.isArray(fields.publicSignals) || !fields.publicSignals.every((x) => typeof x === "string")) return { ok: false, reason: "publicSignals: expected decimal strings" };
     const section: Groth16Section = { outputClaims: fields.outputClaims as Groth16Section["outputClaims"], inputClaims: fields.inputClaims as Groth16Section["inputClaims"], groth16: fields.groth16, publicSignals: fields.publicSignals as string[] };
     return { ok: true, section: section as unknown as ProofSection };
+  },
+  // proof.bin: the points as 128 compressed bytes and the signals as field elements (JSON keeps snarkjs's decimal form)
+  packBinary(fields) {
+    const signals = fields.publicSignals as string[];
+    return { ...fields, groth16: packGroth16Proof(fields.groth16), publicSignals: signals.map((x) => BigInt(x)) };
+  },
+  unpackBinary(packed) {
+    const p = unpackGroth16Proof(packed.groth16);
+    if (!p.ok) return p;
+    const signals = packed.publicSignals;
+    if (!Array.isArray(signals) || !signals.every(isField)) return { ok: false, reason: "publicSignals: expected field elements" };
+    return { ok: true, fields: { ...packed, groth16: p.proof, publicSignals: signals.map((x) => x.toString()) } };
   },
   async verify(kernel, a, section, claims, ctx): Promise<Verdict<{ inputClaims: Claim[] }>> {
     try {

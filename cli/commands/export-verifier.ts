@@ -33,7 +33,8 @@ weights and verification keys embedded). It runs in browsers and in Node.
 
 \`\`\`js
 import { verify, manifest } from "./verifier.js";
-const result = await verify(proofJsonText); // or the parsed proof object
+const result = await verify(proofBytes); // proof.bin as a Uint8Array or ArrayBuffer,
+                                         // or proof.json as text or the parsed object
 if (result.ok) console.log(result.outputs); // [{ onnxName, shape, floats, integers }, ...]
 else console.error(result.reason);
 \`\`\`
@@ -67,7 +68,7 @@ function decode(b64: string): Uint8Array {
   return out;
 }
 /**
- * Verify a zkc proof (JSON text or parsed) against the embedded model. Never throws on bad proofs.
+ * Verify a zkc proof (proof.bin bytes, JSON text or parsed JSON) against the embedded model. Never throws on bad proofs.
  * A model built on the insecure seeded setup is refused unless opts.allowInsecureDevKeys.
  */
 export function verify(proof: unknown, opts: { allowInsecureDevKeys?: boolean } = {}) {

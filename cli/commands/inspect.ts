@@ -2,8 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import type { PlanRow } from "../../toolchain/compile.js";
+import { ZkcError } from "../../compiler/errors.js";
+import { defaultVerifiers } from "../../backends/verifiers.js";
 import { decodeProgram } from "../../runtime/link/program-file.js";
-import { readJsonFile, writeFileAtomic } from "../artifacts.js";
+import { isBinaryProof, parseAnyProof } from "../../runtime/proof-binary.js";
+import { serializeProof } from "../../runtime/proof.js";
+import { readInputFile, readJsonFile, writeFileAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 import { inspectHtml } from "../inspect-html.js";
 import { short, table } from "../table.js";
@@ -11,16 +15,22 @@ import { short, table } from "../table.js";
 interface Args {
   dir: string;
   html?: string;
+  proof?: string;
 }
 
 export const inspectCommand: CommandModule<object, Args> = {
   command: "inspect",
-  describe: "show the compiled plan and its costs (--html: draw the kernel graph as a page)",
+  describe: "show the compiled plan and its costs (--html: draw the kernel graph as a page; --proof: print a proof, binary or JSON, as JSON)",
   builder: (y) =>
     y
       .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
-      .option("html", { type: "string", describe: "write the kernel graph as an HTML page to this file" }) as never,
+      .option("html", { type: "string", describe: "write the kernel graph as an HTML page to this file" })
+      .option("proof", { type: "string", describe: "print this proof file (proof.bin or proof.json) as JSON, without checking it" }) as never,
   handler: async (args) => {
+    if (args.proof) {
+      printProof(args.proof);
+      return;
+    }
     const art = openArtifacts(args.dir);
     const plan = readJsonFile(join(args.dir, "plan.json"), "plan") as PlanRow[];
     const statsPath = join(args.dir, "prove-stats.json");
@@ -52,3 +62,14 @@ export const inspectCommand: CommandModule<object, Args> = {
     }
   },
 };
+
+/** A proof in JSON (the proof.json form) for people; the envelope is checked, the proof itself is not verified. */
+function printProof(path: string): void {
+  const bytes = readInputFile(path, "proof file");
+  const r = parseAnyProof(bytes, defaultVerifiers);
+  if (!r.ok) throw new ZkcError("INPUT", `malformed proof: field ${r.field}: ${r.reason}`, { file: path, hint: "pass a proof.bin or proof.json written by zkc prove" });
+  const text = serializeProof(r.proof);
+  process.stdout.write(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  const kind = isBinaryProof(bytes) ? "binary" : "JSON";
+  console.error(`${path}: ${kind}, ${(bytes.length / 1024).toFixed(1)} KiB (${(new TextEncoder().encode(text).length / 1024).toFixed(1)} KiB as JSON)`);
+}

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { verify } from "../../runtime/verify.js";
@@ -13,6 +14,18 @@ interface Args {
   "allow-insecure-dev-keys": boolean;
 }
 
+/**
+ * The proof `zkc prove` wrote last in `dir`: proof.bin (the default) or proof.json (--json); when
+ * both exist, the newer, so a stale file of the other form is not picked. Neither: proof.bin, whose
+ * read error names it.
+ */
+export function defaultProofPath(dir: string): string {
+  const [bin, json] = [join(dir, "proof.bin"), join(dir, "proof.json")];
+  if (!existsSync(json)) return bin;
+  if (!existsSync(bin)) return json;
+  return statSync(json).mtimeMs > statSync(bin).mtimeMs ? json : bin;
+}
+
 /** Exit code 1 (proof rejected) travels to main through this. */
 export class ProofRejected extends Error {}
 
@@ -22,7 +35,7 @@ export const verifyCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option("dir", { type: "string", default: "zkc-out", describe: "artifacts directory of zkc compile" })
-      .option("proof", { type: "string", describe: "proof file (default <dir>/proof.json)" })
+      .option("proof", { type: "string", describe: "proof file, binary or JSON (default: the newer of <dir>/proof.bin and <dir>/proof.json)" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object with the verdict and the outputs" })
       .option("allow-insecure-dev-keys", {
         type: "boolean",
@@ -31,11 +44,12 @@ export const verifyCommand: CommandModule<object, Args> = {
       }) as never,
   handler: async (args) => {
     const art = openArtifacts(args.dir);
-    const proofPath = args.proof ?? join(args.dir, "proof.json");
-    const text = new TextDecoder().decode(readInputFile(proofPath, "proof file"));
+    const proofPath = args.proof ?? defaultProofPath(args.dir);
+    // the verifier tells binary from JSON by the file's first bytes, not by its name
+    const bytes = readInputFile(proofPath, "proof file");
     const t0 = Date.now();
     const allowInsecure = args["allow-insecure-dev-keys"];
-    const result = await verify(art.manifest, text, art.files, { allowInsecureDevKeys: allowInsecure });
+    const result = await verify(art.manifest, bytes, art.files, { allowInsecureDevKeys: allowInsecure });
     const insecure = insecureSetupReason(art.manifest);
     if (insecure !== undefined && allowInsecure) console.error("warning: --allow-insecure-dev-keys: this model's keys are forgeable by anyone; the verdict proves nothing");
     const ms = Date.now() - t0;

@@ -13,7 +13,8 @@ import { defaultBackends } from "../../backends/registry.js";
 import { defaultVerifiers } from "../../backends/verifiers.js";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
 import { prove } from "../../runtime/prove.js";
-import { serializeProof } from "../../runtime/proof.js";
+import { parseProof, serializeProof } from "../../runtime/proof.js";
+import { serializeProofBinary } from "../../runtime/proof-binary.js";
 import { verify } from "../../runtime/verify.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
 import type { CompiledModel } from "../../toolchain/compile.js";
@@ -68,6 +69,15 @@ describe("a test-only backend behind the contract", () => {
     const program = m.calibration.program;
     const values = runProgram(program, new Map([["x", quantiseInput(program, program.inputs[0]!, m.input.x!).values]]));
     if (v.ok) for (const o of v.outputs) expect(o.integers).toEqual(Array.from(values.get(o.name)!));
+  });
+
+  it("a backend with no binary packing of its own travels in proof.bin through the generic codec", async () => {
+    const parsed = parseProof(proof);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const bytes = serializeProofBinary(parsed.proof, verifiers);
+    expect(await verify(c.manifest, bytes, filesOf(c), { backends: verifiers })).toMatchObject({ ok: true });
+    // the default verifiers know no "plain" backend: a reason, not an exception
+    expect(await verify(c.manifest, bytes, filesOf(c))).toMatchObject({ ok: false, reason: expect.stringMatching(/no backend named "plain"/) });
   });
 
   it("rejects a changed revealed input, a changed output and a section of the wrong shape", async () => {

@@ -29,6 +29,7 @@ beforeAll(async () => {
   const input = join(FIXTURES, "mlp.input.json");
   for (const args of [
     ["compile", join(FIXTURES, "mlp.onnx"), "--calibrate", input, "--dir", "out"],
+    ["prove", "--input", input, "--dir", "out", "--json"],
     ["prove", "--input", input, "--dir", "out"],
     ["export-verifier", "--dir", "out", "--out", "ver"],
     ["inspect", "--dir", "out", "--html", "plan.html"],
@@ -49,7 +50,8 @@ import { verify } from "./ver/verifier.js";
 const get = (f) => fetch(f).then((r) => r.text());
 const good = await verify(await get("good.json"));
 const bad = await verify(await get("bad.json"));
-window.result = { good: good.ok, floats: good.ok ? good.outputs[0].floats : null, bad: bad.ok, reason: bad.reason };
+const bin = await verify(await fetch("out/proof.bin").then((r) => r.arrayBuffer()));
+window.result = { good: good.ok, floats: good.ok ? good.outputs[0].floats : null, bad: bad.ok, reason: bad.reason, bin: bin.ok };
 </script></body></html>`,
   );
   server = createServer((req, res) => {
@@ -90,16 +92,17 @@ async function withPage<T>(f: (page: import("playwright-core").Page) => Promise<
 }
 
 describe.skipIf(!CHROMIUM)("in Chromium", () => {
-  it("the exported verifier accepts the proof and rejects a tampered one", async () => {
+  it("the exported verifier accepts the proof (JSON and proof.bin) and rejects a tampered one", async () => {
     const result = await withPage(async (page) => {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`${base}/index.html`);
       await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined || false, null, { timeout: 60_000 });
       expect(errors).toEqual([]);
-      return page.evaluate(() => (window as unknown as { result: { good: boolean; floats: number[]; bad: boolean; reason: string } }).result);
+      return page.evaluate(() => (window as unknown as { result: { good: boolean; floats: number[]; bad: boolean; reason: string; bin: boolean } }).result);
     });
     expect(result.good).toBe(true);
+    expect(result.bin).toBe(true); // proof.bin fetched as an ArrayBuffer
     expect(result.floats).toHaveLength(10);
     expect(result.bad).toBe(false);
     expect(result.reason).toMatch(/output/);

@@ -1,9 +1,10 @@
 /**
- * The zkc command end to end on the fixture MLP: compile -> prove -> verify, verify --json close
- * to the float model, a tampered proof rejected with exit 1, the exported verifier imported in
- * Node, inspect (text and HTML).
+ * The zkc command end to end on the fixture MLP: compile -> prove (JSON with --json, then the
+ * default binary proof.bin) -> verify, verify --json close to the float model, a tampered proof
+ * rejected with exit 1, the exported verifier imported in Node (binary and JSON), inspect (text,
+ * HTML, --proof).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -22,9 +23,13 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "zkc-cli-"));
   const c = await zkc(["compile", model, "--calibrate", input, "--dir", "out"], work);
   expect(c.code, c.stderr).toBe(0);
+  // JSON first, then binary: verify's default takes the newer, proof.bin
+  const j = await zkc(["prove", "--input", input, "--dir", "out", "--json"], work);
+  expect(j.code, j.stderr).toBe(0);
   const p = await zkc(["prove", "--input", input, "--dir", "out"], work);
   expect(p.code, p.stderr).toBe(0);
   proveStderr = p.stderr;
+  expect(p.stdout).toMatch(/wrote out\/proof\.bin/);
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -87,11 +92,32 @@ describe("zkc on the fixture MLP", () => {
     const mod = (await import(pathToFileURL(join(work, "ver", "verifier.js")).href)) as { verify(p: unknown): Promise<{ ok: boolean; reason?: string; outputs?: { floats?: number[] }[] }> };
     const good = await mod.verify(readFileSync(join(work, "out", "proof.json"), "utf8"));
     expect(good.ok, good.reason).toBe(true);
+    const bin = await mod.verify(new Uint8Array(readFileSync(join(work, "out", "proof.bin"))));
+    expect(bin.ok, bin.reason).toBe(true);
+    expect(statSync(join(work, "out", "proof.bin")).size).toBeLessThan(statSync(join(work, "out", "proof.json")).size * 0.6);
     const bad = await mod.verify(readFileSync(join(work, "bad.json"), "utf8"));
     expect(bad.ok).toBe(false);
     expect(await mod.verify("not json")).toMatchObject({ ok: false });
     // self-contained: no imports left in the bundle
     expect(readFileSync(join(work, "ver", "verifier.js"), "utf8")).not.toMatch(/\bfrom\s*["'](node:|\.\.?\/)/);
+  });
+
+  it("inspect --proof prints a binary proof as the JSON form; verify reads either form by content", async () => {
+    const i = await zkc(["inspect", "--proof", "out/proof.bin"], work);
+    expect(i.code, i.stderr).toBe(0);
+    const shown = JSON.parse(i.stdout);
+    expect(shown).toMatchObject({ format: "zkc-proof", version: 1 });
+    expect(shown.kernels.map((k: { name: string }) => k.name)).toEqual(["k0", "k1"]);
+    expect(i.stderr).toMatch(/binary, [0-9.]+ KiB \([0-9.]+ KiB as JSON\)/);
+    // a binary proof under a .json name still verifies (the form is in its first bytes)
+    writeFileSync(join(work, "bin-named.json"), readFileSync(join(work, "out", "proof.bin")));
+    expect((await zkc(["verify", "--dir", "out", "--proof", "bin-named.json"], work)).code).toBe(0);
+    const bad = readFileSync(join(work, "out", "proof.bin"));
+    bad[bad.length - 40]! ^= 4;
+    writeFileSync(join(work, "bad.bin"), bad);
+    const v = await zkc(["verify", "--dir", "out", "--proof", "bad.bin"], work);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/^rejected: /m);
   });
 
   it("inspect prints the plan with measured times and writes the graph page", async () => {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
 import { prove } from "../../runtime/prove.js";
 import { serializeProof } from "../../runtime/proof.js";
+import { parseProofBinary, serializeProofBinary } from "../../runtime/proof-binary.js";
+import { defaultVerifiers } from "../../backends/verifiers.js";
 import { verify } from "../../runtime/verify.js";
 import type { CompiledModel } from "../../toolchain/compile.js";
 import { bumpHex, clone, compile, filesOf, flipB64, tinyClassifier, type Json } from "./helpers.js";
@@ -49,6 +51,19 @@ describe("independent kernel proofs", () => {
     expect(reversed).toBe(forward);
     expect(await verify(cg.manifest, reversed, filesOf(cg))).toMatchObject({ ok: true });
     await expect(prove(cg.manifest, filesOf(cg), g.input, { kernelOrder: [0, 0, 1] })).rejects.toThrow(/kernelOrder/);
+  }, 120_000);
+
+  it("round-trips through proof.bin (openings and fresh values in its extras section)", async () => {
+    const bundle = await prove(c.manifest, filesOf(c), m.input);
+    const bin = serializeProofBinary(bundle, defaultVerifiers);
+    const back = parseProofBinary(bin, defaultVerifiers);
+    expect(back.ok).toBe(true);
+    if (back.ok) expect(back.proof.boundary?.length).toBe(bundle.boundary!.length);
+    expect(await verify(c.manifest, bin, filesOf(c))).toMatchObject({ ok: true });
+    // a flipped byte in the extras section (the file's tail) is rejected
+    const bad = bin.slice();
+    bad[bad.length - 40]! ^= 1;
+    expect((await verify(c.manifest, bad, filesOf(c))).ok).toBe(false);
   }, 120_000);
 
   it("rejects a changed commitment, fresh value, opening or combination", async () => {

@@ -5,7 +5,8 @@
  * Points are @noble/curves' projective `G1Point` (plain TS, works everywhere). Encoding: 64 bytes,
  * affine x ‖ y, each 32-byte little-endian canonical in [0, p); the identity is 64 zero bytes
  * ((0, 0) is not on y^2 = x^3 + 3, so the encoding is unambiguous). Decoding checks canonicity and
- * curve membership (G1 has cofactor 1, so on-curve means in the group).
+ * curve membership (G1 has cofactor 1, so on-curve means in the group). Commitments in proofs use the
+ * 32-byte compressed form (`compressPoint`: x and the parity of y).
  *
  * Engines (same results, tests compare them):
  * - `"ffjavascript"`: iden3's wasm MSM with worker threads (the curve snarkjs uses, shared through
@@ -60,6 +61,62 @@ export function decodePoint(bytes: Uint8Array, at = 0): G1Point | null {
   if (x === 0n && y === 0n) return G1.ZERO;
   if (x >= FQ_MODULUS || y >= FQ_MODULUS) return null;
   if ((y * y - (x * x * x + 3n)) % FQ_MODULUS !== 0n) return null;
+  return G1.fromAffine({ x, y });
+}
+
+/** Bytes of one compressed point (`compressPoint`). */
+export const COMPRESSED_POINT_BYTES = 32;
+
+/** Flag bits in the last byte of a compressed point (p < 2^254 leaves the top two bits of x free). */
+const FLAG_ODD_Y = 0x80;
+const FLAG_INFINITY = 0x40;
+
+/**
+ * Compressed encoding (32 bytes): x little-endian, with bit 255 set when y is odd; the identity is
+ * bit 254 alone (x = 0 is a point of the curve, y^2 = 3 has roots, so zero bytes would be ambiguous).
+ * Proof files and the transcript carry this form: half the bytes of `encodePoint`.
+ */
+export function compressPoint(p: G1Point, out = new Uint8Array(COMPRESSED_POINT_BYTES), at = 0): Uint8Array {
+  out.fill(0, at, at + COMPRESSED_POINT_BYTES);
+  if (p.is0()) {
+    out[at + 31] = FLAG_INFINITY;
+    return out;
+  }
+  const { x, y } = p.toAffine();
+  writeLE(out, at, x);
+  if (y & 1n) out[at + 31]! |= FLAG_ODD_Y;
+  return out;
+}
+
+/**
+ * Inverse of `compressPoint`; null (never a throw) for a bad length, x >= p, stray flag bits or an
+ * x with no point on the curve. Every accepted encoding is the one `compressPoint` writes, and
+ * every result is in the group (G1 has cofactor 1).
+ */
+export function decompressPoint(bytes: Uint8Array, at = 0): G1Point | null {
+  if (!(bytes instanceof Uint8Array) || bytes.length < at + COMPRESSED_POINT_BYTES) return null;
+  const last = bytes[at + 31]!;
+  const flags = last & (FLAG_ODD_Y | FLAG_INFINITY);
+  if (flags & FLAG_INFINITY) {
+    if (flags !== FLAG_INFINITY) return null;
+    for (let i = 0; i < 31; i++) if (bytes[at + i] !== 0) return null;
+    return (last & ~FLAG_INFINITY) === 0 ? G1.ZERO : null;
+  }
+  // a copy (not `slice`: on a Node Buffer that is a view, and clearing the flag would edit the proof)
+  const body = new Uint8Array(bytes.subarray(at, at + 32));
+  body[31] = last & ~FLAG_ODD_Y;
+  const x = readLE(body, 0);
+  if (x >= FQ_MODULUS) return null;
+  const Fp = G1.Fp;
+  let y: bigint;
+  try {
+    y = Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 3n));
+  } catch {
+    return null; // x^3 + 3 is not a square: no point has this x
+  }
+  if (((y & 1n) === 1n) !== ((flags & FLAG_ODD_Y) !== 0)) y = Fp.neg(y);
+  // y = 0 would make the sign bit meaningless; x^3 = -3 has no root in Fp for this curve, but check anyway
+  if (y === 0n && flags !== 0) return null;
   return G1.fromAffine({ x, y });
 }
 

@@ -31,7 +31,7 @@
 import { FR_MODULUS, Fr, FrVector } from "../field.js";
 import { eqTable, evaluateMle, foldFirst } from "../mle.js";
 import type { Transcript } from "../transcript.js";
-import { G1, POINT_BYTES, PointSet, decodePoint, encodePoint, getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "./curve.js";
+import { COMPRESSED_POINT_BYTES, G1, PointSet, compressPoint, decompressPoint, getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "./curve.js";
 import { generators } from "./generators.js";
 
 /** Scheme name written into commitment bytes and manifests. */
@@ -185,14 +185,15 @@ export async function commit(
 
 /**
  * Canonical bytes (for the transcript and for proof files):
- * "hyrax-bn254-v1" ‖ u32 numVars ‖ rows (64 bytes each, `encodePoint`).
+ * "hyrax-bn254-v1" ‖ u32 numVars ‖ rows (32 bytes each, `compressPoint`). Compressed because the
+ * rows are most of a GKR proof's bytes; the transcript absorbs these same bytes on both sides.
  */
 export function commitmentBytes(c: HyraxCommitment): Uint8Array {
   const tag = new TextEncoder().encode(HYRAX_SCHEME);
-  const out = new Uint8Array(tag.length + 4 + c.rows.length * POINT_BYTES);
+  const out = new Uint8Array(tag.length + 4 + c.rows.length * COMPRESSED_POINT_BYTES);
   out.set(tag, 0);
   new DataView(out.buffer).setUint32(tag.length, c.numVars, true);
-  c.rows.forEach((p, i) => encodePoint(p, out, tag.length + 4 + i * POINT_BYTES));
+  c.rows.forEach((p, i) => compressPoint(p, out, tag.length + 4 + i * COMPRESSED_POINT_BYTES));
   return out;
 }
 
@@ -204,10 +205,10 @@ export function decodeCommitment(bytes: Uint8Array): HyraxCommitment | null {
   const numVars = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(tag.length, true);
   if (numVars > 40) return null;
   const { rowVars, colVars } = hyraxShape(numVars);
-  if (bytes.length !== tag.length + 4 + 2 ** rowVars * POINT_BYTES) return null;
+  if (bytes.length !== tag.length + 4 + 2 ** rowVars * COMPRESSED_POINT_BYTES) return null;
   const rows: G1Point[] = [];
   for (let i = 0; i < 2 ** rowVars; i++) {
-    const p = decodePoint(bytes, tag.length + 4 + i * POINT_BYTES);
+    const p = decompressPoint(bytes, tag.length + 4 + i * COMPRESSED_POINT_BYTES);
     if (!p) return null;
     rows.push(p);
   }
