@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { ZkcError } from "../../compiler/errors.js";
 import { verify } from "../../runtime/verify.js";
 import { insecureSetupReason } from "../../runtime/trust.js";
 import { readInputFile } from "../artifacts.js";
@@ -21,6 +22,9 @@ interface Args {
  */
 export function defaultProofPath(dir: string): string {
   const [bin, json] = [join(dir, "proof.bin"), join(dir, "proof.json")];
+  if (!existsSync(json) && !existsSync(bin)) {
+    throw new ZkcError("INPUT", "proof file not found (neither proof.bin nor proof.json)", { file: dir, hint: "run zkc prove first, or pass --proof FILE" });
+  }
   if (!existsSync(json)) return bin;
   if (!existsSync(bin)) return json;
   return statSync(json).mtimeMs > statSync(bin).mtimeMs ? json : bin;

@@ -40,7 +40,7 @@ describe("bad input to zkc", () => {
     { name: "prove: --input missing", args: ["prove", "--dir", "good"], code: 2, pattern: /Missing required argument: input/ },
     { name: "prove: input of the wrong length", args: ["prove", "--input", "short.json", "--dir", "good"], code: 2, pattern: /short\.json: input "input" has 3 values/ },
     { name: "prove: input file not JSON", args: ["prove", "--input", "garbage.json", "--dir", "good"], code: 2, pattern: /not valid JSON/ },
-    { name: "verify: no proof file", args: ["verify", "--dir", "good"], code: 2, pattern: /proof\.json: proof file not found/ },
+    { name: "verify: no proof file", args: ["verify", "--dir", "good"], code: 2, pattern: /good: proof file not found \(neither proof\.bin nor proof\.json\)/ },
     { name: "verify: a proof that is not JSON is rejected", args: ["verify", "--dir", "good", "--proof", "garbage.json"], code: 1, pattern: /rejected: / },
     { name: "export-verifier: --out missing", args: ["export-verifier", "--dir", "good"], code: 2, pattern: /Missing required argument: out/ },
     { name: "export-verifier: no compiled model", args: ["export-verifier", "--dir", "missing", "--out", "v"], code: 2, pattern: /no compiled model/ },

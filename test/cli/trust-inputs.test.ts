@@ -65,7 +65,7 @@ describe("zkc prove: inputs outside the calibrated range", () => {
 
 describe("keys from --insecure-dev-setup", () => {
   beforeAll(async () => {
-    const p = await zkc(["prove", "--input", "input.json", "--dir", "insecure"], work);
+    const p = await zkc(["prove", "--input", "input.json", "--dir", "insecure", "--json"], work);
     expect(p.code, p.stderr).toBe(0);
   });
 
