@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import type { CommandModule } from "yargs";
 import { ZkcError } from "../../compiler/errors.js";
-import { type CalibrationResult, calibrate, randomSamples } from "../../compiler/quant/calibrate.js";
+import { type CalibrationResult, calibrateAsync, randomSamples } from "../../compiler/quant/calibrate.js";
 import { compileModel } from "../../toolchain/compile.js";
 import { serializeManifest } from "../../runtime/manifest.js";
 import { defaultBackends } from "../../backends/registry.js";
@@ -85,15 +85,18 @@ export const compileCommand: CommandModule<object, Args> = {
       console.error("warning: no --calibrate data: calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
     }
     const samples = [...given, ...randomSamples(graph, 16, 1, given)];
-    const cal = calibrate(graph, samples, {
+    // float values from onnxruntime-node when installed (a dev dependency), else the interpreter
+    const cal = await calibrateAsync(graph, samples, {
       targetRelL2: args.target,
+      userSamples: given.length,
       ...(args.scale !== undefined ? { scale: args.scale } : {}),
       ...(args["param-scale"] !== undefined ? { paramScale: args["param-scale"] } : {}),
     });
     const s = cal.config.activationScale;
     console.log(`quantisation: scale 2^${s} for inputs and activations, ${cal.config.paramBits !== undefined ? `weights at ${cal.config.paramBits} bits each` : `weights at scale 2^${cal.config.paramScale}`}`);
     console.log(`  tried: ${cal.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", met" : ""})`).join(", ")}`);
-    console.log(`accuracy against float on ${cal.accuracy.samples} calibration samples:\n${accuracyTable(cal)}`);
+    for (const n of cal.notes) console.error(`note: ${n}`);
+    console.log(`accuracy against float on ${cal.accuracy.samples} calibration samples (${cal.userSamples} given, ${cal.syntheticSamples} synthetic):\n${accuracyTable(cal)}`);
     if (!cal.metTarget) console.error(`warning: no scale met the target relative L2 error ${args.target}; kept the most accurate one`);
 
     const bar = progress();
@@ -124,7 +127,19 @@ export const compileCommand: CommandModule<object, Args> = {
     files.set("manifest.json", serializeManifest(compiled.manifest));
     files.set(
       "quantisation.json",
-      JSON.stringify({ config: cal.config, tried: cal.tried, metTarget: cal.metTarget, target: args.target, accuracy: cal.accuracy }, null, 2),
+      JSON.stringify(
+        {
+          config: cal.config,
+          tried: cal.tried,
+          metTarget: cal.metTarget,
+          target: args.target,
+          accuracy: cal.accuracy,
+          samples: { given: cal.userSamples, synthetic: cal.syntheticSamples },
+          floatEngine: cal.floatEngine,
+        },
+        null,
+        2,
+      ),
     );
     files.set("plan.json", JSON.stringify(compiled.plan, null, 2));
     writeDirAtomic(args.dir, files);
