@@ -13,6 +13,7 @@ import type { AttrInput } from "../../../compiler/onnx/build.js";
 import { Conv_1 as RefConv } from "./reference/conv.js";
 import { Gemm_11 as RefGemm } from "./reference/gemm.js";
 import { MatMul_1 as RefMatMul } from "./reference/matmul.js";
+import { evalPrim } from "../../../compiler/quant/semantics.js";
 import { ctxFor, randomTensor, rng } from "./helpers.js";
 
 function sameBits(got: Tensor, want: Tensor, what: string): void {
@@ -111,6 +112,24 @@ describe("fast MatMul and Gemm equal the plain loops", () => {
       const c = pick([undefined, [n], [m, 1], [m, n], [1]]);
       const attrs = { transA, transB, alpha: pick([1, 0.5, -1.25]), beta: pick([1, 2.5]) };
       both(Gemm_11, RefGemm, "Gemm", [a, b, c ? randomTensor(r, c) : undefined], attrs, `case ${t}: ${JSON.stringify(attrs)} m${m} k${k} n${n}`);
+    }
+  });
+});
+
+describe("the integer matmul primitive on the blocked kernel", () => {
+  it("equals the plain i-k-j loop exactly (batches, shared right operand, zeros)", () => {
+    const r = rng(0x17e0);
+    for (const [batch, bBatch, m, k, n] of [[1, 1, 5, 7, 3], [3, 1, 4, 300, 9], [2, 2, 6, 33, 130], [1, 1, 1, 1, 1]] as const) {
+      const ints = (len: number) => Float64Array.from({ length: len }, () => (r() < 0.3 ? 0 : Math.round((r() * 2 - 1) * 2 ** 20)));
+      const a = ints(batch * m * k);
+      const b = ints(bBatch * k * n);
+      const got = evalPrim({ op: "matmul", a: "a", b: "b", out: "o", batch, bBatch, m, k, n }, new Map([["a", a], ["b", b]]));
+      const want = new Float64Array(batch * m * n);
+      for (let t = 0; t < batch; t++)
+        for (let i = 0; i < m; i++)
+          for (let kk = 0; kk < k; kk++)
+            for (let j = 0; j < n; j++) want[(t * m + i) * n + j]! += a[(t * m + i) * k + kk]! * b[((bBatch === 1 ? 0 : t) * k + kk) * n + j]!;
+      expect(Array.from(got)).toEqual(Array.from(want));
     }
   });
 });
