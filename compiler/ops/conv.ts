@@ -103,7 +103,9 @@ function convIm2col(out: Float64Array, xd: Float64Array, wd: Float64Array, bd: F
   for (let n = 0; n < p.batch; n++) {
     for (let g = 0; g < p.group; g++) {
       const cOff = (n * p.outChannels + g * mPerGroup) * outSize;
-      for (let m = 0; m < mPerGroup; m++) out.fill(bd ? bd[g * mPerGroup + m]! : 0, cOff + m * outSize, cOff + (m + 1) * outSize);
+      // `+ 0` turns a -0 bias into +0, as the direct loop's first `+= acc` does: with one tap per
+      // channel (1x1) the products can then go to the sums directly (segment 0) with the same result
+      for (let m = 0; m < mPerGroup; m++) out.fill((bd ? bd[g * mPerGroup + m]! : 0) + 0, cOff + m * outSize, cOff + (m + 1) * outSize);
       const xBase = (n * p.inChannels + g * cPerGroup) * inSize;
       const packB: PackB = (buf, k0, kc, j0, nc) => {
         const panels = Math.ceil(nc / 4);
@@ -123,7 +125,7 @@ function convIm2col(out: Float64Array, xd: Float64Array, wd: Float64Array, bd: F
           }
         }
       };
-      gemmAccumulate(out, cOff, outSize, { data: wd, off: g * mPerGroup * r, rowStride: r, colStride: 1 }, packB, mPerGroup, outSize, r, kSize);
+      gemmAccumulate(out, cOff, outSize, { data: wd, off: g * mPerGroup * r, rowStride: r, colStride: 1 }, packB, mPerGroup, outSize, r, kSize > 1 ? kSize : 0);
     }
   }
 }

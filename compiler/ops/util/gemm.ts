@@ -116,12 +116,12 @@ function kernel(t: Float64Array, a: Float64Array, ao: number, b: Float64Array, b
   t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
 }
 
-/** tile += Σ_runs (Σ_{kk in run} a[:, kk] ⊗ b[kk, :]), runs of `seg` consecutive kk; kc is a multiple of seg. */
+/**
+ * tile += Σ_runs (Σ_{kk in run} a[:, kk] ⊗ b[kk, :]), runs of `seg` consecutive kk; kc is a
+ * multiple of seg. Only the run's partial sums live in locals (16 doubles): the running totals
+ * stay in `t`, since 32 live accumulators would spill inside the inner loop.
+ */
 function kernelSegmented(t: Float64Array, a: Float64Array, ao: number, b: Float64Array, bo: number, kc: number, seg: number): void {
-  let c00 = t[0]!, c01 = t[1]!, c02 = t[2]!, c03 = t[3]!;
-  let c10 = t[4]!, c11 = t[5]!, c12 = t[6]!, c13 = t[7]!;
-  let c20 = t[8]!, c21 = t[9]!, c22 = t[10]!, c23 = t[11]!;
-  let c30 = t[12]!, c31 = t[13]!, c32 = t[14]!, c33 = t[15]!;
   for (let s0 = 0; s0 < kc; s0 += seg) {
     let p00 = 0, p01 = 0, p02 = 0, p03 = 0;
     let p10 = 0, p11 = 0, p12 = 0, p13 = 0;
@@ -135,13 +135,9 @@ function kernelSegmented(t: Float64Array, a: Float64Array, ao: number, b: Float6
       p20 += a2 * b0; p21 += a2 * b1; p22 += a2 * b2; p23 += a2 * b3;
       p30 += a3 * b0; p31 += a3 * b1; p32 += a3 * b2; p33 += a3 * b3;
     }
-    c00 += p00; c01 += p01; c02 += p02; c03 += p03;
-    c10 += p10; c11 += p11; c12 += p12; c13 += p13;
-    c20 += p20; c21 += p21; c22 += p22; c23 += p23;
-    c30 += p30; c31 += p31; c32 += p32; c33 += p33;
+    t[0]! += p00; t[1]! += p01; t[2]! += p02; t[3]! += p03;
+    t[4]! += p10; t[5]! += p11; t[6]! += p12; t[7]! += p13;
+    t[8]! += p20; t[9]! += p21; t[10]! += p22; t[11]! += p23;
+    t[12]! += p30; t[13]! += p31; t[14]! += p32; t[15]! += p33;
   }
-  t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
-  t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-  t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
-  t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
 }

@@ -69,6 +69,20 @@ describe("fast Conv equals the direct loop", () => {
     both(Conv_1, RefConv, "Conv", [x, w, randomTensor(r, [9])], { pads: [1, 1, 1, 1] }, "40->9 3x3");
   });
 
+  it("keeps the sign of zero: a -0 bias with zero inputs, 1x1 and 3x3, padded or not", () => {
+    for (const k of [1, 3]) {
+      const x = { dtype: "float32" as const, shape: [1, 4, 3, 3], data: new Float64Array(36).fill(-0) };
+      const w = randomTensor(rng(k), [4, 4, k, k]);
+      const b = { dtype: "float32" as const, shape: [4], data: new Float64Array(4).fill(-0) };
+      for (const pads of [[0, 0, 0, 0], [1, 1, 1, 1]]) {
+        const ctx = ctxFor("Conv", { pads });
+        const got = Conv_1.run([x, w, b], ctx)[0]!.data;
+        const want = RefConv.run([x, w, b], ctx)[0]!.data;
+        expect(Array.from(got, (v) => Object.is(v, -0))).toEqual(Array.from(want, (v) => Object.is(v, -0)));
+      }
+    }
+  });
+
   it("with an infinite weight next to padding (0 * inf must not appear)", () => {
     const r = rng(0x17c2);
     const x = randomTensor(r, [1, 2, 5, 5]);
