@@ -14,6 +14,8 @@ import { Conv_1 as RefConv } from "./reference/conv.js";
 import { Gemm_11 as RefGemm } from "./reference/gemm.js";
 import { MatMul_1 as RefMatMul } from "./reference/matmul.js";
 import { evalPrim } from "../../../compiler/quant/semantics.js";
+import { broadcastIndex, broadcastShapes } from "../../../compiler/ops/util/broadcast.js";
+import { broadcastMap2 } from "../../../compiler/ops/util/elementwise.js";
 import { ctxFor, randomTensor, rng } from "./helpers.js";
 
 function sameBits(got: Tensor, want: Tensor, what: string): void {
@@ -144,6 +146,28 @@ describe("the integer matmul primitive on the blocked kernel", () => {
           for (let kk = 0; kk < k; kk++)
             for (let j = 0; j < n; j++) want[(t * m + i) * n + j]! += a[(t * m + i) * k + kk]! * b[((bBatch === 1 ? 0 : t) * k + kk) * n + j]!;
       expect(Array.from(got)).toEqual(Array.from(want));
+    }
+  });
+});
+
+describe("row-wise broadcasting", () => {
+  it("equals the per-element index map on random broadcast shapes", () => {
+    const r = rng(0x17f0);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    for (let t = 0; t < 80; t++) {
+      const out = Array.from({ length: pick([0, 1, 2, 3, 4]) }, () => pick([1, 2, 3, 5]));
+      const operand = () => out.slice(out.length - pick(Array.from({ length: out.length + 1 }, (_, i) => i))).map((d) => (r() < 0.4 ? 1 : d));
+      const [sa, sb] = [operand(), operand()];
+      const outShape = broadcastShapes(sa, sb)!;
+      const a = randomTensor(r, sa);
+      const b = randomTensor(r, sb);
+      const f = (x: number, y: number) => x * 3 - y;
+      const got = broadcastMap2(a, b, outShape, "float32", f);
+      const ia = broadcastIndex(sa, outShape);
+      const ib = broadcastIndex(sb, outShape);
+      const want = Array.from(ia, (_, i) => Math.fround(f(a.data[ia[i]!]!, b.data[ib[i]!]!)));
+      expect(got.shape, `[${sa}] + [${sb}]`).toEqual(outShape);
+      expect(Array.from(got.data), `[${sa}] + [${sb}]`).toEqual(want);
     }
   });
 });
