@@ -1,7 +1,7 @@
 /**
  * Times the float path (issue 17): single ops, one forward pass of large model structures, and
- * calibration. Usage: tsx scripts/bench-float.ts [ops] [models] [calib] [calib-large N]
- * (default: ops models calib). Prints one line per measurement.
+ * calibration. Usage: tsx scripts/bench-float.ts [ops] [models] [calib] [calib-large]
+ * [resnet50] [calib-resnet50] (default: ops models calib). Prints one line per measurement.
  */
 import { readFileSync } from "node:fs";
 import { runFloat } from "../compiler/float/interpret.js";
@@ -10,10 +10,10 @@ import { type ModelSpec, buildModel, node } from "../compiler/onnx/build.js";
 import { loadModelBytes } from "../compiler/onnx/load.js";
 import { calibrateAsync, randomSamples } from "../compiler/quant/calibrate.js";
 import { mulberry32 } from "../compiler/util/rng.js";
-import { resnet18, squeezenet } from "./large-models.js";
+import { resnet18, resnet50, squeezenet } from "./large-models.js";
 
 const args = process.argv.slice(2);
-const want = (s: string) => (args.length === 0 ? s !== "calib-large" : args.includes(s));
+const want = (s: string) => (args.length === 0 ? !s.startsWith("calib-") && s !== "resnet50" : args.includes(s));
 
 function randomTensor(shape: number[], seed: number): Tensor {
   const r = mulberry32(seed);
@@ -76,7 +76,7 @@ if (want("ops")) {
 }
 
 if (want("models")) {
-  for (const m of [squeezenet(), resnet18()]) {
+  for (const m of [squeezenet(), resnet18(), ...(want("resnet50") ? [resnet50()] : [])]) {
     const g = loadModelBytes(m.bytes, `${m.name}.onnx`);
     const feeds = { input: randomTensor(m.inputShape, 7) };
     const t0 = performance.now();
@@ -109,5 +109,9 @@ if (want("calib")) {
 if (want("calib-large")) {
   const m = squeezenet();
   await calib(m.name, m.bytes, 1, "interpreter");
+  await calib(m.name, m.bytes, 1, "auto");
+}
+if (want("calib-resnet50")) {
+  const m = resnet50();
   await calib(m.name, m.bytes, 1, "auto");
 }

@@ -113,3 +113,37 @@ export function resnet18(): LargeModel {
   b.output(y, "float32", [1, 1000]);
   return { name: "resnet18", bytes: b.encode(), inputShape: [1, 3, 224, 224], macs: n.macs };
 }
+
+/** ResNet-50 structure: 7x7/2 stem, 16 bottleneck blocks (1x1, 3x3, 1x1 with BatchNorm), Gemm 1000. */
+export function resnet50(): LargeModel {
+  const n = new Net("resnet50", 0x5e50);
+  const b = n.b;
+  let x = b.input("input", "float32", [1, 3, 224, 224]);
+  let hw: number;
+  [x, hw] = n.conv(x, 3, 64, 7, 224, { stride: 2, pad: 3, bias: false });
+  x = n.relu(n.bn(x, 64));
+  x = b.op("MaxPool", [x], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) });
+  hw = 56;
+  let c = 64;
+  const block = (src: string, mid: number, stride: number): string => {
+    const cout = mid * 4;
+    const [a] = n.conv(src, c, mid, 1, hw, { bias: false });
+    const [a2, ohw] = n.conv(n.relu(n.bn(a, mid)), mid, mid, 3, hw, { stride, pad: 1, bias: false });
+    const [a3] = n.conv(n.relu(n.bn(a2, mid)), mid, cout, 1, ohw, { bias: false });
+    let skip = src;
+    if (stride !== 1 || cout !== c) [skip] = n.conv(src, c, cout, 1, hw, { stride, bias: false });
+    hw = ohw;
+    c = cout;
+    return n.relu(b.op("Add", [n.bn(a3, cout), skip]));
+  };
+  for (const [mid, count, stride] of [[64, 3, 1], [128, 4, 2], [256, 6, 2], [512, 3, 2]] as const) {
+    for (let i = 0; i < count; i++) x = block(x, mid, i === 0 ? stride : 1);
+  }
+  x = b.op("Flatten", [b.op("GlobalAveragePool", [x])], { axis: int(1) });
+  const w = b.floats("fc.weight", [1000, 2048], heUniform(n.rng, 2048000, 2048));
+  const bias = b.floats("fc.bias", [1000], smallBias(n.rng, 1000));
+  n.macs += 2048000;
+  const y = b.op("Gemm", [x, w, bias], { transB: int(1) }, "output");
+  b.output(y, "float32", [1, 1000]);
+  return { name: "resnet50", bytes: b.encode(), inputShape: [1, 3, 224, 224], macs: n.macs };
+}
