@@ -74,6 +74,9 @@ export async function floatPassOnnxruntime(graph: Graph, samples: readonly Feeds
     return { ranges: rc.ranges, outputs, engine: "onnxruntime", notes: [] };
   } catch (e) {
     return `onnxruntime failed on the model: ${(e as Error).message.split("\n")[0]}`;
+  } finally {
+    // a failed release leaves nothing to undo: the values are already copied out
+    await runner.release().catch(() => undefined);
   }
 }
 
