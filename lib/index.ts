@@ -46,7 +46,7 @@ export { ZkcError, type ZkcErrorCode } from "../compiler/errors.js";
 export { loadModelFile, loadModelBytes, type LoadOptions } from "../compiler/onnx/load.js";
 export type { Graph } from "../compiler/ir/graph.js";
 export type { Tensor, DType, ValueInfo } from "../compiler/ir/tensor.js";
-export { calibrate, randomSamples, type CalibrationResult, type CalibrateOptions, type Feeds } from "../compiler/quant/calibrate.js";
+export { calibrate, calibrateAsync, randomSamples, type CalibrationResult, type CalibrateOptions, type CalibrateAsyncOptions, type Feeds } from "../compiler/quant/calibrate.js";
 export { compileModel, type CompileOptions, type CompiledModel, type PlanRow } from "../toolchain/compile.js";
 export { calibrateCosts } from "../toolchain/calibrate-costs.js";
 export { defaultBackends, DEFAULT_COSTS } from "../backends/registry.js";

@@ -15,7 +15,7 @@ import { type Tensor, tensor } from "../compiler/ir/tensor.js";
 import { loadModelBytes } from "../compiler/onnx/load.js";
 import type { AccuracyReport } from "../compiler/quant/accuracy.js";
 import type { QuantConfig } from "../compiler/quant/builder.js";
-import { type Feeds, calibrate, randomSamples } from "../compiler/quant/calibrate.js";
+import { type Feeds, calibrateAsync, randomSamples } from "../compiler/quant/calibrate.js";
 import type { CostConstants } from "../compiler/plan/cost.js";
 import type { BackendMode } from "../compiler/plan/select.js";
 import type { Backend, BackendRegistry, BackendVerifier } from "../backends/contract.js";
@@ -91,6 +91,12 @@ export interface QuantisationReport {
   /** the accuracy target: relative L2 error of every output */
   target: number;
   accuracy: AccuracyReport;
+  /** how many calibration samples were the caller's and how many were synthetic */
+  samples: { given: number; synthetic: number };
+  /** which float engine gave the reference values: "onnxruntime" (when installed) or "interpreter" */
+  floatEngine: string;
+  /** why the float path fell back, if it did */
+  notes: string[];
 }
 
 /** A compile warning: the call goes on, but the result may not be what the caller wants. */
@@ -236,12 +242,23 @@ async function compileSteps(model: Uint8Array | string, o: CompileApiOptions): P
   else warn("random-calibration", "no calibration data (options.calibrate): calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
   // random samples in the observed range widen the calibration beyond the few given inputs
   const samples = [...given, ...randomSamples(graph, 16, 1, given)];
-  const cal = calibrate(graph, samples, {
+  // float values from onnxruntime-node when it is installed (a dev dependency), else the interpreter
+  const cal = await calibrateAsync(graph, samples, {
     targetRelL2: target,
+    userSamples: given.length,
     ...(o.scale !== undefined ? { scale: o.scale } : {}),
     ...(o.paramScale !== undefined ? { paramScale: o.paramScale } : {}),
   });
-  const quantisation: QuantisationReport = { config: cal.config, tried: cal.tried, metTarget: cal.metTarget, target, accuracy: cal.accuracy };
+  const quantisation: QuantisationReport = {
+    config: cal.config,
+    tried: cal.tried,
+    metTarget: cal.metTarget,
+    target,
+    accuracy: cal.accuracy,
+    samples: { given: cal.userSamples, synthetic: cal.syntheticSamples },
+    floatEngine: cal.floatEngine,
+    notes: [...cal.notes],
+  };
   progress({ phase: "calibrate", done: 1, total: 1, quantisation });
   if (!cal.metTarget) warn("target-not-met", `no scale met the target relative L2 error ${target}; kept the most accurate one`);
   checkAborted(signal, "after calibration");

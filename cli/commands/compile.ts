@@ -112,7 +112,8 @@ export const compileCommand: CommandModule<object, Args> = {
           const s = q.config.activationScale;
           console.log(`quantisation: scale 2^${s} for inputs and activations, ${q.config.paramBits !== undefined ? `weights at ${q.config.paramBits} bits each` : `weights at scale 2^${q.config.paramScale}`}`);
           console.log(`  tried: ${q.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", met" : ""})`).join(", ")}`);
-          console.log(`accuracy against float on ${q.accuracy.samples} calibration samples:\n${accuracyTable(q)}`);
+          for (const n of q.notes) console.error(`note: ${n}`);
+          console.log(`accuracy against float on ${q.accuracy.samples} calibration samples (${q.samples.given} given, ${q.samples.synthetic} synthetic):\n${accuracyTable(q)}`);
         } else if (p.phase === "build") {
           bar.update(p.step, p.done, p.total);
         } else if (p.phase === "write") {

@@ -11,6 +11,11 @@ import { resolveOp } from "../ops/registry.js";
 export interface RunOptions {
   /** keep every intermediate value in the result (default: outputs only) */
   keepAll?: boolean;
+  /**
+   * Called with every graph input and every node output as it is computed, so that a caller can
+   * observe all values (calibration's ranges) without keeping them all in memory.
+   */
+  onValue?: (name: string, value: Tensor) => void;
 }
 
 /** Runs the graph on `feeds` (one tensor per graph input) and returns outputs (or all values). */
@@ -33,6 +38,7 @@ export function runFloat(graph: Graph, feeds: Record<string, Tensor>, opts: RunO
       });
     }
     env.set(input.name, t);
+    opts.onValue?.(input.name, t);
   }
 
   // free intermediates after their last use unless the caller wants them all
@@ -56,7 +62,9 @@ export function runFloat(graph: Graph, feeds: Record<string, Tensor>, opts: RunO
       });
     }
     node.outputs.forEach((name, k) => {
-      if (name !== "") env.set(name, outs[k]!);
+      if (name === "") return;
+      env.set(name, outs[k]!);
+      opts.onValue?.(name, outs[k]!);
     });
     if (!opts.keepAll) {
       for (const name of node.inputs) {

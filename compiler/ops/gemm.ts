@@ -6,6 +6,7 @@
 import { type Tensor, shapeToString, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "./op.js";
 import { broadcastIndex } from "./util/broadcast.js";
+import { gemmAccumulate, stridedPackB } from "./util/gemm.js";
 
 interface GemmShape {
   m: number;
@@ -77,27 +78,17 @@ function makeGemm(sinceVersion: number, cOptional: boolean, broadcastAttr: boole
       const bRowStride = transB ? 1 : n;
       const bColStride = transB ? k : 1;
       const out = new Float64Array(m * n);
-      const ad = a.data;
-      const bd = b.data;
-      if (transB && !transA) {
-        // the Linear-layer form: rows of A against rows of B, both contiguous
-        for (let i = 0; i < m; i++) {
-          for (let j = 0; j < n; j++) {
-            let acc = 0;
-            for (let kk = 0; kk < k; kk++) acc += ad[i * k + kk]! * bd[j * k + kk]!;
-            out[i * n + j] = acc;
-          }
-        }
-      } else {
-        for (let i = 0; i < m; i++) {
-          const oRow = i * n;
-          for (let kk = 0; kk < k; kk++) {
-            const av = ad[i * aRowStride + kk * aColStride]!;
-            const bRow = kk * bRowStride;
-            for (let j = 0; j < n; j++) out[oRow + j]! += av * bd[bRow + j * bColStride]!;
-          }
-        }
-      }
+      // the blocked matmul adds each element's products in kk order from 0, as the plain loops did
+      gemmAccumulate(
+        out,
+        0,
+        n,
+        { data: a.data, off: 0, rowStride: aRowStride, colStride: aColStride },
+        stridedPackB({ data: b.data, off: 0, rowStride: bRowStride, colStride: bColStride }),
+        m,
+        n,
+        k,
+      );
       if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i]! *= alpha;
       if (c) {
         checkC(ctx, c.shape, s, exactC(ctx));

@@ -6,6 +6,7 @@
 import { type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "./op.js";
 import { broadcastIndex, broadcastShapes } from "./util/broadcast.js";
+import { gemmAccumulate, stridedPackB } from "./util/gemm.js";
 
 /** Resolved MatMul problem: batch shape, per-operand batch shapes, M, K, N and the output shape. */
 export interface MatMulPlan {
@@ -49,7 +50,8 @@ export function matmulPlan(ctx: OpContext, a: readonly number[], b: readonly num
 
 /**
  * out[b] = A[b] (M x K) times B[b] (K x N), row-major, accumulated in float64; `out` must be zeroed.
- * Shared by MatMul and Gemm-like callers that already have flat buffers.
+ * Shared by MatMul and Gemm-like callers that already have flat buffers. Runs on the blocked
+ * matmul, which adds each element's products in the same order as the plain i-k-j loop.
  */
 export function matmulInto(
   out: Float64Array,
@@ -62,16 +64,7 @@ export function matmulInto(
   k: number,
   n: number,
 ): void {
-  // i-k-j order: the inner loop walks rows of B and of the output contiguously
-  for (let i = 0; i < m; i++) {
-    const oRow = outOff + i * n;
-    const aRow = aOff + i * k;
-    for (let kk = 0; kk < k; kk++) {
-      const av = a[aRow + kk]!;
-      const bRow = bOff + kk * n;
-      for (let j = 0; j < n; j++) out[oRow + j]! += av * b[bRow + j]!;
-    }
-  }
+  gemmAccumulate(out, outOff, n, { data: a, off: aOff, rowStride: k, colStride: 1 }, stridedPackB({ data: b, off: bOff, rowStride: n, colStride: 1 }), m, n, k);
 }
 
 function inferMatMul(inputs: (InputInfo | undefined)[], ctx: OpContext): OutputInfo[] {
@@ -92,9 +85,22 @@ function runMatMul(inputs: (Tensor | undefined)[], ctx: OpContext): Tensor[] {
   const kn = p.k * p.n;
   const mn = p.m * p.n;
   const out = new Float64Array(batches * mn);
-  for (let t = 0; t < batches; t++) matmulInto(out, t * mn, a.data, aIdx[t]! * mk, b.data, bIdx[t]! * kn, p.m, p.k, p.n);
+  // a shared right operand and contiguous left batches are one tall matmul (M = batches * M):
+  // each output element's sum is unchanged, and B is packed once instead of per batch
+  if (batches > 1 && sharedRight(bIdx) && contiguous(aIdx)) matmulInto(out, 0, a.data, 0, b.data, bIdx[0]! * kn, batches * p.m, p.k, p.n);
+  else for (let t = 0; t < batches; t++) matmulInto(out, t * mn, a.data, aIdx[t]! * mk, b.data, bIdx[t]! * kn, p.m, p.k, p.n);
   if (a.dtype !== "float64") for (let i = 0; i < out.length; i++) out[i] = storeAs(a.dtype, out[i]!);
   return [tensor(a.dtype, p.outShape, out)];
+}
+
+function sharedRight(idx: Int32Array): boolean {
+  for (let t = 1; t < idx.length; t++) if (idx[t] !== idx[0]) return false;
+  return true;
+}
+
+function contiguous(idx: Int32Array): boolean {
+  for (let t = 0; t < idx.length; t++) if (idx[t] !== t) return false;
+  return true;
 }
 
 /** MatMul, opset 1 onward. */

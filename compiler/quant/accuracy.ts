@@ -25,11 +25,26 @@ export interface AccuracyReport {
   clampedInputs: number;
 }
 
+export interface MeasureOptions {
+  /**
+   * Stop after the first sample whose relative L2 error exceeds this: the calibration search
+   * only needs to know that a scale fails. The report then covers the samples run so far.
+   */
+  stopAbove?: number;
+}
+
 /** Runs float and integer versions on every sample and compares the outputs. */
-export function measureAccuracy(graph: Graph, program: QProgram, samples: readonly Record<string, Tensor>[], floatOutputs?: Map<string, Tensor>[]): AccuracyReport {
+export function measureAccuracy(
+  graph: Graph,
+  program: QProgram,
+  samples: readonly Record<string, Tensor>[],
+  floatOutputs?: ReadonlyMap<string, Tensor>[],
+  opts: MeasureOptions = {},
+): AccuracyReport {
   const acc = graph.outputs.map((o) => ({ name: o.name, maxAbs: 0, relSum: 0, relCount: 0, worstL2: 0, agree: 0, rows: 0 }));
   let clampedInputs = 0;
-  samples.forEach((feeds, si) => {
+  let evaluated = 0;
+  for (const [si, feeds] of samples.entries()) {
     const floats = floatOutputs?.[si] ?? runFloat(graph, feeds);
     const qin = new Map<string, Float64Array>();
     for (const name of program.inputs) {
@@ -60,7 +75,9 @@ export function measureAccuracy(graph: Graph, program: QProgram, samples: readon
         if (argmax(q, r, last) === argmax(f, r, last)) a.agree++;
       }
     });
-  });
+    evaluated++;
+    if (opts.stopAbove !== undefined && acc.some((a) => a.worstL2 > opts.stopAbove!)) break;
+  }
   const outputs = acc.map((a) => ({
     name: a.name,
     maxAbsError: a.maxAbs,
@@ -68,7 +85,7 @@ export function measureAccuracy(graph: Graph, program: QProgram, samples: readon
     worstRelL2: a.worstL2,
     argmaxAgreement: a.rows ? a.agree / a.rows : 1,
   }));
-  return { samples: samples.length, outputs, worstRelL2: Math.max(0, ...outputs.map((o) => o.worstRelL2)), clampedInputs };
+  return { samples: evaluated, outputs, worstRelL2: Math.max(0, ...outputs.map((o) => o.worstRelL2)), clampedInputs };
 }
 
 function argmax(v: ArrayLike<number>, start: number, n: number): number {

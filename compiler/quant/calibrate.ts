@@ -4,6 +4,7 @@
  */
 import { ZkcError } from "../errors.js";
 import { runFloat } from "../float/interpret.js";
+import { onnxruntimeRunner } from "../float/onnxruntime.js";
 import type { Graph } from "../ir/graph.js";
 import { type Tensor, isFloat, tensor } from "../ir/tensor.js";
 import { type AccuracyReport, measureAccuracy } from "./accuracy.js";
@@ -15,25 +16,89 @@ import { mulberry32 } from "../util/rng.js";
 
 export type Feeds = Record<string, Tensor>;
 
+/** Which engine computed the float values calibration observed. */
+export type FloatEngine = "interpreter" | "onnxruntime";
+
+/** What calibration needs from the float model: every value's range and the outputs per sample. */
+export interface FloatPass {
+  ranges: Map<string, ValueRange>;
+  /** graph outputs, one map per sample: the reference of the accuracy report */
+  outputs: Map<string, Tensor>[];
+  engine: FloatEngine;
+  /** why onnxruntime was not used, when it was wanted and present but failed */
+  notes: string[];
+}
+
+/** Folds values into min/max ranges: every numeric (non-bool) non-constant value, integers too. */
+class RangeCollector {
+  readonly ranges = new Map<string, ValueRange>();
+  constructor(private readonly graph: Graph) {}
+  add(name: string, t: Tensor): void {
+    // integers too (they bound integer inputs); booleans are 0/1 by their type
+    if (t.dtype === "bool" || this.graph.constants.has(name) || t.data.length === 0) return;
+    let min = Infinity;
+    let max = -Infinity;
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const r = this.ranges.get(name);
+    this.ranges.set(name, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
+  }
+}
+
+/** One interpreter pass per sample: ranges and outputs together, intermediates freed as they go. */
+export function floatPassInterpreter(graph: Graph, samples: readonly Feeds[]): FloatPass {
+  const rc = new RangeCollector(graph);
+  const outputs = samples.map((feeds) => runFloat(graph, feeds, { onValue: (name, t) => rc.add(name, t) }));
+  return { ranges: rc.ranges, outputs, engine: "interpreter", notes: [] };
+}
+
+/** One onnxruntime run per sample, or the reason it cannot be used on this graph. */
+export async function floatPassOnnxruntime(graph: Graph, samples: readonly Feeds[]): Promise<FloatPass | string> {
+  const runner = await onnxruntimeRunner(graph);
+  if (typeof runner === "string") return runner;
+  try {
+    const rc = new RangeCollector(graph);
+    const outputs: Map<string, Tensor>[] = [];
+    for (const feeds of samples) {
+      for (const input of graph.inputs) rc.add(input.name, feeds[input.name]!);
+      const all = await runner.run(feeds);
+      for (const [name, t] of all) rc.add(name, t);
+      const outs = new Map<string, Tensor>();
+      for (const o of graph.outputs) outs.set(o.name, all.get(o.name) ?? graph.constants.get(o.name) ?? feeds[o.name]!);
+      outputs.push(outs);
+    }
+    return { ranges: rc.ranges, outputs, engine: "onnxruntime", notes: [] };
+  } catch (e) {
+    return `onnxruntime failed on the model: ${(e as Error).message.split("\n")[0]}`;
+  } finally {
+    // a failed release leaves nothing to undo: the values are already copied out
+    await runner.release().catch(() => undefined);
+  }
+}
+
+/**
+ * The float pass on the requested engine. "auto" uses onnxruntime-node when it is installed and
+ * runs the model, else the interpreter; a failure (not the package's absence) is kept as a note.
+ */
+export async function floatPass(graph: Graph, samples: readonly Feeds[], engine: "auto" | FloatEngine = "auto"): Promise<FloatPass> {
+  if (engine !== "interpreter") {
+    const r = await floatPassOnnxruntime(graph, samples);
+    if (typeof r !== "string") return r;
+    const absent = r.startsWith("onnxruntime-node is not available");
+    const pass = floatPassInterpreter(graph, samples);
+    if (!absent || engine === "onnxruntime") pass.notes.push(`float values from the interpreter: ${r}`);
+    return pass;
+  }
+  return floatPassInterpreter(graph, samples);
+}
+
 /** min/max of every numeric (non-bool) value of the graph over the samples. */
 export function collectRanges(graph: Graph, samples: readonly Feeds[]): Map<string, ValueRange> {
-  const ranges = new Map<string, ValueRange>();
-  for (const feeds of samples) {
-    const all = runFloat(graph, feeds, { keepAll: true });
-    for (const [name, t] of all) {
-      // integers too (they bound integer inputs); booleans are 0/1 by their type
-      if (t.dtype === "bool" || graph.constants.has(name) || t.data.length === 0) continue;
-      let min = Infinity;
-      let max = -Infinity;
-      for (const v of t.data) {
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      const r = ranges.get(name);
-      ranges.set(name, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
-    }
-  }
-  return ranges;
+  return floatPassInterpreter(graph, samples).ranges;
 }
 
 /** A deterministic PRNG (mulberry32) so calibration and tests repeat exactly. */
@@ -74,8 +139,14 @@ export interface CalibrationResult {
   ranges: Map<string, ValueRange>;
   accuracy: AccuracyReport;
   /** every setting tried, cheapest first, with whether it met the target */
-  tried: { scale: number; relL2: number; met: boolean }[];
+  tried: { scale: number; relL2: number; met: boolean; samples: number }[];
   metTarget: boolean;
+  /** samples the caller gave (e.g. --calibrate), and seeded random ones added to them */
+  userSamples: number;
+  syntheticSamples: number;
+  /** the engine of the float pass, and why onnxruntime was not used when it failed */
+  floatEngine: FloatEngine;
+  notes: string[];
 }
 
 export interface CalibrateOptions {
@@ -86,6 +157,27 @@ export interface CalibrateOptions {
   /** fixed overrides: skip the search for what is given */
   scale?: number;
   paramScale?: number;
+  /** how many of the samples (the first ones) are the caller's; the rest are synthetic (default: all) */
+  userSamples?: number;
+  /** float values already computed for these samples (one float pass serves the whole search) */
+  float?: FloatPass;
+  /**
+   * Measure every scale on every sample (default false: a scale stops at the first sample that
+   * fails it, so `tried` reports its worst error over the samples run, a lower bound)
+   */
+  exhaustive?: boolean;
+}
+
+export interface CalibrateAsyncOptions extends CalibrateOptions {
+  /** float engine (default "auto": onnxruntime-node when installed, else the interpreter) */
+  floatEngine?: "auto" | FloatEngine;
+}
+
+/** `calibrate` with the float pass on onnxruntime-node when it is installed (see floatPass). */
+export async function calibrateAsync(graph: Graph, samples: readonly Feeds[], opts: CalibrateAsyncOptions = {}): Promise<CalibrationResult> {
+  if (samples.length === 0) throw new ZkcError("INPUT", "calibration needs at least one sample input");
+  const float = opts.float ?? (await floatPass(graph, samples, opts.floatEngine ?? "auto"));
+  return calibrate(graph, samples, { ...opts, float });
 }
 
 /**
@@ -96,18 +188,24 @@ export interface CalibrateOptions {
 export function calibrate(graph: Graph, samples: readonly Feeds[], opts: CalibrateOptions = {}): CalibrationResult {
   if (samples.length === 0) throw new ZkcError("INPUT", "calibration needs at least one sample input");
   const target = opts.targetRelL2 ?? 1e-2;
-  const ranges = collectRanges(graph, samples);
-  const floatOutputs = samples.map((f) => runFloat(graph, f));
+  // one float pass serves every candidate scale: ranges and the accuracy report's reference
+  const float = opts.float ?? floatPassInterpreter(graph, samples);
+  const { ranges } = float;
+  const userSamples = Math.min(samples.length, Math.max(0, opts.userSamples ?? samples.length));
+  const info = { userSamples, syntheticSamples: samples.length - userSamples, floatEngine: float.engine, notes: float.notes };
   const scales = opts.scale !== undefined ? [opts.scale] : (opts.scales ?? [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16]);
+  const configFor = (s: number): QuantConfig =>
+    // weights get their own scales (s + 4 bits of precision) unless the user fixed one
+    opts.paramScale !== undefined
+      ? { ...DEFAULT_CONFIG, inputScale: s, activationScale: s, paramScale: opts.paramScale }
+      : { ...DEFAULT_CONFIG, inputScale: s, activationScale: s, paramScale: 0, paramBits: s + 4 };
+  // the search keeps a factor-two margin: calibration samples are few, new inputs vary more
+  const limit = target / 2;
   const tried: CalibrationResult["tried"] = [];
-  let best: Omit<CalibrationResult, "tried" | "metTarget"> | undefined;
+  let best: Omit<CalibrationResult, "tried" | "metTarget" | keyof typeof info> | undefined;
   let lastError: unknown;
   for (const s of scales) {
-    // weights get their own scales (s + 4 bits of precision) unless the user fixed one
-    const config: QuantConfig =
-      opts.paramScale !== undefined
-        ? { ...DEFAULT_CONFIG, inputScale: s, activationScale: s, paramScale: opts.paramScale }
-        : { ...DEFAULT_CONFIG, inputScale: s, activationScale: s, paramScale: 0, paramBits: s + 4 };
+    const config = configFor(s);
     let program: QProgram;
     try {
       program = quantiseGraph(graph, config, ranges);
@@ -119,13 +217,29 @@ export function calibrate(graph: Graph, samples: readonly Feeds[], opts: Calibra
       }
       throw e;
     }
-    const accuracy = measureAccuracy(graph, program, samples, floatOutputs);
-    // the search keeps a factor-two margin: calibration samples are few, new inputs vary more
-    const met = accuracy.worstRelL2 <= target / 2;
-    tried.push({ scale: s, relL2: accuracy.worstRelL2, met });
-    if (!best || accuracy.worstRelL2 < best.accuracy.worstRelL2) best = { config, program, ranges, accuracy };
-    if (met) return { config, program, ranges, accuracy, tried, metTarget: true };
+    // a failing scale needs no more samples once one fails it
+    const accuracy = measureAccuracy(graph, program, samples, float.outputs, opts.exhaustive ? {} : { stopAbove: limit });
+    const met = accuracy.worstRelL2 <= limit;
+    tried.push({ scale: s, relL2: accuracy.worstRelL2, met, samples: accuracy.samples });
+    if (met) return { config, program, ranges, accuracy, tried, metTarget: true, ...info };
+    // keep the most accurate complete measurement in case no scale meets the target
+    if (accuracy.samples === samples.length && (!best || accuracy.worstRelL2 < best.accuracy.worstRelL2)) best = { config, program, ranges, accuracy };
   }
-  if (!best) throw lastError;
-  return { ...best, tried, metTarget: false };
+  // none met the target: the most accurate one is kept (the first on ties), which needs every
+  // sample on every scale; scales that stopped early are measured again in full
+  let bestI = -1;
+  tried.forEach((t, i) => {
+    if (t.samples < samples.length) {
+      const accuracy = measureAccuracy(graph, quantiseGraph(graph, configFor(t.scale), ranges), samples, float.outputs);
+      Object.assign(t, { relL2: accuracy.worstRelL2, samples: accuracy.samples });
+    }
+    if (bestI < 0 || t.relL2 < tried[bestI]!.relL2) bestI = i;
+  });
+  if (bestI < 0) throw lastError;
+  if (best?.config.activationScale !== tried[bestI]!.scale) {
+    const config = configFor(tried[bestI]!.scale);
+    const program = quantiseGraph(graph, config, ranges);
+    best = { config, program, ranges, accuracy: measureAccuracy(graph, program, samples, float.outputs) };
+  }
+  return { ...best, tried, metTarget: false, ...info };
 }

@@ -6,6 +6,7 @@
  */
 import { internal } from "../errors.js";
 import type { Prim } from "./prim.js";
+import { gemmAccumulate, stridedPackB } from "../ops/util/gemm.js";
 
 /** floor((x + 2^(shift-1)) / 2^shift): divide by 2^shift, rounding half up. */
 export function rescaleValue(x: number, shift: number): number {
@@ -33,20 +34,12 @@ export function evalPrim(p: Prim, env: ReadonlyMap<string, Float64Array>): Float
       const b = get(p.b);
       const { batch, bBatch, m, k, n } = p;
       const out = new Float64Array(batch * m * n);
-      for (let t = 0; t < batch; t++) {
-        const aOff = t * m * k;
-        const bOff = (bBatch === 1 ? 0 : t) * k * n;
-        const oOff = t * m * n;
-        for (let i = 0; i < m; i++) {
-          const row = oOff + i * n;
-          for (let kk = 0; kk < k; kk++) {
-            const av = a[aOff + i * k + kk]!;
-            if (av === 0) continue;
-            const bRow = bOff + kk * n;
-            for (let j = 0; j < n; j++) out[row + j]! += av * b[bRow + j]!;
-          }
-        }
-      }
+      // integer sums below 2^53 are exact in any order, so the blocked float matmul serves;
+      // a shared right operand makes the batches one tall product
+      const mm = (oOff: number, aOff: number, bOff: number, rows: number) =>
+        gemmAccumulate(out, oOff, n, { data: a, off: aOff, rowStride: k, colStride: 1 }, stridedPackB({ data: b, off: bOff, rowStride: n, colStride: 1 }), rows, n, k);
+      if (bBatch === 1) mm(0, 0, 0, batch * m);
+      else for (let t = 0; t < batch; t++) mm(t * m * n, t * m * k, t * k * n, m);
       return out;
     }
     case "add":
@@ -71,6 +64,16 @@ export function evalPrim(p: Prim, env: ReadonlyMap<string, Float64Array>): Float
     case "gather": {
       const srcs = p.sources.map(get);
       const out = new Float64Array(p.idx.length);
+      if (!p.src) {
+        // one source (im2col, reshapes): no per-element source lookup
+        const src = srcs[0]!;
+        const idx = p.idx;
+        for (let i = 0; i < out.length; i++) {
+          const j = idx[i]!;
+          if (j >= 0) out[i] = src[j]!;
+        }
+        return out;
+      }
       for (let i = 0; i < out.length; i++) {
         const j = p.idx[i]!;
         if (j >= 0) out[i] = srcs[p.src ? p.src[i]! : 0]![j]!;
@@ -91,7 +94,13 @@ export function evalPrim(p: Prim, env: ReadonlyMap<string, Float64Array>): Float
     case "rescale": {
       const x = get(p.in);
       const out = new Float64Array(x.length);
-      for (let i = 0; i < x.length; i++) out[i] = rescaleValue(x[i]!, p.shift);
+      if (p.shift === 0) out.set(x);
+      else {
+        // rescaleValue with its constants hoisted out of the loop
+        const d = 2 ** p.shift;
+        const h = d / 2;
+        for (let i = 0; i < x.length; i++) out[i] = Math.floor((x[i]! + h) / d);
+      }
       return out;
     }
     case "lookup": {

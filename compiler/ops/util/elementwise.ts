@@ -4,7 +4,7 @@
  * dtype rounding (`storeAs`) live here once.
  */
 import { ZkcError } from "../../errors.js";
-import { type DType, FLOAT_DTYPES, type Tensor, shapeToString, sizeOf, storeAs, tensor } from "../../ir/tensor.js";
+import { type DType, FLOAT_DTYPES, type Tensor, shapeToString, sizeOf, storeAs, stridesOf, tensor } from "../../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, shapeError } from "../op.js";
 import { broadcastIndex, broadcastShapes } from "./broadcast.js";
 
@@ -172,7 +172,9 @@ export function unaryOp(spec: UnarySpec): OpDef {
       const f = spec.fn(ctx, x.dtype);
       const outDType = spec.outDType ?? x.dtype;
       const out = new Float64Array(x.data.length);
-      for (let i = 0; i < out.length; i++) out[i] = storeAs(outDType, f(x.data[i]!));
+      const xd = x.data;
+      for (let i = 0; i < out.length; i++) out[i] = f(xd[i]!);
+      storeAllAs(outDType, out);
       return [tensor(outDType, x.shape, out)];
     },
   };
@@ -219,7 +221,27 @@ export function binaryOp(spec: BinarySpec): OpDef {
   };
 }
 
-/** Applies `f` over two tensors broadcast to `outShape`, rounding results to `outDType`. */
+/** Rounds every value to what `dtype` holds, in place, with the dtype switch outside the loop. */
+export function storeAllAs(dtype: DType, out: Float64Array): void {
+  if (dtype === "float64") return;
+  if (dtype === "float32") for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i]!);
+  else for (let i = 0; i < out.length; i++) out[i] = storeAs(dtype, out[i]!);
+}
+
+/** Per output axis, the operand's step in its flat data (0 where it is broadcast). */
+function broadcastSteps(inShape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const steps = new Array<number>(rank).fill(0);
+  const strides = stridesOf(inShape);
+  for (let i = 0; i < inShape.length; i++) if (inShape[i] !== 1) steps[rank - inShape.length + i] = strides[i]!;
+  return steps;
+}
+
+/**
+ * Applies `f` over two tensors broadcast to `outShape`, rounding results to `outDType`. The
+ * output is walked in rows (the trailing axes merged while each operand either runs
+ * contiguously or stays put along them), so there are no per-element index arrays.
+ */
 export function broadcastMap2(
   a: Tensor,
   b: Tensor,
@@ -229,11 +251,51 @@ export function broadcastMap2(
 ): Tensor {
   const n = sizeOf(outShape);
   const out = new Float64Array(n);
-  const ia = broadcastIndex(a.shape, outShape);
-  const ib = broadcastIndex(b.shape, outShape);
   const da = a.data;
   const db = b.data;
-  for (let i = 0; i < n; i++) out[i] = storeAs(outDType, f(da[ia[i]!]!, db[ib[i]!]!));
+  const rank = outShape.length;
+  const stepA = broadcastSteps(a.shape, outShape);
+  const stepB = broadcastSteps(b.shape, outShape);
+  // merge trailing axes into one inner run of length `inner`, operand steps sa, sb (0 or 1)
+  let inner = 1;
+  let sa = 0;
+  let sb = 0;
+  let axis = rank - 1;
+  if (axis >= 0) {
+    inner = outShape[axis]!;
+    sa = stepA[axis]! === 0 ? 0 : 1;
+    sb = stepB[axis]! === 0 ? 0 : 1;
+    axis--;
+    while (axis >= 0 && stepA[axis] === sa * inner && stepB[axis] === sb * inner) inner *= outShape[axis--]!;
+  }
+  const outer = n / Math.max(inner, 1);
+  const counter = new Array<number>(axis + 1).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let row = 0, o = 0; row < outer && inner > 0; row++, o += inner) {
+    if (sa === 1 && sb === 1) for (let j = 0; j < inner; j++) out[o + j] = f(da[ia + j]!, db[ib + j]!);
+    else if (sa === 1) {
+      const bv = db[ib]!;
+      for (let j = 0; j < inner; j++) out[o + j] = f(da[ia + j]!, bv);
+    } else if (sb === 1) {
+      const av = da[ia]!;
+      for (let j = 0; j < inner; j++) out[o + j] = f(av, db[ib + j]!);
+    } else {
+      const av = da[ia]!;
+      const bv = db[ib]!;
+      for (let j = 0; j < inner; j++) out[o + j] = f(av, bv);
+    }
+    // next row: odometer over the outer axes
+    for (let x = axis; x >= 0; x--) {
+      ia += stepA[x]!;
+      ib += stepB[x]!;
+      if (++counter[x]! < outShape[x]!) break;
+      ia -= stepA[x]! * counter[x]!;
+      ib -= stepB[x]! * counter[x]!;
+      counter[x] = 0;
+    }
+  }
+  storeAllAs(outDType, out);
   return tensor(outDType, outShape, out);
 }
 
