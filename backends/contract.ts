@@ -142,6 +142,12 @@ export interface Backend<A = unknown> extends PlannerBackend, BackendVerifier<A>
   proverFiles(artifacts: A): string[];
   /** Prover messages that must precede every challenge (absorbed into the transcript); its result goes to `prove`. */
   commit?(kernel: KernelSpec, artifacts: A, ctx: ProverContext): Promise<unknown>;
+  /**
+   * Re-establish on `ctx.transcript` (a fresh kernel transcript, e.g. in a worker) the state that
+   * `commit` left, from its result as plain data (possibly serialised and decoded), without
+   * redoing its expensive work; it absorbs the same bytes. Backends without `commit` need none.
+   */
+  resumeCommit?(kernel: KernelSpec, artifacts: A, committed: unknown, ctx: ProverContext): Promise<void>;
   prove(kernel: KernelSpec, artifacts: A, claims: ClaimsByTensor, ctx: ProverContext, committed: unknown): Promise<KernelProofResult>;
   /** The proof section as the value tree the bundle stores (the inverse of `decode`). */
   encode(section: ProofSection): Record<string, unknown>;

@@ -31,7 +31,8 @@ import { PROOF_FORMAT, PROOF_VERSION, type BoundaryClaim, type BoundaryOpening, 
 import { fieldsOf, loadLinkedModel, type LinkedModel } from "./link/model.js";
 import { INDEPENDENT_LABELS, OpeningClaims, boundaryTensors, freshPoint, kernelTranscript, paddedIntegers } from "./link/independent.js";
 import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcript.js";
-import { toHex } from "./link/codec.js";
+import { decodeValue, encodeValue, toHex } from "./link/codec.js";
+import type { Transcript } from "../backends/math/transcript.js";
 import { MemoryTensorStore, kernelJob, runKernelJob } from "./jobs.js";
 
 /** Progress of one step of `prove`. */
@@ -59,6 +60,12 @@ export interface ProveOptions {
    * The proof does not depend on it; tests use it to show that kernels are independent.
    */
   kernelOrder?: readonly number[];
+  /**
+   * Independent linking only: prove each kernel as a worker elsewhere would, from plain data only
+   * (its committed message through JSON, the root, its own tensors) on a fresh kernel transcript.
+   * The proof is the same; tests use it to show that a kernel job needs nothing else.
+   */
+  isolateKernels?: boolean;
 }
 
 /** Values of a hashed output: known to the prover's caller, not part of proof.json. */
@@ -285,7 +292,10 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
   for (const [n, i] of order.entries()) {
     const k = model.kernels[i]!;
     const started = now();
-    const kt = kernelTs[i]!;
+    let kc = kctx(i);
+    let kcommitted = committed[i];
+    if (opts.isolateKernels) ({ ctx: kc, committed: kcommitted } = await isolatedKernel(model, registry, i, ctx, committed[i], kernelTs));
+    const kt = kc.transcript;
     kt.absorbBytes(INDEPENDENT_LABELS.root, root);
     const fresh = claimTargets(k.spec).map((t) => {
       const point = freshPoint(kt, t, shapeOf(t));
@@ -298,7 +308,7 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
       return { tensor: t, point, value };
     });
     const job = kernelJob(model, i, fresh, values, store, kt);
-    const r = await runKernelJob(job, model, registry, store, kctx(i), committed[i]);
+    const r = await runKernelJob(job, model, registry, store, kc, kcommitted);
     for (const c of r.inputClaims) {
       claimsOf[i]!.push({ kernel: k.entry.name, tensor: c.tensor, point: c.point, value: c.value });
       if (openings.has(c.tensor)) openings.add(i, c);
@@ -326,3 +336,34 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
   return { kernelProofs, claims, stats, commitSeconds, peakLive: values.size, boundary: opened, freshClaims };
 }
 
+/**
+ * Kernel i's context as a worker holding only plain data would build it: its own tensors, a fresh
+ * kernel transcript, and the backend's state resumed from its committed message after a JSON round
+ * trip. The fresh transcript must stand where the bundle's kernel transcript stands.
+ */
+async function isolatedKernel(
+  model: LinkedModel,
+  registry: BackendRegistry<Backend>,
+  i: number,
+  ctx: ProverContext,
+  committed: unknown,
+  kernelTs: Transcript[],
+): Promise<{ ctx: ProverContext; committed: unknown }> {
+  const k = model.kernels[i]!;
+  const own = new Map<string, Float64Array>();
+  for (const t of k.spec.tensors.keys()) {
+    const v = ctx.values.get(t);
+    if (v) own.set(t, v.slice());
+  }
+  const data = committed === undefined ? undefined : decodeValue(JSON.parse(JSON.stringify(encodeValue(committed))));
+  const transcript = kernelTranscript(model, i);
+  const kc: ProverContext = { ...ctx, transcript, values: own, valueOf: (t) => own.get(t) ?? ctx.program.tensors.get(t)?.values ?? (() => { throw new ZkcError("INTERNAL", `internal error: kernel ${k.entry.name} needs "${t}", which is not among its own tensors`); })() };
+  if (data !== undefined) {
+    const backend = registry.get(k.entry.backend);
+    if (!backend.resumeCommit) throw new ZkcError("INTERNAL", `internal error: backend ${backend.name} commits but cannot resume (kernel ${k.entry.name})`);
+    await backend.resumeCommit(k.spec, k.artifacts, data, kc);
+  }
+  if (toHex(transcript.digest()) !== toHex(kernelTs[i]!.digest())) throw new ZkcError("INTERNAL", `internal error: kernel ${k.entry.name}: the resumed transcript differs from the committed one`);
+  kernelTs[i] = transcript;
+  return { ctx: kc, committed: data };
+}

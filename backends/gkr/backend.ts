@@ -15,7 +15,7 @@ import { Transcript } from "../math/transcript.js";
 import { commit } from "../math/commit/index.js";
 import { GKR_COST_DEFAULTS, gkrEstimateOf, gkrFeatures } from "./estimate.js";
 import { proveKernel, registeredOps, verifyKernel, type Kernel } from "./kernel.js";
-import { absorbNonlinearCommitments, commitNonlinearWitness, finishNonlinearVerification } from "./nonlinear/index.js";
+import { absorbNonlinearCommitments, commitNonlinearWitness, finishNonlinearVerification, type NonlinearCommitments } from "./nonlinear/index.js";
 
 /** The driver's kernel for a spec, with the public inputs it reads (claims on them end in the kernel). */
 function driverKernel(spec: KernelSpec, publicInputs: ReadonlyMap<string, Float64Array>): Kernel {
@@ -103,6 +103,11 @@ export const gkrBackend: Backend<undefined> = {
   },
   proverFiles: () => [],
   commit: (kernel, _artifacts, ctx) => commitNonlinearWitness(driverKernel(kernel, ctx.publicInputs), ctx.values, ctx.transcript),
+  async resumeCommit(kernel, _artifacts, committed, ctx) {
+    const known = committed as NonlinearCommitments;
+    if (typeof known !== "object" || known === null || known.kind !== "nonlinear-commitments") throw new ZkcError("INTERNAL", `internal error: kernel ${kernel.name}: not a commitment message to resume from`);
+    await commitNonlinearWitness(driverKernel(kernel, ctx.publicInputs), ctx.values, ctx.transcript, { known });
+  },
   async prove(kernel, _artifacts, claims, ctx, committed) {
     const driver = driverKernel(kernel, ctx.publicInputs);
     const r = proveKernel(driver, ctx.values, flatClaims(claims), ctx.transcript);

@@ -38,7 +38,9 @@ describe("independent kernel proofs", () => {
     expect(proof.boundary.map((b: Json) => b.tensor)).toContain("x");
     expect(proof.boundary.map((b: Json) => b.tensor)).not.toContain(c.manifest.quantisation.outputs[0]!.name);
     expect(await verify(c.manifest, proof, filesOf(c))).toMatchObject({ ok: true });
-  });
+    const isolated = await prove(c.manifest, filesOf(c), m.input, { isolateKernels: true });
+    expect(await verify(c.manifest, serializeProof(isolated), filesOf(c))).toMatchObject({ ok: true });
+  }, 120_000);
 
   it("is the same proof whatever order the kernels are proven in", async () => {
     // all-GKR, so that the proof is deterministic (snarkjs randomises Groth16 proofs, and each is absorbed)
@@ -49,6 +51,9 @@ describe("independent kernel proofs", () => {
     const forward = serializeProof(await prove(cg.manifest, filesOf(cg), g.input));
     const reversed = serializeProof(await prove(cg.manifest, filesOf(cg), g.input, { kernelOrder: Array.from({ length: n }, (_, i) => n - 1 - i) }));
     expect(reversed).toBe(forward);
+    // each kernel proven from plain data only, on a fresh transcript, as a worker would
+    const isolated = serializeProof(await prove(cg.manifest, filesOf(cg), g.input, { isolateKernels: true }));
+    expect(isolated).toBe(forward);
     expect(await verify(cg.manifest, reversed, filesOf(cg))).toMatchObject({ ok: true });
     await expect(prove(cg.manifest, filesOf(cg), g.input, { kernelOrder: [0, 0, 1] })).rejects.toThrow(/kernelOrder/);
   }, 120_000);

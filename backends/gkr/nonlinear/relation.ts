@@ -43,6 +43,7 @@ import {
   open,
   openBatch,
   openingCheck,
+  restoreState,
   type HyraxCommitment,
   type HyraxOpeningProof,
   type HyraxState,
@@ -227,6 +228,11 @@ export interface CommitRelationOptions {
   dishonest?: boolean;
   /** Soundness tests only (implies dishonest): edit an aux operand's padded integer table (padding positions included) before committing. */
   tamperPadded?: (auxName: string, padded: Float64Array) => void;
+  /**
+   * The commitment bytes made earlier for this relation (in commitment order): rebuild the prover
+   * state from the witness without the MSMs, to resume a proof in another process.
+   */
+  known?: readonly Uint8Array[];
 }
 
 /** Verifier state of one primitive after absorbing its commitments. */
@@ -341,12 +347,23 @@ export async function commitRelation(
     }
     return indexMultiplicities(t.spec.kind === "columns" ? t.spec.columns[0]!.length : 0, [match]);
   });
-  const polyCommits = await Promise.all(
-    plan.polys.map((p, i) => (p.limb < 0 ? commit(auxTables.get(p.operand)!, plan.numVars, { engine }) : commit(limbInts[i]!, plan.numVars, { engine }))),
-  );
-  const mCommits = await Promise.all(plan.tables.map((t, i) => commit(multiplicities[i]!, commitmentLayout(plan)[plan.polys.length + i]!.numVars, { engine })));
-  const commitments = [...polyCommits, ...mCommits].map((c) => commitmentBytes(c.commitment));
-  const names = commitmentLayout(plan);
+  const layout = commitmentLayout(plan);
+  const known = opts.known;
+  if (known && known.length !== layout.length) throw new ZkcError("INTERNAL", `internal error: ${where}: expected ${layout.length} known commitments, got ${known.length}`);
+  // a fresh commitment, or the state of a known one (no MSM)
+  const commitOrRestore = async (values: FrVector | Int32Array, numVars: number, k: number) => {
+    if (!known) return commit(values, numVars, { engine });
+    try {
+      const state = restoreState(values, numVars, known[k]!);
+      return { commitment: state.commitment, state };
+    } catch (e) {
+      throw new ZkcError("INTERNAL", `internal error: ${where}: known commitment ${k}: ${(e as Error).message}`);
+    }
+  };
+  const polyCommits = await Promise.all(plan.polys.map((p, i) => commitOrRestore(p.limb < 0 ? auxTables.get(p.operand)! : limbInts[i]!, plan.numVars, i)));
+  const mCommits = await Promise.all(plan.tables.map((t, i) => commitOrRestore(multiplicities[i]!, layout[plan.polys.length + i]!.numVars, plan.polys.length + i)));
+  const commitments = [...polyCommits, ...mCommits].map((c, i) => known?.[i] ?? commitmentBytes(c.commitment));
+  const names = layout;
   commitments.forEach((b, i) => transcript.absorbBytes(`${NONLINEAR_LABELS.commitment}/${names[i]!.name}`, b));
   return {
     plan,

@@ -75,6 +75,11 @@ export interface CommitWitnessOptions {
   tamper?: (prim: NonlinearPrim, aux: Map<string, Float64Array>) => Map<string, Float64Array>;
   /** Soundness tests only: edit an aux operand's padded table (padding positions included) before it is committed. */
   tamperPadded?: (prim: NonlinearPrim, auxName: string, padded: Float64Array) => void;
+  /**
+   * The commitment message made earlier for this kernel (by `commitNonlinearWitness`, possibly in
+   * another process): rebuild the prover state and absorb the same bytes, without the MSMs.
+   */
+  known?: NonlinearCommitments;
 }
 
 /**
@@ -101,9 +106,14 @@ export async function commitNonlinearWitness(
   };
   const sc = specContext(kernel);
   const message: NonlinearCommitments = { kind: "nonlinear-commitments", prims: [] };
+  let knownAt = 0;
   for (let i = 0; i < kernel.prims.length; i++) {
     const p = kernel.prims[i]!;
     if (!isNonlinearPrim(p)) continue;
+    const known = opts.known?.prims[knownAt++];
+    if (opts.known && (!known || known.index !== i || known.op !== p.op)) {
+      throw new ZkcError("INTERNAL", `internal error: kernel "${kernel.name}": the known commitments do not match primitive ${i} (${p.op})`);
+    }
     const where = `kernel "${kernel.name}" primitive ${i} (${p.op} -> "${p.out}")`;
     const spec = relationSpec(p, sc);
     absorbPrimHeader(transcript, i, p);
@@ -113,6 +123,7 @@ export async function commitNonlinearWitness(
       rel = await commitRelation(spec, primPrefix(kernel, i, p), aux, valueOf, transcript, where, {
         engine: opts.engine,
         dishonest: opts.tamper !== undefined,
+        ...(known ? { known: known.commitments } : {}),
         ...(opts.tamperPadded ? { tamperPadded: (name: string, padded: Float64Array) => opts.tamperPadded!(p, name, padded) } : {}),
       });
     } catch (e) {

@@ -184,6 +184,20 @@ export async function commit(
 }
 
 /**
+ * The prover's state of a commitment made earlier (possibly in another process), from the values
+ * and the commitment's bytes, without the MSM: for resuming a proof where it was committed.
+ * @throws RangeError when the bytes are not a commitment to that many variables
+ */
+export function restoreState(values: CommitValues, numVars: number, bytes: Uint8Array): HyraxState {
+  checkNumVars(numVars, "restoreState");
+  const commitment = decodeCommitment(bytes);
+  if (!commitment || commitment.numVars !== numVars) throw new RangeError(`restoreState: the bytes are not a commitment in ${numVars} variables`);
+  const size = 2 ** numVars;
+  if (values.length > size) throw new RangeError(`restoreState: expected at most 2^${numVars} = ${size} values, got ${values.length}`);
+  return { commitment, table: toFieldTable(values, size, smallInts(values)) };
+}
+
+/**
  * Canonical bytes (for the transcript and for proof files):
  * "hyrax-bn254-v1" ‖ u32 numVars ‖ rows (32 bytes each, `compressPoint`). Compressed because the
  * rows are most of a GKR proof's bytes; the transcript absorbs these same bytes on both sides.
