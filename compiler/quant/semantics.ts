@@ -36,8 +36,23 @@ export function evalPrim(p: Prim, env: ReadonlyMap<string, Float64Array>): Float
       const out = new Float64Array(batch * m * n);
       // integer sums below 2^53 are exact in any order, so the blocked float matmul serves;
       // a shared right operand makes the batches one tall product
-      const mm = (oOff: number, aOff: number, bOff: number, rows: number) =>
+      const mm = (oOff: number, aOff: number, bOff: number, rows: number) => {
+        if (rows < 8) {
+          // a few rows (a batch-1 dense layer): packing B would copy more than the product reads;
+          // row by row over B's rows, which streams B once per row
+          for (let i = 0; i < rows; i++) {
+            const o = oOff + i * n;
+            for (let kk = 0; kk < k; kk++) {
+              const x = a[aOff + i * k + kk]!;
+              if (x === 0) continue;
+              const bRow = bOff + kk * n;
+              for (let j = 0; j < n; j++) out[o + j] += x * b[bRow + j]!;
+            }
+          }
+          return;
+        }
         gemmAccumulate(out, oOff, n, { data: a, off: aOff, rowStride: k, colStride: 1 }, stridedPackB({ data: b, off: bOff, rowStride: n, colStride: 1 }), rows, n, k);
+      };
       if (bBatch === 1) mm(0, 0, 0, batch * m);
       else for (let t = 0; t < batch; t++) mm(t * m * n, t * m * k, t * k * n, m);
       return out;
