@@ -137,6 +137,11 @@ export function parseProof(input: unknown): ParsedProof {
     }
   }
   if (doc.warnings !== undefined && !(Array.isArray(doc.warnings) && doc.warnings.every((w) => typeof w === "string"))) return fail("warnings", "expected an array of strings");
+  // one encoding per proof: a field the verifier would ignore is refused (test/fuzz)
+  const stray = (o: unknown, allowed: string): string | undefined => Object.keys(o as object).find((k) => !allowed.split(" ").includes(k));
+  for (const [at, items, allowed] of [["", [doc], "format version manifestDigest inputs outputs commitments kernels claims warnings"], ["inputs", doc.inputs, "name visibility integers hash"], ["outputs", doc.outputs, "name onnxName visibility shape integers floats hash"], ["commitments", doc.commitments, "tensor value"], ["claims", doc.claims, "kernel tensor point value"]] as const) {
+    for (const [i, o] of (items as unknown[]).entries()) if (stray(o, allowed) !== undefined) return fail(at ? `${at}[${i}]` : "(document)", `unexpected field "${stray(o, allowed)}"`);
+  }
   return { ok: true, proof: doc as unknown as ProofBundle };
 }
 
