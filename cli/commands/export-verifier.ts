@@ -172,7 +172,9 @@ export const exportVerifierCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const art = openArtifacts(args.dir);
     const insecure = insecureSetupReason(art.manifest);
-    if (insecure !== undefined) console.error(`warning: ${insecure}; the exported verifier refuses its proofs unless called with { allowInsecureDevKeys: true }`);
+    if (insecure !== undefined) {
+      console.error(`warning: ${insecure}; the exported verifier refuses its proofs unless called with { allowInsecureDevKeys: true }, but the Solidity contracts cannot tell: they accept forged proofs`);
+    }
     const out = new Map<string, string>();
     out.set("verifier.js", await bundleVerifier(art.manifest, art.files));
     out.set(
