@@ -168,6 +168,11 @@ export function checkProofDocument(doc: unknown): ParsedProof {
   if (doc.freshClaims !== undefined && !(Array.isArray(doc.freshClaims) && doc.freshClaims.every((c) => isObj(c) && typeof c.kernel === "string" && typeof c.tensor === "string" && field(c.value)))) {
     return fail("freshClaims", "expected [{kernel, tensor, value}]");
   }
+  // one encoding per proof: a field the verifier would ignore is refused (test/fuzz)
+  const stray = (o: unknown, allowed: string): string | undefined => Object.keys(o as object).find((k) => !allowed.split(" ").includes(k));
+  for (const [at, items, allowed] of [["", [doc], "format version manifestDigest inputs outputs commitments kernels claims warnings boundary freshClaims"], ["inputs", doc.inputs, "name visibility integers hash"], ["outputs", doc.outputs, "name onnxName visibility shape integers floats hash"], ["commitments", doc.commitments, "tensor value"], ["claims", doc.claims, "kernel tensor point value"], ["boundary", doc.boundary ?? [], "tensor commitment combine opening"], ["freshClaims", doc.freshClaims ?? [], "kernel tensor value"]] as const) {
+    for (const [i, o] of (items as unknown[]).entries()) if (stray(o, allowed) !== undefined) return fail(at ? `${at}[${i}]` : "(document)", `unexpected field "${stray(o, allowed)}"`);
+  }
   return { ok: true, proof: doc as unknown as ProofBundle };
 }
 

@@ -31,6 +31,36 @@ const flatClaims = (claims: ClaimsByTensor): Claim[] => [...claims.values()].fla
 const SECTION_FIELDS = ["commitments", "proof"] as const;
 
 /** The verifying half (also the base of `gkrBackend`). */
+
+/**
+ * Every field name of a GKR proof message (messages.ts, the non-linear layers, sumcheck, claims,
+ * Hyrax openings). The layer guards read the fields they know and would ignore others, so an
+ * added field is refused here: a proof has one encoding (found by the mutation campaign, test/fuzz).
+ */
+const MESSAGE_FIELDS = new Set([
+  "aEval", "aRelayout", "bEval", "bRelayout", "body", "children", "combine", "combined", "commitments", "eval", "evals",
+  "fractions", "hooks", "index", "inRelayout", "inputEvals", "inputs", "kind", "layers", "logup", "lookup", "map",
+  "multiplicities", "op", "opening", "outRelayout", "partials", "points", "prims", "proof", "relayouts", "roots", "rounds",
+  "sumcheck", "sumchecks", "values", "multiplicityClaims", "linearEvals", "mapEval", "mapPartials", "matmulEvals", "mulEvals", "polyEvals",
+]);
+
+/** The first object key anywhere in `x` that no GKR message has. */
+function unknownKey(x: unknown): string | undefined {
+  const stack = [x];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (typeof v === "object" && v !== null && !(v instanceof Uint8Array)) {
+      for (const [k, c] of Object.entries(v)) {
+        // "proof" is a field of an opening (beside its values) only
+        if (!MESSAGE_FIELDS.has(k) || (k === "proof" && !("values" in v))) return k;
+        stack.push(c);
+      }
+    }
+  }
+  return undefined;
+}
+
 export const gkrVerifier: BackendVerifier<undefined> = {
   name: "gkr",
   boundary: "claims",
@@ -44,6 +74,8 @@ export const gkrVerifier: BackendVerifier<undefined> = {
   verifierFiles: () => [],
   decode(fields) {
     for (const k of Object.keys(fields)) if (!(SECTION_FIELDS as readonly string[]).includes(k)) return { ok: false, reason: `unexpected field "${k}" in a GKR kernel proof` };
+    const stray = unknownKey(fields.commitments) ?? unknownKey(fields.proof);
+    if (stray !== undefined) return { ok: false, reason: `unexpected field "${stray}" in a GKR kernel proof` };
     return { ok: true, section: { commitments: fields.commitments, proof: fields.proof } };
   },
   absorbCommitments(kernel, _artifacts, section, ctx) {

@@ -179,6 +179,31 @@ async function chainSeconds(n: number, cacheDir?: string): Promise<number> {
 }
 
 /** The Groth16 backend. */
+
+/** What a kernel's Solidity verifier checks, in plain words (docs/trust.md, export-verifier). */
+export function solidityScope(kernel: Pick<KernelSpec, "name" | "kind">): string {
+  if (kernel.kind === "whole-model") {
+    return "checks the WHOLE MODEL's statement: its public signals are the model's output integers, then its input integers, then a binding of the circuit to the compiled program and weights. A proof it accepts proves that these outputs are what the model computes on these inputs (against keys you trust: docs/trust.md).";
+  }
+  const what = kernel.kind === "prims" ? "one kernel's sub-statement" : "one commit kernel's sub-statement (a hashed model input or output)";
+  return `checks ${what} only (kernel ${kernel.name}), NOT the whole model: its public signals are Poseidon commitments of the kernel's boundary tensors and claim points and values drawn from the zkc proof's Fiat-Shamir transcript. The other kernels' proofs (GKR) and the transcript that links them are checked only by zkc verify / verifier.js, so this contract alone proves nothing about the model's output. For an on-chain check of a whole small model, compile with --backend groth16.`;
+}
+
+/** The snarkjs contract with a comment block saying what it checks, after the SPDX line (which stays first). */
+function withStatementHeader(sol: string, kernel: Pick<KernelSpec, "name" | "kind">): string {
+  const words = solidityScope(kernel).split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if (line && line.length + w.length > 92) (lines.push(line), (line = ""));
+    line = line ? `${line} ${w}` : w;
+  }
+  lines.push(line);
+  const block = ["/*", ` * zkc Groth16 verifier for kernel "${kernel.name}" (${kernel.kind}).`, " *", ...lines.map((l) => ` * ${l}`), " *", " * Generated from snarkjs's template: GPL-3.0 (the licence line above is snarkjs's).", " */", ""].join("\n");
+  const nl = sol.indexOf("\n");
+  return sol.startsWith("// SPDX-License-Identifier") ? `${sol.slice(0, nl + 1)}${block}${sol.slice(nl + 1)}` : `${block}${sol}`;
+}
+
 export const groth16Backend: Backend<Groth16Artifacts> = {
   ...groth16Verifier,
   summary: "Groth16 through snarkjs (small, irregular work); forced, the whole model as one circuit (small models)",
@@ -245,6 +270,7 @@ export const groth16Backend: Backend<Groth16Artifacts> = {
     return { outputClaims: s.outputClaims, inputClaims: s.inputClaims, groth16: s.groth16, publicSignals: s.publicSignals };
   },
   async exportVerifiers(kernel, a, files) {
-    return new Map([[`solidity/${kernel.name}.sol`, await exportSolidityVerifier({ zkey: await files(a.zkeyFile) })]]);
+    const sol = await exportSolidityVerifier({ zkey: await files(a.zkeyFile) });
+    return new Map([[`solidity/${kernel.name}.sol`, withStatementHeader(sol, kernel)]]);
   },
 };

@@ -46,6 +46,7 @@ declare module "snarkjs" {
   export namespace groth16 {
     function prove(zkey: FileIn, witness: FileIn, logger?: Logger): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     function verify(vkey: unknown, publicSignals: unknown, proof: unknown, logger?: Logger): Promise<boolean>;
+    function exportSolidityCallData(proof: unknown, publicSignals: unknown): Promise<string>;
   }
   export namespace powersOfTau {
     function newAccumulator(curve: unknown, power: number, out: FileOut, logger?: Logger): Promise<unknown>;

@@ -181,6 +181,15 @@ export const groth16Verifier: BackendVerifier<Groth16Artifacts> = {
     if (!objects(fields.outputClaims)) return { ok: false, reason: "outputClaims: expected an array of objects" };
     if (!objects(fields.inputClaims)) return { ok: false, reason: "inputClaims: expected an array of objects" };
     if (!Array.isArray(fields.publicSignals) || !fields.publicSignals.every((x) => typeof x === "string")) return { ok: false, reason: "publicSignals: expected decimal strings" };
+    // one encoding per proof: snarkjs would ignore other fields (found by test/fuzz)
+    const extra = isRecord(fields.groth16) ? Object.keys(fields.groth16).find((k) => !["pi_a", "pi_b", "pi_c", "protocol", "curve"].includes(k)) : undefined;
+    if (extra !== undefined) return { ok: false, reason: `unexpected field "groth16.${extra}" in a Groth16 kernel proof` };
+    // claim entries: {combine?: {kind, sumcheck: {rounds}, eval}, value?}
+    const keysIn = (x: unknown, allowed: string[]) => !isRecord(x) || Object.keys(x).every((k) => allowed.includes(k));
+    for (const c of [...(fields.outputClaims as unknown[]), ...(fields.inputClaims as unknown[])]) {
+      const e = c as { combine?: { sumcheck?: unknown } };
+      if (!keysIn(c, ["combine", "value"]) || !keysIn(e.combine, ["kind", "sumcheck", "eval"]) || !keysIn(e.combine?.sumcheck, ["rounds"])) return { ok: false, reason: "unexpected field in a Groth16 kernel's claim entry" };
+    }
     const section: Groth16Section = { outputClaims: fields.outputClaims as Groth16Section["outputClaims"], inputClaims: fields.inputClaims as Groth16Section["inputClaims"], groth16: fields.groth16, publicSignals: fields.publicSignals as string[] };
     return { ok: true, section: section as unknown as ProofSection };
   },
