@@ -18,7 +18,9 @@ import type { Manifest } from "../../runtime/manifest.js";
 import { loadLinkedModel } from "../../runtime/link/model.js";
 import { insecureSetupReason } from "../../runtime/trust.js";
 import { verifierFileNames } from "../../toolchain/api.js";
-import { readJsonFile, writeDirAtomic } from "../artifacts.js";
+import { readInputFile, writeDirAtomic } from "../artifacts.js";
+import { parseAnyProof } from "../../runtime/proof-binary.js";
+import { defaultVerifiers } from "../../backends/verifiers.js";
 import { openArtifacts } from "../artifacts-read.js";
 
 interface Args {
@@ -86,7 +88,10 @@ export async function exportCalldata(manifest: Manifest, files: (name: string) =
   const v = await verify(manifest, proof, files, { allowInsecureDevKeys: true });
   if (!v.ok) throw new ZkcError("INPUT", `the proof does not verify against this model: ${v.reason}`, { file, hint: "export calldata for a proof that zkc verify accepts" });
   const model = await loadLinkedModel(manifest, files, defaultBackends);
-  const doc = (typeof proof === "string" ? JSON.parse(proof) : proof) as { kernels: { name: string; backend: string; groth16?: unknown; publicSignals?: string[] }[] };
+  // either form (proof.bin or proof.json): the parsed bundle holds snarkjs's decimal form
+  const parsed = parseAnyProof(proof, defaultVerifiers);
+  if (!parsed.ok) throw new ZkcError("INPUT", `malformed proof: field ${parsed.field}: ${parsed.reason}`, { file });
+  const doc = parsed.proof as unknown as { kernels: { name: string; backend: string; groth16?: unknown; publicSignals?: string[] }[] };
   const out = new Map<string, string>();
   for (const k of model.kernels) {
     if (k.entry.backend !== "groth16") continue;
@@ -191,7 +196,7 @@ export declare function verify(proof: unknown, opts?: { allowInsecureDevKeys?: b
       if (k.entry.backend === "groth16") solidity.push({ name: k.entry.name, kind: k.entry.kind, scope: solidityScope(k.entry) });
     }
     out.set("README.md", USAGE + solidityReadme(solidity));
-    if (args.proof) for (const [name, text] of await exportCalldata(art.manifest, art.files, readJsonFile(args.proof, "proof file"), args.proof)) out.set(name, text);
+    if (args.proof) for (const [name, text] of await exportCalldata(art.manifest, art.files, readInputFile(args.proof, "proof file"), args.proof)) out.set(name, text);
     writeDirAtomic(args.out, out);
     const sol = [...out.keys()].filter((n) => n.endsWith(".sol")).length;
     console.log(`wrote ${args.out}/verifier.js (${(out.get("verifier.js")!.length / 1024).toFixed(0)} KiB)${sol ? ` and ${sol} Solidity verifier(s)` : ""}`);

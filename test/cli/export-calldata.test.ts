@@ -90,7 +90,7 @@ describe("Groth16 public signals and calldata", () => {
         const r = await zkc(args, work);
         expect(r.code, r.stderr).toBe(0);
       }
-      const r = await zkc(["export-verifier", "--dir", "d", "--out", "v", "--proof", "d/proof.json"], work);
+      const r = await zkc(["export-verifier", "--dir", "d", "--out", "v", "--proof", "d/proof.bin"], work);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/checks the whole model's statement/);
       expect(r.stdout).toMatch(/GPL-3.0/);
