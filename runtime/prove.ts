@@ -34,6 +34,8 @@ import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcri
 import { decodeValue, encodeValue, toHex } from "./link/codec.js";
 import type { Transcript } from "../backends/math/transcript.js";
 import { MemoryTensorStore, kernelJob, runKernelJob } from "./jobs.js";
+import { proveKernelTask, type KernelTaskResult } from "./kernel-task.js";
+import { createKernelPool, kernelTask, workerModel } from "./pool/pool.js";
 
 /** Progress of one step of `prove`. */
 export interface ProveProgress {
@@ -66,6 +68,11 @@ export interface ProveOptions {
    * The proof is the same; tests use it to show that a kernel job needs nothing else.
    */
   isolateKernels?: boolean;
+  /**
+   * Independent linking only: prove the kernels on this many worker threads (runtime/pool/). The
+   * proof is the same for every count (Groth16 kernels aside, whose proofs snarkjs randomises).
+   */
+  workers?: number;
 }
 
 /** Values of a hashed output: known to the prover's caller, not part of proof.json. */
@@ -279,51 +286,62 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
   opts.onProgress?.({ phase: "commit", done: 1, total: 1, seconds: commitSeconds });
 
   const openings = new OpeningClaims(boundary, model.kernels.length);
-  const store = new MemoryTensorStore();
   const kernelProofs: KernelProofEntry[] = new Array(model.kernels.length);
   const claimsOf: BoundaryClaim[][] = model.kernels.map(() => []);
   const freshOf: { kernel: string; tensor: string; value: bigint }[][] = model.kernels.map(() => []);
   const stats: ProveStats["kernels"] = new Array(model.kernels.length);
+  const digests: Uint8Array[] = new Array(model.kernels.length);
   const total = model.kernels.length;
   const order = opts.kernelOrder ?? model.kernels.map((_, i) => i);
   if (order.length !== total || new Set(order).size !== total || order.some((i) => !(i >= 0 && i < total))) {
     throw new ZkcError("USAGE", "kernelOrder must list every kernel index once", { got: order.join(", ") });
   }
-  for (const [n, i] of order.entries()) {
+  const isOpened = (t: string) => openings.has(t);
+  let done = 0;
+  const record = (i: number, r: KernelTaskResult, seconds: number) => {
     const k = model.kernels[i]!;
-    const started = now();
-    let kc = kctx(i);
-    let kcommitted = committed[i];
-    if (opts.isolateKernels) ({ ctx: kc, committed: kcommitted } = await isolatedKernel(model, registry, i, ctx, committed[i], kernelTs));
-    const kt = kc.transcript;
-    kt.absorbBytes(INDEPENDENT_LABELS.root, root);
-    const fresh = claimTargets(k.spec).map((t) => {
-      const point = freshPoint(kt, t, shapeOf(t));
-      const value = evaluateMle(integerTable(ctx.valueOf(t), shapeOf(t)), point);
-      if (openings.has(t)) {
-        kt.absorbField(INDEPENDENT_LABELS.claimValue, value);
-        freshOf[i]!.push({ kernel: k.entry.name, tensor: t, value });
-        openings.add(i, { tensor: t, point, value });
-      }
-      return { tensor: t, point, value };
-    });
-    const job = kernelJob(model, i, fresh, values, store, kt);
-    const r = await runKernelJob(job, model, registry, store, kc, kcommitted);
+    for (const f of r.fresh) {
+      if (!f.opened) continue;
+      freshOf[i]!.push({ kernel: k.entry.name, tensor: f.claim.tensor, value: f.claim.value });
+      openings.add(i, f.claim);
+    }
     for (const c of r.inputClaims) {
       claimsOf[i]!.push({ kernel: k.entry.name, tensor: c.tensor, point: c.point, value: c.value });
       if (openings.has(c.tensor)) openings.add(i, c);
-      // claims on public tensors: the verifier evaluates them
-      else if (!ctx.publicInputs.has(c.tensor) && !ctx.publicOutputs.has(c.tensor)) throw new ZkcError("INTERNAL", `internal error: kernel ${k.entry.name} left a claim on "${c.tensor}", which is neither committed nor public`);
     }
     kernelProofs[i] = { name: k.entry.name, backend: k.entry.backend, ...r.section };
-    const seconds = now() - started;
+    digests[i] = r.digest;
     stats[i] = { name: k.entry.name, backend: k.entry.backend, seconds };
-    opts.onProgress?.({ phase: "kernel", kernel: k.entry.name, backend: k.entry.backend, done: n + 1, total, seconds });
+    opts.onProgress?.({ phase: "kernel", kernel: k.entry.name, backend: k.entry.backend, done: ++done, total, seconds });
+  };
+  if ((opts.workers ?? 1) > 1) {
+    // every kernel on the worker pool at once; the results are assembled in kernel order
+    const pool = createKernelPool(opts.workers!);
+    try {
+      const shared = await workerModel(model, registry, ctx.files);
+      await Promise.all(
+        order.map(async (i) => {
+          const started = now();
+          const r = await pool.run(kernelTask(model, i, ctx, committed[i], root, kernelTs[i]!.digest(), shared));
+          record(i, r, now() - started);
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  } else {
+    for (const i of order) {
+      const started = now();
+      let kc = kctx(i);
+      let kcommitted = committed[i];
+      if (opts.isolateKernels) ({ ctx: kc, committed: kcommitted } = await isolatedKernel(model, registry, i, ctx, committed[i], kernelTs));
+      record(i, await proveKernelTask(model, registry, i, kc, kcommitted, root, isOpened), now() - started);
+    }
   }
   const claims = claimsOf.flat();
   const freshClaims = freshOf.flat();
   // the openings' challenges depend on every kernel's proof
-  kernelTs.forEach((kt, i) => bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelDone}/${i}`, kt.digest()));
+  digests.forEach((d, i) => bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelDone}/${i}`, d));
   const opened: BoundaryOpening[] = boundary.map((t) => {
     const state = states.get(t)!;
     const list = openings.of(t);

@@ -373,6 +373,8 @@ export interface ProveApiOptions {
   terminateWorkers?: boolean;
   /** saturate inputs outside the calibrated range (recorded in the proof's warnings) instead of refusing them */
   clamp?: boolean;
+  /** worker threads for the kernels of an independent plan (`linking: "independent"`) */
+  workers?: number;
 }
 
 /** A proof bundle (`proof.json`'s content) with its serialisation. */
@@ -417,6 +419,7 @@ export async function prove(artifacts: ArtifactsSource, inputs: string | InputSe
     const bundle = await proveBundle(manifest, files, values, {
       ...(options.backends ? { backends: options.backends } : {}),
       ...(options.clamp ? { clamp: true } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
       // the prover reports after each step; throwing here stops it before the next one
       onProgress: (p) => {
         options.onProgress?.(p);

@@ -19,6 +19,7 @@ interface Args {
   clamp: boolean;
   quiet: boolean;
   json: boolean;
+  workers: number;
 }
 
 export const proveCommand: CommandModule<object, Args> = {
@@ -35,8 +36,14 @@ export const proveCommand: CommandModule<object, Args> = {
         default: false,
         describe: "saturate input values outside the calibrated range at its bound (with a warning, recorded in the proof) instead of refusing them",
       })
-      .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" }) as never,
+      .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" })
+      .option("workers", {
+        type: "number",
+        default: 1,
+        describe: "worker threads for the kernels of a model compiled with --linking independent (the proof is the same for any number)",
+      }) as never,
   handler: async (args) => {
+    if (!(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 64)) throw new ZkcError("USAGE", "--workers must be an integer from 1 to 64", { got: String(args.workers) });
     const art = openArtifacts(args.dir);
     const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
     const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
@@ -46,6 +53,7 @@ export const proveCommand: CommandModule<object, Args> = {
     try {
       bundle = await prove(art.manifest, art.files, values, {
         clamp: args.clamp,
+        ...(args.workers > 1 ? { workers: args.workers } : {}),
         // each event reports a finished step with its own duration ("done" ends the walk: no line)
         onProgress: (p) => {
           if (p.seconds === undefined) return;

@@ -40,6 +40,9 @@ describe("independent kernel proofs", () => {
     expect(await verify(c.manifest, proof, filesOf(c))).toMatchObject({ ok: true });
     const isolated = await prove(c.manifest, filesOf(c), m.input, { isolateKernels: true });
     expect(await verify(c.manifest, serializeProof(isolated), filesOf(c))).toMatchObject({ ok: true });
+    // Groth16 and commit kernels on worker threads too
+    const pooled = await prove(c.manifest, filesOf(c), m.input, { workers: 2 });
+    expect(await verify(c.manifest, serializeProof(pooled), filesOf(c))).toMatchObject({ ok: true });
   }, 120_000);
 
   it("is the same proof whatever order the kernels are proven in", async () => {
@@ -54,6 +57,9 @@ describe("independent kernel proofs", () => {
     // each kernel proven from plain data only, on a fresh transcript, as a worker would
     const isolated = serializeProof(await prove(cg.manifest, filesOf(cg), g.input, { isolateKernels: true }));
     expect(isolated).toBe(forward);
+    // and on a pool of two worker threads
+    const pooled = serializeProof(await prove(cg.manifest, filesOf(cg), g.input, { workers: 2 }));
+    expect(pooled).toBe(forward);
     expect(await verify(cg.manifest, reversed, filesOf(cg))).toMatchObject({ ok: true });
     await expect(prove(cg.manifest, filesOf(cg), g.input, { kernelOrder: [0, 0, 1] })).rejects.toThrow(/kernelOrder/);
   }, 120_000);
