@@ -22,13 +22,13 @@ try {
   for (const name of models) {
     const model = new URL(`../fixtures/${name}.onnx`, import.meta.url).pathname;
     const input = new URL(`../fixtures/${name}.input.json`, import.meta.url).pathname;
-    for (const linking of ["chain", "independent"] as const) {
+    for (const [linking, workers] of [["chain", 1], ["independent", 1], ["independent", 2]] as const) {
       const art = await compile(model, { calibrate: new URL(`../fixtures/${name}.input.json`, import.meta.url).pathname, backend: "gkr", linking, cacheDir });
       const times: number[] = [];
       let last: Awaited<ReturnType<typeof prove>> | undefined;
       for (let r = 0; r < runs; r++) {
         const t0 = performance.now();
-        last = await prove(art, input);
+        last = await prove(art, input, workers > 1 ? { workers } : {});
         times.push((performance.now() - t0) / 1000);
       }
       const t1 = performance.now();
@@ -37,7 +37,7 @@ try {
       if (!v.ok) throw new Error(`${name} ${linking}: ${v.reason}`);
       const b = last!.proof.boundary ?? [];
       const size = serializeProofBinary(last!.proof, defaultVerifiers).length;
-      console.log(`| ${name} | ${linking} | ${art.manifest.kernels.length} | ${b.length} | ${median(times).toFixed(2)} s | ${verifyS.toFixed(2)} s | ${(size / 1024).toFixed(0)} KiB |`);
+      console.log(`| ${name} | ${linking}${workers > 1 ? `, ${workers} workers` : ""} | ${art.manifest.kernels.length} | ${b.length} | ${median(times).toFixed(2)} s | ${verifyS.toFixed(2)} s | ${(size / 1024).toFixed(0)} KiB |`);
     }
   }
 } finally {

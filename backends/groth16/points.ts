@@ -13,7 +13,7 @@
  * curve equation); it gives the decimal form back, so the transcript absorbs what the prover did.
  */
 import { bn254 } from "@noble/curves/bn254.js";
-import { COMPRESSED_POINT_BYTES, G1, compressPoint, decompressPoint } from "../math/commit/curve.js";
+import { COMPRESSED_POINT_BYTES, G1, compressPoint, decompressPoint, readLE, writeLE } from "../math/commit/curve.js";
 
 /** pi_a ‖ pi_b ‖ pi_c */
 export const GROTH16_PROOF_BYTES = 2 * COMPRESSED_POINT_BYTES + 64;
@@ -26,18 +26,6 @@ const TWIST_B = G2.CURVE().b;
 
 type Fp2Value = { c0: bigint; c1: bigint };
 
-function writeLE(out: Uint8Array, at: number, v: bigint): void {
-  for (let i = 0; i < 32; i++) {
-    out[at + i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-}
-
-function readLE(bytes: Uint8Array, at: number): bigint {
-  let v = 0n;
-  for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i]!);
-  return v;
-}
 
 const decimal = (x: unknown, what: string): bigint => {
   if (typeof x !== "string" || !/^(0|[1-9][0-9]{0,79})$/.test(x)) throw new RangeError(`${what} is not a canonical decimal string`);

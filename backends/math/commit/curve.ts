@@ -28,14 +28,16 @@ export const FQ_MODULUS: bigint = bn254.G1.Point.Fp.ORDER;
 /** Bytes of one encoded point. */
 export const POINT_BYTES = 64;
 
-function writeLE(out: Uint8Array, at: number, v: bigint): void {
+/** Write a 256-bit value as 32 little-endian bytes at `at`. */
+export function writeLE(out: Uint8Array, at: number, v: bigint): void {
   for (let i = 0; i < 32; i++) {
     out[at + i] = Number(v & 0xffn);
     v >>= 8n;
   }
 }
 
-function readLE(bytes: Uint8Array, at: number): bigint {
+/** Read 32 little-endian bytes at `at`. */
+export function readLE(bytes: Uint8Array, at: number): bigint {
   let v = 0n;
   for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i]!);
   return v;
