@@ -159,7 +159,6 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
     });
   }
   checkAborted(opts.signal, "after building the kernels");
-  progress("setup", planned.length, planned.length);
 
   const hashed = new Set([...hashedInputs, ...hashedOutputs]);
   const programDigest = sha256Hex(encoded.program);
