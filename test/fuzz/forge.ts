@@ -18,8 +18,8 @@ async function bn128(): Promise<Curve> {
   return curve;
 }
 
-/** The public seed's secret scalar for `label` (what fastptau derives). */
-function seededSecret(label: string): bigint {
+/** The public seed's secret scalar for `label` (what fastptau derives): what the forger knows. */
+export function seededSecret(label: string): bigint {
   return fieldMod(BigInt("0x" + sha256Hex(INSECURE_DEV_SEED, "/", label))) || 1n;
 }
 

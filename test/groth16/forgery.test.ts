@@ -13,9 +13,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { fieldMod, fieldMul } from "../../backends/groth16/field.js";
-import { sha256Hex } from "../../backends/groth16/formats.js";
-import { INSECURE_DEV_SEED, setupGroth16, terminateSnarkjs, type Groth16Keys } from "../../backends/groth16/keys.js";
+import { forgeGroth16, seededSecret } from "../fuzz/forge.js";
+import { setupGroth16, terminateSnarkjs, type Groth16Keys } from "../../backends/groth16/keys.js";
 import { proveGroth16 } from "../../backends/groth16/prove.js";
 import { R1csBuilder } from "../../backends/groth16/r1cs.js";
 import { verify } from "../../runtime/verify.js";
@@ -30,42 +29,12 @@ afterAll(async () => {
   await terminateSnarkjs();
 });
 
-/** What the forger knows: the public seed's secret scalars (sha256(seed ‖ "/" ‖ label) mod r). */
-function seededSecret(label: string): bigint {
-  return fieldMod(BigInt("0x" + sha256Hex(INSECURE_DEV_SEED, "/", label))) || 1n;
-}
-
-/** δ·G1 from the proving key: the Groth16 header (zkey section 2) holds it after α1, β1, β2, γ2. */
-function delta1(zkey: Uint8Array): Uint8Array {
-  const view = new DataView(zkey.buffer, zkey.byteOffset, zkey.byteLength);
-  let pos = 12;
-  for (;;) {
-    const type = view.getUint32(pos, true);
-    const size = Number(view.getBigUint64(pos + 4, true));
-    if (type === 2) {
-      const n8q = view.getUint32(pos + 12, true);
-      const n8r = view.getUint32(pos + 16 + n8q, true);
-      const at = pos + 12 + 4 + n8q + 4 + n8r + 12 + 2 * n8q * 2 + 4 * n8q * 2; // skip to delta1
-      return curve.G1.fromRprLEM(zkey, at);
-    }
-    pos += 12 + size;
-  }
-}
-
-const g1Of = (p: string[]) => curve.G1.fromObject([BigInt(p[0]!), BigInt(p[1]!), BigInt(p[2]!)]);
 const g1Json = (p: Uint8Array) => curve.G1.toObject(curve.G1.toAffine(p)).map((x: bigint) => x.toString());
 const g2Json = (p: Uint8Array) => curve.G2.toObject(curve.G2.toAffine(p)).map((c: bigint[]) => c.map((x) => x.toString()));
 
-/** The forged proof for `signals` from the seed's α, β and the zkey's δ·G1. */
-function forge(keys: Groth16Keys, signals: string[]): snarkjs.Groth16Proof {
-  const { G1, G2 } = curve;
-  const ic = (keys.vkey as unknown as { IC: string[][] }).IC;
-  let vkx = g1Of(ic[0]!);
-  signals.forEach((s, i) => (vkx = G1.add(vkx, G1.timesScalar(g1Of(ic[i + 1]!), BigInt(s)))));
-  const ab = fieldMul(seededSecret("alpha"), seededSecret("beta"));
-  const a = G1.add(G1.add(G1.timesScalar(G1.g, ab), vkx), delta1(keys.zkey));
-  return { pi_a: g1Json(a), pi_b: g2Json(G2.g), pi_c: g1Json(G1.g), protocol: "groth16", curve: "bn128" } as unknown as snarkjs.Groth16Proof;
-}
+/** The forged proof for `signals` from the seed's α, β and the zkey's δ·G1 (test/fuzz/forge.ts). */
+const forge = (keys: Groth16Keys, signals: string[]): Promise<snarkjs.Groth16Proof> =>
+  forgeGroth16(keys.vkey as unknown as { IC: string[][] }, keys.zkey, signals) as unknown as Promise<snarkjs.Groth16Proof>;
 
 /** out = x·y with public x, y: the forger claims a product that is false. */
 function circuit() {
@@ -93,13 +62,13 @@ describe("Groth16 forgery from a public-seed setup", () => {
     // γ is the G2 generator and α·G1 is what the seed predicts: the forger's knowledge is exact
     expect(seeded.vkey.vk_gamma_2).toEqual(g2Json(curve.G2.g));
     expect((seeded.vkey as unknown as { vk_alpha_1: string[] }).vk_alpha_1).toEqual(g1Json(curve.G1.timesScalar(curve.G1.g, seededSecret("alpha"))));
-    expect(await snarkjs.groth16.verify(seeded.vkey, falseStatement, forge(seeded, falseStatement))).toBe(true);
-    expect(await snarkjs.groth16.verify(seeded.vkey, ["123456789", "1", "2"], forge(seeded, ["123456789", "1", "2"]))).toBe(true);
+    expect(await snarkjs.groth16.verify(seeded.vkey, falseStatement, await forge(seeded, falseStatement))).toBe(true);
+    expect(await snarkjs.groth16.verify(seeded.vkey, ["123456789", "1", "2"], await forge(seeded, ["123456789", "1", "2"]))).toBe(true);
   });
 
   it("rejects the same construction against the default (local random) keys", async () => {
     expect((local.vkey as unknown as { vk_alpha_1: string[] }).vk_alpha_1).not.toEqual((seeded.vkey as unknown as { vk_alpha_1: string[] }).vk_alpha_1);
-    expect(await snarkjs.groth16.verify(local.vkey, falseStatement, forge(local, falseStatement))).toBe(false);
+    expect(await snarkjs.groth16.verify(local.vkey, falseStatement, await forge(local, falseStatement))).toBe(false);
     // the keys themselves work: an honest proof of the true statement verifies
     const built = circuit();
     const honest = await proveGroth16(built.r1cs, built.witness, local);
