@@ -19,7 +19,7 @@ class Net {
   readonly rng: Rng;
   macs = 0;
   private k = 0;
-  constructor(name: string, seed: number) {
+  constructor(readonly name: string, seed: number) {
     this.b = new ModelBuilder(name, 17, `zkc bench model ${name}, seeded random weights`);
     this.rng = new Rng(seed);
   }
@@ -84,16 +84,30 @@ export function squeezenet(): LargeModel {
   return { name: "squeezenet", bytes: b.encode(), inputShape: [1, 3, 224, 224], macs: n.macs };
 }
 
+/** The ResNet stem on a 1x3x224x224 input: 7x7/2 conv, BatchNorm, ReLU, 3x3/2 max pool (64 x 56x56). */
+function resnetStem(n: Net): string {
+  const b = n.b;
+  const [x] = n.conv(b.input("input", "float32", [1, 3, 224, 224]), 3, 64, 7, 224, { stride: 2, pad: 3, bias: false });
+  return b.op("MaxPool", [n.relu(n.bn(x, 64))], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) });
+}
+
+/** The ResNet head: global average pool, flatten, Gemm to 1000 classes. */
+function resnetHead(n: Net, x: string, features: number): LargeModel {
+  const b = n.b;
+  const flat = b.op("Flatten", [b.op("GlobalAveragePool", [x])], { axis: int(1) });
+  const w = b.floats("fc.weight", [1000, features], heUniform(n.rng, 1000 * features, features));
+  const bias = b.floats("fc.bias", [1000], smallBias(n.rng, 1000));
+  n.macs += 1000 * features;
+  b.output(b.op("Gemm", [flat, w, bias], { transB: int(1) }, "output"), "float32", [1, 1000]);
+  return { name: n.name, bytes: b.encode(), inputShape: [1, 3, 224, 224], macs: n.macs };
+}
+
 /** ResNet-18 structure: 7x7/2 stem, BatchNorm, 8 basic blocks, global average pool, Gemm 1000. */
 export function resnet18(): LargeModel {
   const n = new Net("resnet18", 0x2e5);
   const b = n.b;
-  let x = b.input("input", "float32", [1, 3, 224, 224]);
-  let hw: number;
-  [x, hw] = n.conv(x, 3, 64, 7, 224, { stride: 2, pad: 3, bias: false });
-  x = n.relu(n.bn(x, 64));
-  x = b.op("MaxPool", [x], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) });
-  hw = 56;
+  let x = resnetStem(n);
+  let hw = 56;
   let c = 64;
   const block = (src: string, cout: number, stride: number): string => {
     const [a, ohw] = n.conv(src, c, cout, 3, hw, { stride, pad: 1, bias: false });
@@ -105,25 +119,15 @@ export function resnet18(): LargeModel {
     return n.relu(b.op("Add", [n.bn(a2, cout), skip]));
   };
   for (const [cout, stride] of [[64, 1], [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1]] as const) x = block(x, cout, stride);
-  x = b.op("Flatten", [b.op("GlobalAveragePool", [x])], { axis: int(1) });
-  const w = b.floats("fc.weight", [1000, 512], heUniform(n.rng, 512000, 512));
-  const bias = b.floats("fc.bias", [1000], smallBias(n.rng, 1000));
-  n.macs += 512000;
-  const y = b.op("Gemm", [x, w, bias], { transB: int(1) }, "output");
-  b.output(y, "float32", [1, 1000]);
-  return { name: "resnet18", bytes: b.encode(), inputShape: [1, 3, 224, 224], macs: n.macs };
+  return resnetHead(n, x, 512);
 }
 
 /** ResNet-50 structure: 7x7/2 stem, 16 bottleneck blocks (1x1, 3x3, 1x1 with BatchNorm), Gemm 1000. */
 export function resnet50(): LargeModel {
   const n = new Net("resnet50", 0x5e50);
   const b = n.b;
-  let x = b.input("input", "float32", [1, 3, 224, 224]);
-  let hw: number;
-  [x, hw] = n.conv(x, 3, 64, 7, 224, { stride: 2, pad: 3, bias: false });
-  x = n.relu(n.bn(x, 64));
-  x = b.op("MaxPool", [x], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) });
-  hw = 56;
+  let x = resnetStem(n);
+  let hw = 56;
   let c = 64;
   const block = (src: string, mid: number, stride: number): string => {
     const cout = mid * 4;
@@ -139,11 +143,5 @@ export function resnet50(): LargeModel {
   for (const [mid, count, stride] of [[64, 3, 1], [128, 4, 2], [256, 6, 2], [512, 3, 2]] as const) {
     for (let i = 0; i < count; i++) x = block(x, mid, i === 0 ? stride : 1);
   }
-  x = b.op("Flatten", [b.op("GlobalAveragePool", [x])], { axis: int(1) });
-  const w = b.floats("fc.weight", [1000, 2048], heUniform(n.rng, 2048000, 2048));
-  const bias = b.floats("fc.bias", [1000], smallBias(n.rng, 1000));
-  n.macs += 2048000;
-  const y = b.op("Gemm", [x, w, bias], { transB: int(1) }, "output");
-  b.output(y, "float32", [1, 1000]);
-  return { name: "resnet50", bytes: b.encode(), inputShape: [1, 3, 224, 224], macs: n.macs };
+  return resnetHead(n, x, 2048);
 }
