@@ -29,13 +29,13 @@ import { quantiseCheckedInput, withWarnings } from "./input-range.js";
 import { manifestDigest, type Manifest } from "./manifest.js";
 import { PROOF_FORMAT, PROOF_VERSION, type BoundaryClaim, type BoundaryOpening, type KernelProofEntry, type ProofBundle, type ProofInput, type ProofOutput } from "./proof.js";
 import { fieldsOf, loadLinkedModel, type LinkedModel } from "./link/model.js";
-import { INDEPENDENT_LABELS, OpeningClaims, boundaryTensors, freshPoint, kernelTranscript, paddedIntegers } from "./link/independent.js";
+import { INDEPENDENT_LABELS, OpeningClaims, boundaryTensors, kernelTranscript, paddedIntegers } from "./link/independent.js";
 import { BUNDLE_LABELS, absorbKernelName, openTranscript } from "./link/transcript.js";
-import { decodeValue, encodeValue, toHex } from "./link/codec.js";
-import type { Transcript } from "../backends/math/transcript.js";
+import { toHex } from "./link/codec.js";
 import { MemoryTensorStore, kernelJob, runKernelJob } from "./jobs.js";
 import { proveKernelTask, type KernelTaskResult } from "./kernel-task.js";
 import { createKernelPool, kernelTask, workerModel } from "./pool/pool.js";
+import runKernelTask from "./pool/kernel-worker.js";
 
 /** Progress of one step of `prove`. */
 export interface ProveProgress {
@@ -63,9 +63,10 @@ export interface ProveOptions {
    */
   kernelOrder?: readonly number[];
   /**
-   * Independent linking only: prove each kernel as a worker elsewhere would, from plain data only
-   * (its committed message through JSON, the root, its own tensors) on a fresh kernel transcript.
-   * The proof is the same; tests use it to show that a kernel job needs nothing else.
+   * Independent linking only: prove each kernel as a worker elsewhere would (the worker's code, in
+   * process), from plain data only (a `KernelTask`: its committed message through JSON, the root,
+   * its own tensors) on a fresh kernel transcript. The proof is the same; tests use it to show
+   * that a kernel task needs nothing else. Like the pool, it uses the built-in backends.
    */
   isolateKernels?: boolean;
   /**
@@ -314,28 +315,32 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
     stats[i] = { name: k.entry.name, backend: k.entry.backend, seconds };
     opts.onProgress?.({ phase: "kernel", kernel: k.entry.name, backend: k.entry.backend, done: ++done, total, seconds });
   };
-  if ((opts.workers ?? 1) > 1) {
-    // every kernel on the worker pool at once; the results are assembled in kernel order
-    const pool = createKernelPool(opts.workers!);
-    try {
-      const shared = await workerModel(model, registry, ctx.files);
-      await Promise.all(
-        order.map(async (i) => {
-          const started = now();
-          const r = await pool.run(kernelTask(model, i, ctx, committed[i], root, kernelTs[i]!.digest(), shared));
-          record(i, r, now() - started);
-        }),
-      );
-    } finally {
-      await pool.destroy();
+  if ((opts.workers ?? 1) > 1 || opts.isolateKernels) {
+    // kernel tasks: plain data, on the worker pool, or (isolateKernels) through the worker's own code in process
+    const shared = await workerModel(model, registry, ctx.files);
+    const task = (i: number) => kernelTask(model, i, ctx, committed[i], root, kernelTs[i]!.digest(), shared);
+    if ((opts.workers ?? 1) > 1) {
+      const pool = createKernelPool(opts.workers!);
+      try {
+        await Promise.all(
+          order.map(async (i) => {
+            const started = now();
+            record(i, await pool.run(task(i)), now() - started);
+          }),
+        );
+      } finally {
+        await pool.destroy();
+      }
+    } else {
+      for (const i of order) {
+        const started = now();
+        record(i, await runKernelTask(task(i)), now() - started);
+      }
     }
   } else {
     for (const i of order) {
       const started = now();
-      let kc = kctx(i);
-      let kcommitted = committed[i];
-      if (opts.isolateKernels) ({ ctx: kc, committed: kcommitted } = await isolatedKernel(model, registry, i, ctx, committed[i], kernelTs));
-      record(i, await proveKernelTask(model, registry, i, kc, kcommitted, root, isOpened), now() - started);
+      record(i, await proveKernelTask(model, registry, i, kctx(i), committed[i], root, isOpened), now() - started);
     }
   }
   const claims = claimsOf.flat();
@@ -352,36 +357,4 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
     return { tensor: t, commitment: commitmentBytes(state.commitment), ...(combine ? { combine } : {}), opening };
   });
   return { kernelProofs, claims, stats, commitSeconds, peakLive: values.size, boundary: opened, freshClaims };
-}
-
-/**
- * Kernel i's context as a worker holding only plain data would build it: its own tensors, a fresh
- * kernel transcript, and the backend's state resumed from its committed message after a JSON round
- * trip. The fresh transcript must stand where the bundle's kernel transcript stands.
- */
-async function isolatedKernel(
-  model: LinkedModel,
-  registry: BackendRegistry<Backend>,
-  i: number,
-  ctx: ProverContext,
-  committed: unknown,
-  kernelTs: Transcript[],
-): Promise<{ ctx: ProverContext; committed: unknown }> {
-  const k = model.kernels[i]!;
-  const own = new Map<string, Float64Array>();
-  for (const t of k.spec.tensors.keys()) {
-    const v = ctx.values.get(t);
-    if (v) own.set(t, v.slice());
-  }
-  const data = committed === undefined ? undefined : decodeValue(JSON.parse(JSON.stringify(encodeValue(committed))));
-  const transcript = kernelTranscript(model, i);
-  const kc: ProverContext = { ...ctx, transcript, values: own, valueOf: (t) => own.get(t) ?? ctx.program.tensors.get(t)?.values ?? (() => { throw new ZkcError("INTERNAL", `internal error: kernel ${k.entry.name} needs "${t}", which is not among its own tensors`); })() };
-  if (data !== undefined) {
-    const backend = registry.get(k.entry.backend);
-    if (!backend.resumeCommit) throw new ZkcError("INTERNAL", `internal error: backend ${backend.name} commits but cannot resume (kernel ${k.entry.name})`);
-    await backend.resumeCommit(k.spec, k.artifacts, data, kc);
-  }
-  if (toHex(transcript.digest()) !== toHex(kernelTs[i]!.digest())) throw new ZkcError("INTERNAL", `internal error: kernel ${k.entry.name}: the resumed transcript differs from the committed one`);
-  kernelTs[i] = transcript;
-  return { ctx: kc, committed: data };
 }
