@@ -18,6 +18,8 @@ import { parseInputs } from "../../runtime/inputs.js";
 import { prove } from "../../runtime/prove.js";
 import { serializeProof } from "../../runtime/proof.js";
 import { verify } from "../../runtime/verify.js";
+import { parseAnyProof } from "../../runtime/proof-binary.js";
+import { defaultVerifiers } from "../../backends/verifiers.js";
 import { compileModel, type CompiledModel } from "../../toolchain/compile.js";
 import { readJsonFile } from "../../cli/artifacts.js";
 import { serializeManifest } from "../../runtime/manifest.js";
@@ -371,18 +373,11 @@ export async function runCliProveCase(t: InputTarget, seed: number, index: numbe
     const base2 = { kind: "cli-prove" as const, cls, index, what, bytes: new TextEncoder().encode(text.slice(0, 4096)), ms };
     if (r.hang) return { ...base2, outcome: "hang" };
     if (r.code !== 0 && r.code !== 2) return { ...base2, outcome: r.code === 3 ? "internal" : "bad-exit", reason: `exit ${r.code}: ${r.stderr}` };
-    const proofFile = join(dir, "proof.json");
-    let whole = false;
-    if (existsSync(proofFile)) {
-      try {
-        JSON.parse(readFileSync(proofFile, "utf8")) as Json;
-        whole = true;
-      } catch {
-        whole = false;
-      }
-    }
+    // zkc prove writes proof.bin by default: complete means it decodes as a whole proof
+    const proofFile = join(dir, "proof.bin");
+    const whole = existsSync(proofFile) && parseAnyProof(readFileSync(proofFile), defaultVerifiers).ok;
     const stray = readdirSync(dir).filter((f) => f.includes(".tmp"));
-    if (stray.length || (r.code === 0 && !whole) || (r.code === 2 && existsSync(proofFile))) return { ...base2, outcome: "half-written", reason: `exit ${r.code}; proof.json ${existsSync(proofFile) ? (whole ? "complete" : "partial") : "absent"}; ${stray.join(", ")}` };
+    if (stray.length || (r.code === 0 && !whole) || (r.code === 2 && existsSync(proofFile))) return { ...base2, outcome: "half-written", reason: `exit ${r.code}; proof.bin ${existsSync(proofFile) ? (whole ? "complete" : "partial") : "absent"}; ${stray.join(", ")}` };
     return { ...base2, outcome: r.code === 0 ? "valid" : "typed-error", reason: r.stderr.trim().split("\n").pop() ?? "" };
   } finally {
     rmSync(work, { recursive: true, force: true });
