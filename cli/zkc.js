@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `zkc` command. It runs the compiled JavaScript in dist/ (`npm run build`, run
-// by `prepare` on npm install/ci in a checkout and before npm pack/publish), which starts in a
+// by `prepack` before npm pack/publish), which starts in a
 // fraction of the time tsx needs to compile the TypeScript sources at every start.
 //
 // In a development checkout (the sources sit next to this file; the package ships only dist/) it

@@ -5,8 +5,10 @@
 // TypeScript consumer against the shipped .d.ts files, runs `npx zkc --version` (must print
 // zkc's version, not the project's), and compiles a fixture and exports its verifier (esbuild
 // bundles from the installed dist/, with no TypeScript sources in the package).
-// Slow (a minute or more, network): opt-in, not part of `npm test`.
-import { execFileSync } from "node:child_process";
+// Also: the tarball stays under 3 MB, `npm install` of it prints no warning, and the installed CLI
+// proves and verifies. Slow (half a minute to a few, from the registry): not part of `npm test`;
+// .ci/run runs it after the test suite.
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +19,8 @@ const own = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const keep = process.argv.includes("--keep");
 const work = mkdtempSync(join(tmpdir(), "zkc-package-"));
 const consumer = join(work, "consumer");
+// hermetic like the test suite: keys and ptau files go to a cache of this run, not the user's
+process.env.ZKC_CACHE_DIR = join(work, "zkc-cache");
 
 function run(cmd, args, cwd, opts = {}) {
   console.log(`$ ${cmd} ${args.join(" ")}   (in ${cwd})`);
@@ -31,10 +35,28 @@ try {
   const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root));
   const tarball = join(work, packed[0].filename);
   console.log(`packed ${packed[0].entryCount} files, ${(packed[0].size / 1024).toFixed(0)} KiB`);
+  check(packed[0].size <= 3 * 1024 * 1024, `the tarball is at most 3 MB (${(packed[0].size / 1024 / 1024).toFixed(2)} MB)`);
+  check(!packed[0].files.some((f) => /^(test|bench|scripts|fixtures)\//.test(f.path) || /\.test\.ts$/.test(f.path)), "the tarball holds no tests, benchmarks, scripts or fixtures");
 
   execFileSync("mkdir", ["-p", consumer]);
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "9.9.9", private: true, type: "module" }, null, 2));
-  run("npm", ["install", "--no-audit", "--no-fund", tarball], consumer, { stdio: ["ignore", "inherit", "inherit"] });
+  const writeConsumer = (extra = {}) =>
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "9.9.9", private: true, type: "module", ...extra }, null, 2));
+  writeConsumer();
+  // npm prints its warnings on stderr ("npm warn ..."). zkc has no install script; npm 11 lists
+  // its dependencies' (esbuild, protobufjs) until the project states a policy: the README's one
+  const install = (what) => {
+    const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", tarball], { cwd: consumer, encoding: "utf8" });
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    check(r.status === 0, `npm install of the tarball succeeds (${what})`);
+    return r.stderr.split("\n").filter((l) => /\bwarn/i.test(l));
+  };
+  const noPolicy = install("no allowScripts policy");
+  check(!noPolicy.some((l) => /\bzkc@/.test(l)), "npm lists no install script of zkc itself");
+  writeConsumer({ allowScripts: { esbuild: true, protobufjs: false } });
+  rmSync(join(consumer, "node_modules"), { recursive: true, force: true });
+  const warnings = install("the README's allowScripts policy");
+  check(warnings.length === 0, `npm install prints no warning${warnings.length ? ` (got: ${warnings.join(" | ")})` : ""}`);
 
   // the library (Node) and the browser-safe verifier, as ES modules
   writeFileSync(
@@ -84,6 +106,9 @@ export const wrong = verify(1, 2, 3);
 
   // the compiled CLI end to end, including esbuild bundling the verifier from dist/
   run("npx", ["--no-install", "zkc", "compile", join(root, "fixtures/mlp.onnx"), "--calibrate", join(root, "fixtures/mlp.input.json")], consumer);
+  run("npx", ["--no-install", "zkc", "prove", "--input", join(root, "fixtures/mlp.input.json"), "--quiet"], consumer);
+  run("npx", ["--no-install", "zkc", "verify"], consumer);
+  check(true, "zkc prove + verify from the installed package");
   run("npx", ["--no-install", "zkc", "export-verifier", "--out", "verifier"], consumer);
   writeFileSync(join(consumer, "bundle.mjs"), `import { verify } from "./verifier/verifier.js";\nconst r = await verify("{}");\nif (r.ok !== false) throw new Error("garbage accepted");\nconsole.log("bundled verifier loads; rejects garbage:", r.reason.slice(0, 60));\n`);
   run(process.execPath, ["bundle.mjs"], consumer, { stdio: ["ignore", "inherit", "inherit"] });
