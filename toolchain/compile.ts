@@ -119,6 +119,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
     costs,
     memoryBudget: opts.memoryBudget ?? 4 * 1024 ** 3,
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    wholeModel: opts.linking !== "independent",
   });
 
   const files = new Map<string, Uint8Array>();

@@ -6,7 +6,7 @@
 import { ZkcError } from "../errors.js";
 import { primInputs, type QProgram } from "../quant/prim.js";
 import type { KernelKind, KernelSpec, PlannerBackend } from "./backend.js";
-import type { CostConstants, CostEstimate } from "./cost.js";
+import { formatBytes, formatSeconds, type CostConstants, type CostEstimate } from "./cost.js";
 import { partition } from "./partition.js";
 import { chooseBackend, type BackendMode } from "./select.js";
 
@@ -31,6 +31,11 @@ export interface PlanOptions {
   memoryBudget: number;
   /** per-kernel backend overrides by kernel name ("k0", ...) */
   overrides?: Record<string, string>;
+  /**
+   * With backend "auto": whether a whole-model plan may replace the kernel plan when its estimate
+   * is cheaper (default true; off for independent linking, which is about many kernels)
+   */
+  wholeModel?: boolean;
 }
 
 /** Name of the single kernel of a whole-model plan. */
@@ -77,7 +82,34 @@ export function planModel(program: QProgram, opts: PlanOptions): PlannedKernel[]
     out.push({ spec, backend: choice.backend, reason: forced ? `override: ${choice.reason}` : choice.reason, estimate: choice.estimate });
   }
   for (const t of opts.hashedOutputs) out.push(commitKernel("hash-output", t, program.prims.length));
-  return out;
+  return cheaperWholeModel(program, opts, out) ?? out;
+}
+
+/**
+ * Backend "auto" on a small model: one circuit for the whole program (a backend with `wholeModel`)
+ * when its estimate is below the kernel plan's total and fits the budget. It proves public inputs
+ * and outputs only, and has no kernels to override.
+ */
+function cheaperWholeModel(program: QProgram, opts: PlanOptions, kernels: readonly PlannedKernel[]): PlannedKernel[] | undefined {
+  if (opts.backend !== "auto" || opts.wholeModel === false) return undefined;
+  if (opts.hashedInputs.length > 0 || opts.hashedOutputs.length > 0 || Object.keys(opts.overrides ?? {}).length > 0) return undefined;
+  const total = kernels.reduce((s, k) => s + k.estimate[k.backend]!.proveSeconds, 0);
+  const spec = wholeModelSpec(program);
+  let best: { backend: PlannerBackend; est: CostEstimate } | undefined;
+  for (const b of opts.backends) {
+    if (!b.wholeModel || !b.supports(spec).ok) continue;
+    const est = b.estimate(spec, opts.costs);
+    if (est.memoryBytes <= opts.memoryBudget && est.proveSeconds < (best?.est.proveSeconds ?? total)) best = { backend: b, est };
+  }
+  if (!best) return undefined;
+  const estimate: Record<string, CostEstimate | null> = {};
+  for (const b of opts.backends) estimate[b.name] = b === best.backend ? best.est : null;
+  const reason = `cheaper as one ${best.backend.name} circuit: est. ${formatSeconds(best.est.proveSeconds)}, ${formatBytes(best.est.memoryBytes)} vs ${formatSeconds(total)} for ${kernels.length} kernels`;
+  return [{ spec, backend: best.backend.name, reason, estimate }];
+}
+
+function wholeModelSpec(program: QProgram): KernelSpec {
+  return kernelSpec(program, { name: WHOLE_MODEL_KERNEL, kind: "whole-model", from: 0, to: program.prims.length, inputs: program.inputs, params: [], outputs: program.outputs });
 }
 
 function planWholeModel(program: QProgram, opts: PlanOptions, backend: PlannerBackend): PlannedKernel {
@@ -95,7 +127,7 @@ function planWholeModel(program: QProgram, opts: PlanOptions, backend: PlannerBa
       hint: "use --backend auto with overrides for a partitioned plan",
     });
   }
-  const spec = kernelSpec(program, { name: WHOLE_MODEL_KERNEL, kind: "whole-model", from: 0, to: program.prims.length, inputs: program.inputs, params: [], outputs: program.outputs });
+  const spec = wholeModelSpec(program);
   const s = backend.supports(spec);
   if (!s.ok) {
     throw new ZkcError("USAGE", `the model cannot be proven as one ${backend.name} circuit: ${s.reason}`, {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { primInputs, type QProgram } from "../../compiler/quant/prim.js";
 import { partition, type KernelPart } from "../../compiler/plan/partition.js";
-import { kernelSpec } from "../../compiler/plan/plan.js";
+import { kernelSpec, planModel, type PlanOptions } from "../../compiler/plan/plan.js";
 import { DEFAULT_COSTS, defaultBackends } from "../../backends/registry.js";
 import { gkrEstimateOf, gkrFeatures } from "../../backends/gkr/estimate.js";
 import { groth16Constraints, groth16EstimateOf } from "../../backends/groth16/estimate.js";
@@ -143,4 +143,39 @@ describe("cost model and selection", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("auto and the whole-model plan", () => {
+  const program = fixtureModel("mlp").calibration.program;
+  const backends = defaultBackends.list();
+  // a machine where one Groth16 circuit is nearly free: the whole model beats two GKR kernels
+  const cheapGroth16 = { ...DEFAULT_COSTS, groth16Ns: 1, groth16ProveMs: 1 };
+  const plan = (over: Partial<PlanOptions> = {}) =>
+    planModel(program, { backend: "auto", hashedInputs: [], hashedOutputs: [], backends, costs: DEFAULT_COSTS, memoryBudget: 4 * 1024 ** 3, ...over });
+
+  it("keeps the kernel plan where it is estimated cheaper (the mlp on the shipped constants)", () => {
+    const kernels = plan();
+    expect(kernels.map((k) => k.backend)).toEqual(["gkr", "gkr"]);
+  });
+
+  it("proves the model as one circuit where that is estimated cheaper, and says so with both numbers", () => {
+    const [whole, ...rest] = plan({ costs: cheapGroth16 });
+    expect(rest).toEqual([]);
+    expect(whole!.spec.kind).toBe("whole-model");
+    expect(whole!.backend).toBe("groth16");
+    expect(whole!.spec.prims.length).toBe(program.prims.length);
+    expect(whole!.reason).toMatch(/^cheaper as one groth16 circuit: est\. .* vs .* for 2 kernels$/);
+    expect(whole!.estimate.groth16!.proveSeconds).toBeLessThan(plan({ costs: cheapGroth16, wholeModel: false }).reduce((s, k) => s + k.estimate[k.backend]!.proveSeconds, 0));
+  });
+
+  it("never where the whole model cannot be one circuit: hashed I/O, overrides, the memory budget, independent linking", () => {
+    const kernelPlan = (over: Partial<PlanOptions>) => expect(plan({ costs: cheapGroth16, ...over }).every((k) => k.spec.kind !== "whole-model")).toBe(true);
+    kernelPlan({ hashedInputs: [program.inputs[0]!] });
+    kernelPlan({ hashedOutputs: [program.outputs[0]!] });
+    kernelPlan({ overrides: { k0: "gkr" } });
+    kernelPlan({ memoryBudget: 200e6 });
+    kernelPlan({ wholeModel: false });
+    // a forced backend is the user's choice, not the cost model's
+    expect(plan({ costs: cheapGroth16, backend: "gkr" }).map((k) => k.backend)).toEqual(["gkr", "gkr"]);
+  });
 });
