@@ -64,8 +64,7 @@ export function inferGraph(decoded: DecodedGraph): Graph {
       if (name !== "") values.set(name, { name, dtype: outs[i]!.dtype, shape: outs[i]!.shape });
     });
 
-    const present = inputs.filter((x): x is InputInfo => x !== undefined);
-    const allConstant = present.every((x) => x.constant !== undefined);
+    const allConstant = inputs.every((x, i) => x === undefined || x.constant !== undefined || def.typeOnlyInputs?.includes(i));
     const outSize = outs.reduce((s, o) => s + o.shape.reduce((a, b) => a * b, 1), 0);
     if ((allConstant || def.shapeOnly) && outSize <= MAX_FOLD_ELEMENTS) {
       let results: Tensor[];

@@ -1,6 +1,6 @@
 /**
  * ONNX TensorProto.DataType codes <-> zkc dtypes. Codes zkc cannot represent (string, complex,
- * float8, 4-bit kinds) map to UNSUPPORTED_DTYPE errors naming where the value came from.
+ * float8, 4- and 2-bit kinds) map to UNSUPPORTED_DTYPE errors naming where the value came from.
  */
 import { ZkcError, type ZkcErrorDetails } from "../errors.js";
 import type { DType } from "../ir/tensor.js";
@@ -49,6 +49,9 @@ const ONNX_NAMES: Record<number, string> = {
   21: "UINT4",
   22: "INT4",
   23: "FLOAT4E2M1",
+  24: "FLOAT8E8M0",
+  25: "UINT2",
+  26: "INT2",
 };
 
 /** Human name of an ONNX data type code ("FLOAT", "STRING", or "code 99"). */

@@ -49,6 +49,11 @@ export interface OpDef {
    */
   shapeOnly?: boolean;
   /**
+   * Inputs read for their dtype and shape only (CastLike's target_type): the node folds when the
+   * other inputs are constant.
+   */
+  typeOnlyInputs?: readonly number[];
+  /**
    * Quantised lowering onto primitives (compiler/quant/prim.ts). Absent: the op cannot be
    * quantised yet, and compiling a model that uses it (outside constant folding) says so.
    */

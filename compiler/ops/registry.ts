@@ -8,7 +8,7 @@ import type { OpDef } from "./op.js";
 import { ALL_OPS } from "./all.js";
 
 /** Newest default-domain opset whose semantics zkc implements. */
-export const MAX_OPSET = 22;
+export const MAX_OPSET = 25;
 /** Oldest opset zkc accepts. */
 export const MIN_OPSET = 1;
 

@@ -75,8 +75,10 @@ function runQuantised(graph: Graph, feeds: Record<string, Tensor>): Tensor[] {
 
 export const quantisedEvaluator: Evaluator = {
   name: "quantised",
-  skip(graph) {
+  skip(graph, feeds) {
     const tensors = [...graph.inputs, ...graph.outputs];
+    const nonFinite = Object.entries(feeds).find(([, t]) => t.data.some((v) => !Number.isFinite(v)));
+    if (nonFinite) return `input "${nonFinite[0]}" holds NaN or an infinity: quantised inputs are finite by construction (zkc prove rejects them)`;
     // bools (0/1) and integers are exact at scale 0; 64-bit integers may not fit the safe bound
     const unsupported = tensors.find((t) => !isFloat(t.dtype) && !QUANTISED_DTYPES.has(t.dtype));
     if (unsupported) return `${unsupported.dtype} tensor "${unsupported.name}": only float, bool and integer tensors up to 32 bits are quantised`;

@@ -1,9 +1,9 @@
 /**
  * ONNX's own node test cases for the shape/data-movement ops (../shared/onnx-conformance; skipped
  * when absent). Two adaptations, both stated here:
- * - the cases are generated at opset 23-25, newer than zkc's MAX_OPSET; for these ops those
- *   versions only add dtypes (float8/float4/int4/int2 kinds), so the opset import is lowered to
- *   MAX_OPSET before loading;
+ * - cases generated at an opset newer than zkc's MAX_OPSET (26-28): for these ops those versions
+ *   only add dtypes (float8/float4/int4/int2 kinds), so the opset import is lowered to MAX_OPSET
+ *   before loading;
  * - zkc needs shape arguments at compile time, and the cases feed them as graph inputs: every
  *   input after the first (and a lone int64 input, as in ConstantOfShape, and all of Range's) is
  *   bound with `LoadOptions.constants`, so those nodes fold and their float semantics run at load time.

@@ -11,14 +11,15 @@ import { tensorOf } from "../../../compiler/ir/tensor.js";
 import { MATH_OPS } from "../../../compiler/ops/all.js";
 import { Celu_12 } from "../../../compiler/ops/celu.js";
 import { Softmax_1 } from "../../../compiler/ops/softmax.js";
-import { TopK_10, TopK_11 } from "../../../compiler/ops/top-k.js";
+import { TopK_10 } from "../../../compiler/ops/top-k.js";
+import { MAX_OPSET } from "../../../compiler/ops/registry.js";
 import type { OpDef } from "../../../compiler/ops/op.js";
 import { opContext } from "../../../compiler/ir/infer.js";
 import { onnx } from "../../../compiler/onnx/proto.js";
 import { decodeTensorProto } from "../../../compiler/onnx/tensor-proto.js";
 import { CONFORMANCE_DIR, casesFor, compare, conformanceAvailable, runCase, runCaseDirect } from "./conformance.js";
 
-const ABOVE_MAX_OPSET = "stamped with an opset above zkc's MAX_OPSET 22";
+const ABOVE_MAX_OPSET = `stamped with an opset above zkc's MAX_OPSET ${MAX_OPSET}`;
 /** Cases the frontend rejects on purpose, each with the reason and the error code it must give. */
 const EXPECTED_REJECTIONS: Record<string, { code: string; reason: string }> = {
   test_equal_string: { code: "UNSUPPORTED_DTYPE", reason: "string tensors: zkc proves numeric tensors only" },
@@ -31,17 +32,6 @@ const EXPECTED_REJECTIONS: Record<string, { code: string; reason: string }> = {
 const DIRECT_AT_OLDER_OPSET: Record<string, { def: OpDef; why: string }> = {};
 for (const name of ["test_celu", "test_celu_bfloat16", "test_celu_float16"]) {
   DIRECT_AT_OLDER_OPSET[name] = { def: Celu_12, why: "Celu 28 only widens dtypes" };
-}
-for (const name of [
-  "test_top_k",
-  "test_top_k_negative_axis",
-  "test_top_k_same_values",
-  "test_top_k_same_values_2d",
-  "test_top_k_same_values_largest",
-  "test_top_k_smallest",
-  "test_top_k_uint64",
-]) {
-  DIRECT_AT_OLDER_OPSET[name] = { def: TopK_11, why: "TopK 24 only widens dtypes" };
 }
 for (const name of Object.keys(DIRECT_AT_OLDER_OPSET)) {
   EXPECTED_REJECTIONS[name] = { code: "UNSUPPORTED_OPSET", reason: ABOVE_MAX_OPSET };
@@ -61,13 +51,13 @@ describe.skipIf(!conformanceAvailable)("ONNX node conformance: math ops", () => 
       }
     }
     const missing = [...new Set(MATH_OPS.map((d) => d.opType))].filter((t) => !covered.has(t));
-    // Celu's and TopK's cases are stamped with opsets above 22; they run directly below
-    expect(missing.sort()).toEqual(["Celu", "TopK"]);
+    // Celu's cases are stamped with opset 28, above MAX_OPSET; they run directly below
+    expect(missing.sort()).toEqual(["Celu"]);
   });
 
-  it.each(Object.keys(DIRECT_AT_OLDER_OPSET))("%s run directly at opset 22", (name) => {
+  it.each(Object.keys(DIRECT_AT_OLDER_OPSET))(`%s run directly at opset ${MAX_OPSET}`, (name) => {
     const { def, why } = DIRECT_AT_OLDER_OPSET[name]!;
-    expect(runCaseDirect(name, def, 22), why).toBeNull();
+    expect(runCaseDirect(name, def, MAX_OPSET), why).toBeNull();
   });
 
   it("the direct run can fail: TopK_10 ignores largest=0, so test_top_k_smallest mismatches", () => {
