@@ -78,6 +78,7 @@ import { Sqrt_1 } from "./sqrt.js";
 import { Sub_1, Sub_7 } from "./sub.js";
 import { Sum_1, Sum_8 } from "./sum.js";
 import { Tan_7 } from "./tan.js";
+import { Swish_24 } from "./swish.js";
 import { Tanh_1 } from "./tanh.js";
 import { ThresholdedRelu_10 } from "./thresholded-relu.js";
 import { Xor_1, Xor_7 } from "./xor.js";
@@ -103,8 +104,8 @@ export const MATH_OPS: readonly OpDef[] = [
   ReduceLogSum_1, ReduceLogSum_18, ReduceLogSumExp_1, ReduceLogSumExp_18, ReduceMax_1, ReduceMax_18,
   ReduceMean_1, ReduceMean_18, ReduceMin_1, ReduceMin_18, ReduceProd_1, ReduceProd_18, ReduceSum_1,
   ReduceSum_13, ReduceSumSquare_1, ReduceSumSquare_18, Relu_1, Round_11, Selu_1, Shrink_9, Sigmoid_1, Sign_9,
-  Sin_7, Sinh_9, Softmax_1, Softmax_13, Softplus_1, Softsign_1, Sqrt_1, Sub_1, Sub_7, Sum_1, Sum_8, Tan_7,
-  Tanh_1, ThresholdedRelu_10, Xor_1, Xor_7,
+  Sin_7, Sinh_9, Softmax_1, Softmax_13, Softplus_1, Softsign_1, Sqrt_1, Sub_1, Sub_7, Sum_1, Sum_8, Swish_24,
+  Tan_7, Tanh_1, ThresholdedRelu_10, Xor_1, Xor_7,
   BitShift_11, BitwiseAnd_18, BitwiseNot_18, BitwiseOr_18, BitwiseXor_18,
   Det_11, TopK_1, TopK_10, TopK_11,
   NegativeLogLikelihoodLoss_12, SoftmaxCrossEntropyLoss_12,
