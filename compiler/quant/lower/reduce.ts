@@ -66,6 +66,72 @@ function reduction(kind: "sum" | "mean" | "max" | "min"): Lower {
     return [kind === "sum" ? s : mulByConstant(q, s, new Float64Array(rows).fill(1 / len), "1/n")];
   };
 }
+/**
+ * A function of a non-negative intermediate by table, on the real domain [0, hi] (`hi` from the
+ * calibrated range of the node's input): the grid is the input's scale, made coarser until the
+ * table fits; values beyond `hi` saturate. `floor` is the smallest real argument used (a positive
+ * one keeps log finite at 0).
+ */
+function tableOnRange(ctx: LowerContext, x: QTensor, fn: (v: number) => number, hi: number, kind: string, floor = 0): QTensor {
+  const { q } = ctx;
+  const act = q.config.activationScale;
+  let t = x.scale;
+  while (t > 0 && hi * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
+  const hiI = Math.max(1, Math.ceil(hi * 2 ** t));
+  const loI = Math.min(hiI, Math.ceil(floor * 2 ** t));
+  const values = new Float64Array(hiI - loI + 1);
+  for (let j = 0; j < values.length; j++) values[j] = quantiseValue(fn(Math.max(floor, (loI + j) / 2 ** t)), act);
+  const xs = q.clamp(q.toScale(x, t), loI, hiI);
+  return q.lookup(xs, { id: `${kind}@${t}->${act}:${ctx.node.name}`, lo: loI, values }, act);
+}
+
+/** The largest |value| of the node's input, from its calibrated range (widened), else its bound. */
+function inputSpan(ctx: LowerContext, input: LowerInput, x: QTensor): number {
+  const r = ctx.range(input.name);
+  return r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * ctx.q.config.rangeMargin : x.maxAbs / 2 ** x.scale;
+}
+
+/**
+ * ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp on the [rows, len] view of
+ * the reduced axes: sums of |x| or x² (exact), then sqrt or log by table; LogSumExp subtracts
+ * the lane maximum first, as Softmax does, so its exp table covers (-L, 0] only.
+ */
+function derivedReduction(kind: "l1" | "l2" | "sumsquare" | "logsum" | "logsumexp"): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const input = inputs[0]!;
+    const x = input.value();
+    const axes = reduceAxes(inputs, ctx, x.shape.length);
+    const outShape = ctx.outputs[0]!.shape;
+    const { t, rows, len } = axes.length ? groupReduced(q, x, axes) : { t: x, rows: sizeOf(x.shape), len: 1 };
+    const span = inputSpan(ctx, input, x);
+    const act = q.config.activationScale;
+    const sum = (v: QTensor) => q.reduceSum(v, rows, len, 1, outShape);
+    if (kind === "l1") return [q.toScale(sum(q.maxT(t, negate(q, t))), act)];
+    if (kind === "sumsquare" || kind === "l2") {
+      const ss = sum(q.rescale(q.mulT(t, t), t.scale));
+      return [kind === "sumsquare" ? q.toScale(ss, act) : tableOnRange(ctx, ss, Math.sqrt, len * span * span, "sqrt")];
+    }
+    if (len === 0 && (kind === "logsum" || kind === "logsumexp")) {
+      throw notQuantisable(ctx, `${ctx.node.opType} over an empty axis is -infinity, which has no fixed-point value`);
+    }
+    if (kind === "logsum") {
+      // log of a non-positive sum is -inf or NaN in floats: it saturates at the finest grid point
+      return [tableOnRange(ctx, sum(t), Math.log, len * span, "log", 2 ** -t.scale)];
+    }
+    const m = maxOverLast(q, t, rows, len, [rows]);
+    const e = expNonPositive(ctx, q.subT(t, q.gather([m], t.shape, repeatEach(rows, len))));
+    // the lane maximum contributes exp(0) = 1: the sum lies in [1, len]
+    const ls = tableOnRange(ctx, q.reduceSum(e, rows, len, 1, [rows]), Math.log, len, "log-sum-exp", 1);
+    return [reshape(q, q.addT(q.toScale(m, act), ls), outShape)];
+  };
+}
+export const lowerReduceL1 = derivedReduction("l1");
+export const lowerReduceL2 = derivedReduction("l2");
+export const lowerReduceSumSquare = derivedReduction("sumsquare");
+export const lowerReduceLogSum = derivedReduction("logsum");
+export const lowerReduceLogSumExp = derivedReduction("logsumexp");
+
 export const lowerReduceSum = reduction("sum");
 export const lowerReduceMean = reduction("mean");
 export const lowerReduceMax = reduction("max");

@@ -1,7 +1,8 @@
 /**
- * The trigonometric, hyperbolic and Swish ops lower to lookups: a model chaining them (opset 24,
- * for Swish) proves and verifies in GKR mode with real proofs, its outputs within a few grid steps
- * of the float model's; a changed output is rejected.
+ * The trigonometric, hyperbolic and Swish ops lower to lookups, ReduceL2 and ReduceLogSumExp to
+ * sums and lookups: a model chaining them (opset 24, for Swish) proves and verifies in GKR mode with
+ * real proofs, its outputs within a few grid steps of the float model's; a changed output is
+ * rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjs } from "../../backends/groth16/keys.js";
@@ -17,8 +18,11 @@ import { clone, compile, filesOf, proveJson, type Json, type TestModel } from ".
 
 const SCALE = 9;
 
-/** x in [-0.9, 0.9]: y1 = atan(tan(x)) + asinh(sinh(x)); y2 = swish_1.5(atanh(x) + acos(x)) */
-function trigModel(): TestModel {
+/**
+ * x in [-0.9, 0.9]: y1 = atan(tan(x)) + asinh(sinh(x)); y2 = swish_1.5(atanh(x) + acos(x));
+ * y3 = logsumexp(x) + l2(x) over the last axis
+ */
+function lookupModel(): TestModel {
   const b = new ModelBuilder("trig", 24);
   b.input("x", "float32", [1, 8]);
   const round = b.op("Atan", [b.op("Tan", ["x"])]);
@@ -27,6 +31,9 @@ function trigModel(): TestModel {
   b.output("y1", "float32", [1, 8]);
   b.op("Swish", [b.op("Add", [b.op("Atanh", ["x"]), b.op("Acos", ["x"])])], { alpha: { kind: "float", value: 1.5 } }, "y2");
   b.output("y2", "float32", [1, 8]);
+  const axes = b.int64s("axes", [1], [1]);
+  b.op("Add", [b.op("ReduceLogSumExp", ["x", axes]), b.op("ReduceL2", ["x", axes])], {}, "y3");
+  b.output("y3", "float32", [1, 1]);
   const graph = loadModelBytes(b.encode(), "trig.onnx");
   const rng = new Rng(5);
   const sample = () => Float64Array.from({ length: 8 }, () => Math.fround(rng.uniform(-0.9, 0.9)));
@@ -39,7 +46,7 @@ let compiled: CompiledModel;
 let proof: Json;
 
 beforeAll(async () => {
-  model = trigModel();
+  model = lookupModel();
   compiled = await compile(model, { backend: "gkr" });
   proof = (await proveJson(compiled, model.input)).json;
 }, 120_000);
@@ -50,7 +57,7 @@ afterAll(async () => {
 
 const check = (p: unknown) => verify(compiled.manifest, p, filesOf(compiled));
 
-describe("trigonometric and Swish lookups, gkr mode", () => {
+describe("trigonometric, Swish and derived-reduction lookups, gkr mode", () => {
   it("lowers every one of them to a lookup", () => {
     expect(model.calibration.program.prims.filter((p) => p.op === "lookup").length).toBeGreaterThanOrEqual(7);
   });
@@ -60,16 +67,16 @@ describe("trigonometric and Swish lookups, gkr mode", () => {
     if (!v.ok) throw new Error(v.reason);
     const want = runFloat(model.graph, { x: tensor("float32", [1, 8], Float64Array.from(model.input.x!)) });
     v.outputs.forEach((o, k) => {
-      const f = Array.from(want.get(k === 0 ? "y1" : "y2")!.data);
+      const f = Array.from(want.get(`y${k + 1}`)!.data);
       o.floats!.forEach((g, i) => expect(Math.abs(g - f[i]!), `y${k + 1}[${i}]`).toBeLessThanOrEqual(0.05 * (1 + Math.abs(f[i]!))));
     });
   });
 
   it("rejects a changed output", async () => {
-    for (const k of [0, 1]) {
+    for (const [k, i] of [[0, 3], [1, 3], [2, 0]] as const) {
       const bad = clone(proof);
-      bad.outputs[k].integers[3] += 1;
-      bad.outputs[k].floats[3] = bad.outputs[k].integers[3] * 2 ** -compiled.manifest.quantisation.outputs[k]!.scale;
+      bad.outputs[k].integers[i] += 1;
+      bad.outputs[k].floats[i] = bad.outputs[k].integers[i] * 2 ** -compiled.manifest.quantisation.outputs[k]!.scale;
       expect((await check(bad)).ok).toBe(false);
     }
   });
