@@ -3,17 +3,14 @@
  * a Greater + Where + Relu gate, compiled in GKR mode, proved and verified with real proofs; a
  * changed output is rejected.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjs } from "../../backends/groth16/keys.js";
+import { describe, expect, it } from "vitest";
 import { ModelBuilder } from "../../fixtures/lib/onnx-builder.js";
 import { Rng } from "../../fixtures/lib/rng.js";
 import { runFloat } from "../../compiler/float/interpret.js";
 import { loadModelBytes } from "../../compiler/onnx/load.js";
 import { tensor } from "../../compiler/ir/tensor.js";
 import { calibrate } from "../../compiler/quant/calibrate.js";
-import type { CompiledModel } from "../../toolchain/compile.js";
-import { verify } from "../../runtime/verify.js";
-import { clone, compile, filesOf, proveJson, type Json, type TestModel } from "./helpers.js";
+import { clone, provedModel, type TestModel } from "./helpers.js";
 
 /** tree(x) = x0 < 0.37 ? (x1 < -0.2 ? 1.5 : -0.5) : (x2 <= 0.55 ? 0.25 : 2); gate(x) = relu(x > 0.1 ? x : 0.5 x) */
 function treeModel(): TestModel {
@@ -43,32 +40,18 @@ function treeModel(): TestModel {
   return { graph, calibration, input: { x: [0.3, -0.6, 0.9, 0.05] } };
 }
 
-let model: TestModel;
-let compiled: CompiledModel;
-let proof: Json;
-
-beforeAll(async () => {
-  model = treeModel();
-  compiled = await compile(model, { backend: "gkr" });
-  proof = (await proveJson(compiled, model.input)).json;
-}, 120_000);
-
-afterAll(async () => {
-  await terminateSnarkjs();
-});
-
-const check = (p: unknown) => verify(compiled.manifest, p, filesOf(compiled));
+const proved = provedModel(treeModel, { backend: "gkr" });
 
 describe("decision tree and gate, gkr mode", () => {
   it("proves in GKR kernels only, without lookups", () => {
-    expect(compiled.manifest.kernels.every((k) => k.backend === "gkr")).toBe(true);
-    expect(model.calibration.program.prims.some((p) => p.op === "lookup")).toBe(false);
+    expect(proved.compiled.manifest.kernels.every((k) => k.backend === "gkr")).toBe(true);
+    expect(proved.model.calibration.program.prims.some((p) => p.op === "lookup")).toBe(false);
   });
 
   it("verifies, and the outputs are the float model's", async () => {
-    const v = await check(proof);
+    const v = await proved.check(proved.proof);
     if (!v.ok) throw new Error(v.reason);
-    const want = runFloat(model.graph, { x: tensor("float32", [1, 4], Float64Array.from(model.input.x!)) });
+    const want = runFloat(proved.model.graph, { x: tensor("float32", [1, 4], Float64Array.from(proved.model.input.x!)) });
     // x0 = 0.3 < 0.37, x1 = -0.6 < -0.2: leaf 1.5, exactly on the grid
     expect(v.outputs[0]!.floats).toEqual([1.5]);
     expect(Array.from(want.get("tree")!.data)).toEqual([1.5]);
@@ -78,17 +61,17 @@ describe("decision tree and gate, gkr mode", () => {
   });
 
   it("rejects a changed output", async () => {
-    const out = clone(proof);
+    const out = clone(proved.proof);
     out.outputs[0].integers[0] += 1;
-    out.outputs[0].floats[0] = out.outputs[0].integers[0] * 2 ** -compiled.manifest.quantisation.outputs[0]!.scale;
-    expect((await check(out)).ok).toBe(false);
-    const gate = clone(proof);
+    out.outputs[0].floats[0] = out.outputs[0].integers[0] * 2 ** -proved.compiled.manifest.quantisation.outputs[0]!.scale;
+    expect((await proved.check(out)).ok).toBe(false);
+    const gate = clone(proved.proof);
     gate.outputs[1].integers[2] -= 1;
-    gate.outputs[1].floats[2] = gate.outputs[1].integers[2] * 2 ** -compiled.manifest.quantisation.outputs[1]!.scale;
-    expect((await check(gate)).ok).toBe(false);
-    const nan = clone(proof);
+    gate.outputs[1].floats[2] = gate.outputs[1].integers[2] * 2 ** -proved.compiled.manifest.quantisation.outputs[1]!.scale;
+    expect((await proved.check(gate)).ok).toBe(false);
+    const nan = clone(proved.proof);
     nan.outputs[2].integers[1] = 1;
     nan.outputs[2].floats[1] = 1;
-    expect((await check(nan)).ok).toBe(false);
+    expect((await proved.check(nan)).ok).toBe(false);
   });
 });

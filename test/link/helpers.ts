@@ -12,6 +12,9 @@ import type { Graph } from "../../compiler/ir/graph.js";
 import { compileModel, type CompileOptions, type CompiledModel } from "../../toolchain/compile.js";
 import { prove, type HashedOutputValues } from "../../runtime/prove.js";
 import { serializeProof, type ProofBundle } from "../../runtime/proof.js";
+import { verify } from "../../runtime/verify.js";
+import { terminateSnarkjs } from "../../backends/groth16/keys.js";
+import { afterAll, beforeAll } from "vitest";
 
 /** A calibrated model and one sample input (floats by ONNX input name). */
 export interface TestModel {
@@ -136,4 +139,30 @@ export function flipB64(s: string, byte = 10): string {
   let bin = "";
   for (const b of bytes) bin += String.fromCharCode(b);
   return `b64:${btoa(bin)}`;
+}
+
+/** A model compiled and proved once for a test file (in `beforeAll`), with its verifier. */
+export interface ProvedModel {
+  model: TestModel;
+  compiled: CompiledModel;
+  proof: Json;
+  check(proof: unknown): ReturnType<typeof verify>;
+}
+
+/**
+ * Registers the file's `beforeAll` (make the model, compile, prove) and `afterAll` (stop snarkjs's
+ * workers); the returned object is filled when the tests run.
+ */
+export function provedModel(make: () => TestModel, opts: Partial<CompileOptions> = {}, timeout = 120_000): ProvedModel {
+  const s = {} as ProvedModel;
+  beforeAll(async () => {
+    s.model = make();
+    s.compiled = await compile(s.model, opts);
+    s.proof = (await proveJson(s.compiled, s.model.input)).json;
+    s.check = (p) => verify(s.compiled.manifest, p, filesOf(s.compiled));
+  }, timeout);
+  afterAll(async () => {
+    await terminateSnarkjs();
+  });
+  return s;
 }

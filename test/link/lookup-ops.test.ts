@@ -4,17 +4,14 @@
  * real proofs, its outputs within a few grid steps of the float model's; a changed output is
  * rejected.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjs } from "../../backends/groth16/keys.js";
+import { describe, expect, it } from "vitest";
 import { ModelBuilder } from "../../fixtures/lib/onnx-builder.js";
 import { Rng } from "../../fixtures/lib/rng.js";
 import { runFloat } from "../../compiler/float/interpret.js";
 import { loadModelBytes } from "../../compiler/onnx/load.js";
 import { tensor } from "../../compiler/ir/tensor.js";
 import { calibrate } from "../../compiler/quant/calibrate.js";
-import type { CompiledModel } from "../../toolchain/compile.js";
-import { verify } from "../../runtime/verify.js";
-import { clone, compile, filesOf, proveJson, type Json, type TestModel } from "./helpers.js";
+import { clone, provedModel, type TestModel } from "./helpers.js";
 
 const SCALE = 9;
 
@@ -41,31 +38,17 @@ function lookupModel(): TestModel {
   return { graph, calibration: calibrate(graph, samples, { scale: SCALE }), input: { x: [-0.85, -0.5, -0.2, 0, 0.1, 0.4, 0.7, 0.88] } };
 }
 
-let model: TestModel;
-let compiled: CompiledModel;
-let proof: Json;
-
-beforeAll(async () => {
-  model = lookupModel();
-  compiled = await compile(model, { backend: "gkr" });
-  proof = (await proveJson(compiled, model.input)).json;
-}, 120_000);
-
-afterAll(async () => {
-  await terminateSnarkjs();
-});
-
-const check = (p: unknown) => verify(compiled.manifest, p, filesOf(compiled));
+const proved = provedModel(lookupModel, { backend: "gkr" });
 
 describe("trigonometric, Swish and derived-reduction lookups, gkr mode", () => {
   it("lowers every one of them to a lookup", () => {
-    expect(model.calibration.program.prims.filter((p) => p.op === "lookup").length).toBeGreaterThanOrEqual(7);
+    expect(proved.model.calibration.program.prims.filter((p) => p.op === "lookup").length).toBeGreaterThanOrEqual(7);
   });
 
   it("verifies, with outputs near the float model's", async () => {
-    const v = await check(proof);
+    const v = await proved.check(proved.proof);
     if (!v.ok) throw new Error(v.reason);
-    const want = runFloat(model.graph, { x: tensor("float32", [1, 8], Float64Array.from(model.input.x!)) });
+    const want = runFloat(proved.model.graph, { x: tensor("float32", [1, 8], Float64Array.from(proved.model.input.x!)) });
     v.outputs.forEach((o, k) => {
       const f = Array.from(want.get(`y${k + 1}`)!.data);
       o.floats!.forEach((g, i) => expect(Math.abs(g - f[i]!), `y${k + 1}[${i}]`).toBeLessThanOrEqual(0.05 * (1 + Math.abs(f[i]!))));
@@ -74,10 +57,10 @@ describe("trigonometric, Swish and derived-reduction lookups, gkr mode", () => {
 
   it("rejects a changed output", async () => {
     for (const [k, i] of [[0, 3], [1, 3], [2, 0]] as const) {
-      const bad = clone(proof);
+      const bad = clone(proved.proof);
       bad.outputs[k].integers[i] += 1;
-      bad.outputs[k].floats[i] = bad.outputs[k].integers[i] * 2 ** -compiled.manifest.quantisation.outputs[k]!.scale;
-      expect((await check(bad)).ok).toBe(false);
+      bad.outputs[k].floats[i] = bad.outputs[k].integers[i] * 2 ** -proved.compiled.manifest.quantisation.outputs[k]!.scale;
+      expect((await proved.check(bad)).ok).toBe(false);
     }
   });
 });
