@@ -9,7 +9,7 @@ import { normaliseAxis } from "../../ops/op.js";
 import { quantiseValue } from "../builder.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, constantAs, maxOverLast, moveAxisBack, moveAxisLast, mulByConstant, negate, notQuantisable, repeatEach, reshape } from "./common.js";
+import { type Lower, constantAs, filled, maxOverLast, moveAxisBack, moveAxisLast, mulByConstant, negate, notQuantisable, repeatEach, reshape } from "./common.js";
 
 /** Reduced axes of a ReduceX node: from the attribute or from constant input 1. */
 function reduceAxes(inputs: (LowerInput | undefined)[], ctx: LowerContext, rank: number): number[] {
@@ -137,13 +137,93 @@ export const lowerReduceMean = reduction("mean");
 export const lowerReduceMax = reduction("max");
 export const lowerReduceMin = reduction("min");
 
-export const lowerArgMax: Lower = (inputs, ctx) => {
-  if (ctx.attrs.int("select_last_index", 0) !== 0) throw notQuantisable(ctx, "ArgMax with select_last_index=1 cannot be proven yet");
+/**
+ * ArgMax, and ArgMin as the ArgMax of -x. With select_last_index the axis is reversed first, so
+ * the first extreme found is the last one, and its index i maps back to len - 1 - i.
+ */
+function argExtreme(sign: 1 | -1): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const v = inputs[0]!.value();
+    const x = sign === 1 ? v : negate(q, v);
+    const axis = normaliseAxis(ctx, ctx.attrs.int("axis", 0), x.shape.length);
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const len = x.shape[axis]!;
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const outShape = ctx.outputs[0]!.shape;
+    if (ctx.attrs.int("select_last_index", 0) === 0) return [q.argmax(x, outer, len, inner, outShape)];
+    const reversed = new Int32Array(outer * len * inner);
+    for (let o = 0; o < outer; o++)
+      for (let k = 0; k < len; k++)
+        for (let i = 0; i < inner; i++) reversed[(o * len + k) * inner + i] = (o * len + (len - 1 - k)) * inner + i;
+    const r = q.argmax(q.gather([x], x.shape, reversed), outer, len, inner, outShape);
+    return [q.subT(filled(q, outShape, len - 1, r.scale, "last-index"), r)];
+  };
+}
+export const lowerArgMax = argExtreme(1);
+export const lowerArgMin = argExtreme(-1);
+
+/**
+ * CumSum: the lanes of the axis times a constant 0/1 matrix (M[k][j] = 1 when element k enters
+ * sum j, per `exclusive` and `reverse`), one exact matmul; no rescale (the weights are integers).
+ */
+export const lowerCumSum: Lower = (inputs, ctx) => {
+  const { q } = ctx;
   const x = inputs[0]!.value();
-  const axis = normaliseAxis(ctx, ctx.attrs.int("axis", 0), x.shape.length);
+  const axisT = inputs[1]?.constant;
+  if (!axisT || axisT.data.length !== 1) throw notQuantisable(ctx, "the CumSum axis must be a constant scalar");
+  const axis = normaliseAxis(ctx, axisT.data[0]!, x.shape.length);
+  const exclusive = ctx.attrs.int("exclusive", 0) !== 0;
+  const reverse = ctx.attrs.int("reverse", 0) !== 0;
   const outer = sizeOf(x.shape.slice(0, axis));
+  const len = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
-  return [ctx.q.argmax(x, outer, x.shape[axis]!, inner, ctx.outputs[0]!.shape)];
+  const rows = outer * inner;
+  const t = inner === 1 ? reshape(q, x, [rows, len]) : q.gather([x], [rows, len], moveAxisLast(outer, len, inner));
+  const m = new Float64Array(len * len);
+  for (let k = 0; k < len; k++)
+    for (let j = 0; j < len; j++) {
+      const enters = reverse ? (exclusive ? k > j : k >= j) : exclusive ? k < j : k <= j;
+      if (enters) m[k * len + j] = 1;
+    }
+  const y = q.matmul(t, q.paramInts("cumsum", [len, len], m, 0), { batch: 1, bBatch: 1, m: rows, k: len, n: len }, [rows, len]);
+  return [backToLayout(ctx, y, outer, len, inner, x.shape)];
+};
+
+/** ReduceProd: pairwise products of column halves, each rescaled back to the input's scale. */
+export const lowerReduceProd: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const x = inputs[0]!.value();
+  const axes = reduceAxes(inputs, ctx, x.shape.length);
+  const outShape = ctx.outputs[0]!.shape;
+  if (axes.length === 0) return [x];
+  let { t, rows, len } = groupReduced(q, x, axes);
+  if (len === 0) return [filled(q, outShape, 1, 0, "prod-of-nothing")];
+  const columns = (from: number, count: number, width: number) => {
+    const idx = new Int32Array(rows * count);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < count; c++) idx[r * count + c] = r * width + from + c;
+    return idx;
+  };
+  while (len > 1) {
+    const half = Math.floor(len / 2);
+    const a = q.gather([t], [rows, half], columns(0, half, len));
+    const b = q.gather([t], [rows, half], columns(half, half, len));
+    const p = q.rescale(q.mulT(a, b), t.scale);
+    if (len % 2 === 0) t = p;
+    else {
+      // the odd column out joins the next round
+      const idx = new Int32Array(rows * (half + 1));
+      const src = new Int32Array(rows * (half + 1));
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < half; c++) idx[r * (half + 1) + c] = r * half + c;
+        idx[r * (half + 1) + half] = r * len + len - 1;
+        src[r * (half + 1) + half] = 1;
+      }
+      t = q.gather([p, t], [rows, half + 1], idx, src);
+    }
+    len = t.shape[1]!;
+  }
+  return [q.toScale(reshape(q, t, outShape), q.config.activationScale)];
 };
 
 /** Softmax/LogSoftmax lanes: [outer, len, inner], opset < 13 coerces to 2-D at `axis`. */

@@ -4,7 +4,7 @@
  */
 import type { OpDef } from "../../ops/op.js";
 import { lowerAsLookup, lowerByTracing } from "../generic.js";
-import type { Lower } from "./common.js";
+import { type Lower, notQuantisable } from "./common.js";
 import * as ew from "./elementwise.js";
 import * as lin from "./linear.js";
 import * as logic from "./logic.js";
@@ -18,6 +18,14 @@ const fixed = (l: Lower): LowerFactory => () => l;
 const traced = (dataInputs: number[]): LowerFactory => (def) => lowerByTracing(def.run, dataInputs);
 const ALL_INPUTS = Array.from({ length: 64 }, (_, i) => i);
 const lookup: LowerFactory = (def) => lowerAsLookup(def.run);
+const scatter: LowerFactory = (def) => {
+  const move = lowerByTracing(def.run, [0, 2]);
+  return (inputs, ctx) => {
+    const reduction = ctx.attrs.string("reduction", "none");
+    if (reduction !== "none") throw notQuantisable(ctx, `${ctx.node.opType} with reduction "${reduction}" combines values; only reduction "none" is proven`);
+    return move(inputs, ctx);
+  };
+};
 
 export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   // element-wise arithmetic
@@ -54,6 +62,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   Gelu: lookup,
   Mish: lookup,
   ThresholdedRelu: lookup,
+  Shrink: lookup,
   Swish: lookup,
   Sin: lookup,
   Cos: lookup,
@@ -107,6 +116,9 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   ReduceLogSum: fixed(red.lowerReduceLogSum),
   ReduceLogSumExp: fixed(red.lowerReduceLogSumExp),
   ArgMax: fixed(red.lowerArgMax),
+  ArgMin: fixed(red.lowerArgMin),
+  CumSum: fixed(red.lowerCumSum),
+  ReduceProd: fixed(red.lowerReduceProd),
   Softmax: fixed(red.lowerSoftmax),
   LogSoftmax: fixed(red.lowerLogSoftmax),
   // data movement: traced through the op's own semantics
@@ -128,6 +140,11 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   GatherElements: traced([0]),
   GatherND: traced([0]),
   Pad: lowerPad,
+  Trilu: traced([0]),
+  // scatters move data and updates only without a reduction (add/mul/max/min combine values)
+  ScatterElements: scatter,
+  Scatter: scatter,
+  ScatterND: scatter,
 };
 
 /** The lowering of an op: its own, else the table's, else undefined. */
