@@ -300,19 +300,12 @@ export const lowerLogSoftmax: Lower = (inputs, ctx) => {
 };
 
 /**
- * LayerNormalization over the trailing axes from `axis`: mean, centred values, variance, a
- * reciprocal square root by table (domain from the calibrated input range), then scale and bias.
+ * Rows of `x` viewed as [rows, len], normalised: mean, centred values, variance, a reciprocal
+ * square root by table (domain from the calibrated input range), their product at the input's
+ * scale. Shared by the normalisations, which differ in their rows and their scale and bias.
  */
-export const lowerLayerNorm: Lower = (inputs, ctx) => {
+function normalisedRows(ctx: LowerContext, X: LowerInput, x: QTensor, rows: number, len: number, eps: number) {
   const { q } = ctx;
-  const [X, Sc, Bi] = inputs;
-  if (!Sc?.constant || (Bi && !Bi.constant)) throw notQuantisable(ctx, "LayerNormalization needs constant scale and bias");
-  const x = X!.value();
-  const shape = x.shape;
-  const axis = normaliseAxis(ctx, ctx.attrs.int("axis", -1), shape.length);
-  const eps = ctx.attrs.float("epsilon", 1e-5);
-  const rows = sizeOf(shape.slice(0, axis));
-  const len = sizeOf(shape.slice(axis));
   const s = x.scale;
   const flat = [rows, len];
   const xf = reshape(q, x, flat);
@@ -323,8 +316,7 @@ export const lowerLayerNorm: Lower = (inputs, ctx) => {
   const variance = mulByConstant(q, q.reduceSum(sq, rows, len, 1, [rows]), new Float64Array(rows).fill(1 / len), "1/len");
 
   // reciprocal square root by table over [0, vmax]; vmax from the calibrated input range
-  const r = ctx.range(X!.name);
-  const span = r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * q.config.rangeMargin : x.maxAbs / 2 ** s;
+  const span = inputSpan(ctx, X, x);
   const vmax = span * span;
   let t = s;
   while (t > 0 && vmax * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
@@ -334,15 +326,100 @@ export const lowerLayerNorm: Lower = (inputs, ctx) => {
   for (let j = 0; j <= hiI; j++) values[j] = quantiseValue(1 / Math.sqrt(j / 2 ** t + eps), rs);
   const vq = q.clamp(q.toScale(variance, t), 0, hiI);
   const rstd = q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
-  let y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
+  const y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
+  return { y, mean, rstd, flat };
+}
 
-  const gamma = constantAs(q, reshaped(Sc.constant, len), flat, "weight", Sc.name);
+/**
+ * LayerNormalization over the trailing axes from `axis`: normalised rows, then scale and bias
+ * per element of a row.
+ */
+export const lowerLayerNorm: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const [X, Sc, Bi] = inputs;
+  if (!Sc?.constant || (Bi && !Bi.constant)) throw notQuantisable(ctx, "LayerNormalization needs constant scale and bias");
+  const x = X!.value();
+  const shape = x.shape;
+  const axis = normaliseAxis(ctx, ctx.attrs.int("axis", -1), shape.length);
+  const rows = sizeOf(shape.slice(0, axis));
+  const len = sizeOf(shape.slice(axis));
+  const n = normalisedRows(ctx, X!, x, rows, len, ctx.attrs.float("epsilon", 1e-5));
+  let y = n.y;
+  const gamma = constantAs(q, reshaped(Sc.constant, len), n.flat, "weight", Sc.name);
   y = q.mulT(y, gamma);
-  if (Bi) y = q.addT(y, constantAs(q, reshaped(Bi.constant!, len), flat, y.scale, Bi.name));
+  if (Bi) y = q.addT(y, constantAs(q, reshaped(Bi.constant!, len), n.flat, y.scale, Bi.name));
   y = q.toScale(y, q.config.activationScale);
   // optional outputs: Mean and InvStdDev, one per normalised row
-  const stats = ctx.outputs.slice(1).map((o, i) => (i === 0 ? reshape(q, mean, o.shape) : reshape(q, q.toScale(rstd, q.config.activationScale), o.shape)));
+  const stats = ctx.outputs.slice(1).map((o, i) => (i === 0 ? reshape(q, n.mean, o.shape) : reshape(q, q.toScale(n.rstd, q.config.activationScale), o.shape)));
   return [reshape(q, y, shape), ...stats];
+};
+
+/**
+ * InstanceNormalization (rows: the (n, c) planes) and GroupNormalization (rows: the (n, group)
+ * blocks): normalised rows, then the per-channel (or, at GroupNormalization 18, per-group) scale
+ * and bias, expanded to every element through `paramOf(row, j)`.
+ */
+function channelNorm(kind: "instance" | "group"): Lower {
+  return (inputs, ctx) => {
+    const { q } = ctx;
+    const [X, Sc, Bi] = inputs;
+    if (!Sc?.constant || !Bi?.constant) throw notQuantisable(ctx, `${ctx.node.opType} needs constant scale and bias`);
+    const x = X!.value();
+    const shape = x.shape;
+    const channels = shape[1]!;
+    const spatial = sizeOf(shape.slice(2));
+    const groups = kind === "instance" ? channels : ctx.attrs.int("num_groups");
+    const perGroup = channels / groups;
+    const perChannel = kind === "instance" || ctx.opset >= 21;
+    const rows = shape[0]! * groups;
+    const len = perGroup * spatial;
+    const n = normalisedRows(ctx, X!, x, rows, len, ctx.attrs.float("epsilon", 1e-5));
+    const expand = (c: NonNullable<LowerInput["constant"]>): Float64Array => {
+      const out = new Float64Array(rows * len);
+      for (let r = 0; r < rows; r++) {
+        const g = r % groups;
+        for (let j = 0; j < len; j++) out[r * len + j] = c.data[perChannel ? g * perGroup + Math.floor(j / spatial) : g]!;
+      }
+      return out;
+    };
+    let y = q.mulT(n.y, q.param(Sc.name, n.flat, expand(Sc.constant), "weight"));
+    y = q.addT(y, q.param(Bi.name, n.flat, expand(Bi.constant), y.scale));
+    return [reshape(q, q.toScale(y, q.config.activationScale), shape)];
+  };
+}
+export const lowerInstanceNorm = channelNorm("instance");
+export const lowerGroupNorm = channelNorm("group");
+
+/**
+ * LRN: squares summed over the channel window by one matmul with a constant 0/1 band matrix
+ * (channels moved last), then (bias + alpha/size · sum)^-beta by table over the range the
+ * calibrated input allows, times x.
+ */
+export const lowerLRN: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const X = inputs[0]!;
+  const x = X.value();
+  const shape = x.shape;
+  const size = ctx.attrs.int("size");
+  const alpha = ctx.attrs.float("alpha", 1e-4);
+  const beta = ctx.attrs.float("beta", 0.75);
+  const bias = ctx.attrs.float("bias", 1);
+  const outer = shape[0]!;
+  const channels = shape[1]!;
+  const inner = sizeOf(shape.slice(2));
+  const rows = outer * inner;
+  const down = Math.floor((size - 1) / 2);
+  const up = Math.ceil((size - 1) / 2);
+  const t = q.gather([x], [rows, channels], moveAxisLast(outer, channels, inner));
+  const sq = q.rescale(q.mulT(t, t), t.scale); // scale s
+  const band = new Float64Array(channels * channels);
+  for (let k = 0; k < channels; k++) for (let c = Math.max(0, k - up); c <= Math.min(channels - 1, k + down); c++) band[k * channels + c] = 1;
+  const sums = q.matmul(sq, q.paramInts("lrn-window", [channels, channels], band, 0), { batch: 1, bBatch: 1, m: rows, k: channels, n: channels }, [rows, channels]);
+  const span = inputSpan(ctx, X, x);
+  const hi = Math.min(size, channels) * span * span;
+  const factor = tableOnRange(ctx, sums, (v) => Math.pow(bias + (alpha / size) * v, -beta), hi, "lrn");
+  const y = q.toScale(q.rescale(q.mulT(t, factor), factor.scale), q.config.activationScale);
+  return [backToLayout(ctx, y, outer, channels, inner, shape)];
 };
 
 function reshaped(c: NonNullable<LowerInput["constant"]>, len: number) {

@@ -100,6 +100,9 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   Conv: fixed(lin.lowerConv),
   BatchNormalization: fixed(lin.lowerBatchNorm),
   LayerNormalization: fixed(red.lowerLayerNorm),
+  InstanceNormalization: fixed(red.lowerInstanceNorm),
+  GroupNormalization: fixed(red.lowerGroupNorm),
+  LRN: fixed(red.lowerLRN),
   // pooling
   MaxPool: fixed(pool.lowerMaxPool),
   AveragePool: fixed(pool.lowerAveragePool),

@@ -1,10 +1,11 @@
 /**
  * CumSum, ReduceProd, Trilu, ScatterElements and ArgMin with select_last_index lower onto matmul,
- * products, gathers and argmax: a model using all of them proves and verifies in GKR mode with
- * real proofs, its outputs close to the float model's; a changed output is rejected.
+ * products, gathers and argmax; LRN and InstanceNormalization onto a band matmul, sums and tables:
+ * models using all of them prove and verify in GKR mode with real proofs, their outputs close to
+ * the float model's; a changed output is rejected.
  */
 import { describe, expect, it } from "vitest";
-import { ModelBuilder, int } from "../../fixtures/lib/onnx-builder.js";
+import { ModelBuilder, float, int } from "../../fixtures/lib/onnx-builder.js";
 import { Rng } from "../../fixtures/lib/rng.js";
 import { runFloat } from "../../compiler/float/interpret.js";
 import { loadModelBytes } from "../../compiler/onnx/load.js";
@@ -55,5 +56,41 @@ describe("CumSum, ReduceProd, Trilu, ScatterElements and ArgMin (last index), gk
       bad.outputs[k].floats[0] = bad.outputs[k].integers[0] * 2 ** -proved.compiled.manifest.quantisation.outputs[k]!.scale;
       expect((await proved.check(bad)).ok, `output ${k}`).toBe(false);
     }
+  });
+});
+
+/** x: [1, 4, 3, 3]: LRN across channels, then InstanceNormalization with per-channel scale and bias. */
+function normModel(): TestModel {
+  const b = new ModelBuilder("norms", 17);
+  b.input("x", "float32", [1, 4, 3, 3]);
+  const lrn = b.op("LRN", ["x"], { size: int(3), alpha: float(0.5), beta: float(0.75), bias: float(1) }, "lrn");
+  b.output("lrn", "float32", [1, 4, 3, 3]);
+  b.op("InstanceNormalization", [lrn, b.floats("s", [4], [1, 0.5, -0.75, 1.25]), b.floats("bias", [4], [0, 0.25, -0.5, 0.125])], {}, "norm");
+  b.output("norm", "float32", [1, 4, 3, 3]);
+  const graph = loadModelBytes(b.encode(), "norms.onnx");
+  const rng = new Rng(13);
+  const draw = () => Float64Array.from({ length: 36 }, () => Math.fround(rng.uniform(-1.5, 1.5)));
+  const samples = Array.from({ length: 8 }, () => ({ x: tensor("float32", [1, 4, 3, 3], draw()) }));
+  return { graph, calibration: calibrate(graph, samples, { scale: 9 }), input: { x: Array.from(draw()) } };
+}
+
+const norms = provedModel(normModel, { backend: "gkr" });
+
+describe("LRN and InstanceNormalization, gkr mode", () => {
+  it("verifies, with outputs close to the float model's", async () => {
+    const v = await norms.check(norms.proof);
+    if (!v.ok) throw new Error(v.reason);
+    const want = runFloat(norms.model.graph, { x: tensor("float32", [1, 4, 3, 3], Float64Array.from(norms.model.input.x!)) });
+    for (const [k, name] of ["lrn", "norm"].entries()) {
+      const f = Array.from(want.get(name)!.data);
+      v.outputs[k]!.floats!.forEach((g, i) => expect(Math.abs(g - f[i]!), `${name}[${i}]`).toBeLessThanOrEqual(0.03 * (1 + Math.abs(f[i]!))));
+    }
+  });
+
+  it("rejects a changed output", async () => {
+    const bad = clone(norms.proof);
+    bad.outputs[1].integers[5] -= 1;
+    bad.outputs[1].floats[5] = bad.outputs[1].integers[5] * 2 ** -norms.compiled.manifest.quantisation.outputs[1]!.scale;
+    expect((await norms.check(bad)).ok).toBe(false);
   });
 });
