@@ -1,11 +1,12 @@
 /**
  * CumSum, ReduceProd, Trilu, ScatterElements and ArgMin with select_last_index lower onto matmul,
- * products, gathers and argmax; LRN and InstanceNormalization onto a band matmul, sums and tables:
+ * products, gathers and argmax; LRN and InstanceNormalization onto a band matmul, sums and tables;
+ * ConvTranspose onto the im2col matmul of Conv:
  * models using all of them prove and verify in GKR mode with real proofs, their outputs close to
  * the float model's; a changed output is rejected.
  */
 import { describe, expect, it } from "vitest";
-import { ModelBuilder, float, int } from "../../fixtures/lib/onnx-builder.js";
+import { ModelBuilder, float, int, ints } from "../../fixtures/lib/onnx-builder.js";
 import { Rng } from "../../fixtures/lib/rng.js";
 import { runFloat } from "../../compiler/float/interpret.js";
 import { loadModelBytes } from "../../compiler/onnx/load.js";
@@ -92,5 +93,39 @@ describe("LRN and InstanceNormalization, gkr mode", () => {
     bad.outputs[1].integers[5] -= 1;
     bad.outputs[1].floats[5] = bad.outputs[1].integers[5] * 2 ** -norms.compiled.manifest.quantisation.outputs[1]!.scale;
     expect((await norms.check(bad)).ok).toBe(false);
+  });
+});
+
+/** A DCGAN-style generator head: z [1, 4, 2, 2] -> ConvTranspose (stride 2) -> Relu -> ConvTranspose (groups 2) -> Tanh. */
+function generatorModel(): TestModel {
+  const b = new ModelBuilder("generator", 17);
+  b.input("z", "float32", [1, 4, 2, 2]);
+  const rng = new Rng(17);
+  const weights = (n: number) => Array.from({ length: n }, () => Math.fround(rng.uniform(-0.5, 0.5)));
+  const up = b.op("ConvTranspose", ["z", b.floats("w1", [4, 4, 4, 4], weights(256)), b.floats("b1", [4], weights(4))], { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) });
+  const act = b.op("Relu", [up]);
+  b.op("Tanh", [b.op("ConvTranspose", [act, b.floats("w2", [4, 1, 3, 3], weights(36))], { group: int(2), pads: ints([1, 1, 1, 1]) })], {}, "image");
+  b.output("image", "float32", [1, 2, 4, 4]);
+  const graph = loadModelBytes(b.encode(), "generator.onnx");
+  const draw = () => Float64Array.from({ length: 16 }, () => Math.fround(rng.uniform(-1, 1)));
+  const samples = Array.from({ length: 8 }, () => ({ z: tensor("float32", [1, 4, 2, 2], draw()) }));
+  return { graph, calibration: calibrate(graph, samples, { scale: 9 }), input: { z: Array.from(draw()) } };
+}
+
+const generator = provedModel(generatorModel, { backend: "gkr" });
+
+describe("ConvTranspose generator, gkr mode", () => {
+  it("verifies, with the image close to the float model's", async () => {
+    const v = await generator.check(generator.proof);
+    if (!v.ok) throw new Error(v.reason);
+    const want = Array.from(runFloat(generator.model.graph, { z: tensor("float32", [1, 4, 2, 2], Float64Array.from(generator.model.input.z!)) }).get("image")!.data);
+    v.outputs[0]!.floats!.forEach((g, i) => expect(Math.abs(g - want[i]!), `image[${i}]`).toBeLessThanOrEqual(0.02));
+  });
+
+  it("rejects a changed pixel", async () => {
+    const bad = clone(generator.proof);
+    bad.outputs[0].integers[7] += 1;
+    bad.outputs[0].floats[7] = bad.outputs[0].integers[7] * 2 ** -generator.compiled.manifest.quantisation.outputs[0]!.scale;
+    expect((await generator.check(bad)).ok).toBe(false);
   });
 });

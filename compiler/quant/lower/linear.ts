@@ -6,6 +6,7 @@
  */
 import { type Tensor, sizeOf } from "../../ir/tensor.js";
 import { convPlan } from "../../ops/conv.js";
+import { convTransposePlan, convTransposeScatterMap } from "../../ops/conv-transpose.js";
 import { matmulPlan } from "../../ops/matmul.js";
 import { cachedWindowIndexMap } from "../../ops/util/conv-geometry.js";
 import type { ProgramBuilder } from "../builder.js";
@@ -79,24 +80,32 @@ export const lowerGemm: Lower = (inputs, ctx) => {
   return [q.toScale(y, q.config.activationScale)];
 };
 
+/** What `patchMatmul` needs: sizes, the window map and where each weight lives. */
+interface PatchPlan {
+  N: number;
+  C: number;
+  M: number;
+  G: number;
+  /** taps per window, input and output spatial sizes */
+  K: number;
+  HW: number;
+  OHW: number;
+  /** win[o*K + kk]: the input spatial position tap kk of output position o reads, or -1 (zero) */
+  win: Int32Array;
+  /** flat index into W of the weight from input channel c (of group g) through tap kk to output channel j (of group g) */
+  weightAt(g: number, c: number, kk: number, j: number): number;
+  outShape: number[];
+}
+
 /**
- * Conv as im2col + matmul. Per group g: patches [N*G, OHW, Cg*K] x W_g^T [G, Cg*K, Mg], bias at
- * the product scale, one rescale, then a gather to the ONNX layout [N, M, out spatial...].
+ * A convolution as im2col + matmul. Per group g: patches [N*G, OHW, Cg*K] x W_g^T [G, Cg*K, Mg],
+ * bias at the product scale, one rescale, then a gather to the ONNX layout [N, M, out spatial...].
  */
-export const lowerConv: Lower = (inputs, ctx) => {
+function patchMatmul(ctx: Parameters<Lower>[1], x: QTensor, W: Tensor, wName: string, B: { constant?: Tensor; name: string } | undefined, plan: PatchPlan): QTensor {
   const { q } = ctx;
-  const [X, W, B] = [inputs[0]!, inputs[1]!, inputs[2]];
-  if (!W.constant) throw notQuantisable(ctx, "Conv needs constant weights");
-  if (B && !B.constant) throw notQuantisable(ctx, "Conv needs a constant bias");
-  const plan = convPlan(ctx, X.shape, W.shape, B?.shape);
-  const { geom, batch: N, inChannels: C, outChannels: M, group: G } = plan;
+  const { N, C, M, G, K, HW, OHW, win } = plan;
   const Cg = C / G;
   const Mg = M / G;
-  const K = sizeOf(geom.kernelShape);
-  const HW = sizeOf(geom.inShape);
-  const OHW = sizeOf(geom.outShape);
-  const win = cachedWindowIndexMap(geom);
-  const x = X.value();
 
   // patches[(n*G + g), o, c*K + kk] = x[n, g*Cg + c, win[o*K + kk]]
   const CK = Cg * K;
@@ -111,21 +120,22 @@ export const lowerConv: Lower = (inputs, ctx) => {
           }
   const patches = q.gather([x], [N * G, OHW, CK], idx);
 
-  // weights^T per group: wt[g, c*K + kk, j] = W[g*Mg + j, c, kk]; repeated per sample when N > 1
+  // weights^T per group: wt[g, c*K + kk, j]; repeated per sample when N > 1
   const wb = N > 1 && G > 1 ? N * G : G;
   const wt = new Float64Array(wb * CK * Mg);
   for (let t = 0; t < wb; t++) {
     const g = t % G;
-    for (let r = 0; r < CK; r++) for (let j = 0; j < Mg; j++) wt[(t * CK + r) * Mg + j] = W.constant.data[(g * Mg + j) * CK + r]!;
+    for (let c = 0; c < Cg; c++)
+      for (let kk = 0; kk < K; kk++) for (let j = 0; j < Mg; j++) wt[(t * CK + c * K + kk) * Mg + j] = W.data[plan.weightAt(g, c, kk, j)]!;
   }
-  const w = q.param(W.name, [wb, CK, Mg], wt, "weight");
+  const w = q.param(wName, [wb, CK, Mg], wt, "weight");
   const batchN = N * G;
   let y = q.matmul(patches, w, { batch: batchN, bBatch: wb === 1 ? 1 : batchN, m: OHW, k: CK, n: Mg }, [batchN, OHW, Mg]);
-  if (B) {
+  if (B?.constant) {
     const bias = new Float64Array(batchN * OHW * Mg);
     for (let t = 0; t < batchN; t++) {
       const g = t % G;
-      for (let o = 0; o < OHW; o++) for (let j = 0; j < Mg; j++) bias[(t * OHW + o) * Mg + j] = B.constant!.data[g * Mg + j]!;
+      for (let o = 0; o < OHW; o++) for (let j = 0; j < Mg; j++) bias[(t * OHW + o) * Mg + j] = B.constant.data[g * Mg + j]!;
     }
     y = q.addT(y, q.param(B.name, [batchN, OHW, Mg], bias, y.scale));
   }
@@ -136,7 +146,49 @@ export const lowerConv: Lower = (inputs, ctx) => {
     for (let g = 0; g < G; g++)
       for (let j = 0; j < Mg; j++)
         for (let o = 0; o < OHW; o++) back[(n * M + g * Mg + j) * OHW + o] = ((n * G + g) * OHW + o) * Mg + j;
-  return [q.gather([y], plan.outShape, back)];
+  return q.gather([y], plan.outShape, back);
+}
+
+/** Conv: patches through the window map, W [M, C/G, k...]. */
+export const lowerConv: Lower = (inputs, ctx) => {
+  const [X, W, B] = [inputs[0]!, inputs[1]!, inputs[2]];
+  if (!W.constant) throw notQuantisable(ctx, "Conv needs constant weights");
+  if (B && !B.constant) throw notQuantisable(ctx, "Conv needs a constant bias");
+  const plan = convPlan(ctx, X.shape, W.shape, B?.shape);
+  const { geom, batch: N, inChannels: C, outChannels: M, group: G } = plan;
+  const K = sizeOf(geom.kernelShape);
+  const Cg = C / G;
+  const Mg = M / G;
+  const win = cachedWindowIndexMap(geom);
+  const weightAt = (g: number, c: number, kk: number, j: number) => ((g * Mg + j) * Cg + c) * K + kk;
+  return [patchMatmul(ctx, X.value(), W.constant, W.name, B, { N, C, M, G, K, HW: sizeOf(geom.inShape), OHW: sizeOf(geom.outShape), win, weightAt, outShape: plan.outShape })];
+};
+
+/**
+ * ConvTranspose: the same patches and matmul, through the inverse of its scatter map (output
+ * position o, tap kk read the one input position i with o = i*stride - pad + kk*dilation, if any),
+ * W [C, M/G, k...].
+ */
+export const lowerConvTranspose: Lower = (inputs, ctx) => {
+  const [X, W, B] = [inputs[0]!, inputs[1]!, inputs[2]];
+  if (!W.constant) throw notQuantisable(ctx, "ConvTranspose needs constant weights");
+  if (B && !B.constant) throw notQuantisable(ctx, "ConvTranspose needs a constant bias");
+  const plan = convTransposePlan(ctx, X.shape, W.shape, B?.shape);
+  const { geom, batch: N, inChannels: C, outChannels: M, group: G } = plan;
+  const K = sizeOf(geom.kernelShape);
+  const HW = sizeOf(geom.inShape);
+  const OHW = sizeOf(geom.outShape);
+  const scatter = convTransposeScatterMap(geom);
+  const win = new Int32Array(OHW * K).fill(-1);
+  for (let i = 0; i < HW; i++)
+    for (let kk = 0; kk < K; kk++) {
+      const o = scatter[i * K + kk]!;
+      if (o >= 0) win[o * K + kk] = i;
+    }
+  const Cg = C / G;
+  const Mg = M / G;
+  const weightAt = (g: number, c: number, kk: number, j: number) => ((g * Cg + c) * Mg + j) * K + kk;
+  return [patchMatmul(ctx, X.value(), W.constant, W.name, B, { N, C, M, G, K, HW, OHW, win, weightAt, outShape: plan.outShape })];
 };
 
 /** BatchNormalization (inference): y = x * a_c + b_c per channel, folded from the statistics. */

@@ -98,6 +98,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   MatMul: fixed(lin.lowerMatMul),
   Gemm: fixed(lin.lowerGemm),
   Conv: fixed(lin.lowerConv),
+  ConvTranspose: fixed(lin.lowerConvTranspose),
   BatchNormalization: fixed(lin.lowerBatchNorm),
   LayerNormalization: fixed(red.lowerLayerNorm),
   InstanceNormalization: fixed(red.lowerInstanceNorm),
