@@ -135,12 +135,14 @@ import { MaxUnpool_9 } from "./max-unpool.js";
 import { MeanVarianceNormalization_9 } from "./mean-variance-normalization.js";
 import { QLinearConv_10 } from "./qlinear-conv.js";
 import { QLinearMatMul_10 } from "./qlinear-matmul.js";
+import { GRU_7, GRU_14, LSTM_7, LSTM_14, RNN_7, RNN_14 } from "./recurrent.js";
 const NN_OPS: OpDef[] = [
   AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
   BatchNormalization_15, Conv_1, ConvInteger_10, ConvTranspose_1, Einsum_12, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
   GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, LpNormalization_1,
   LpPool_1, MatMul_1, MatMulInteger_10, MaxPool_1, MaxUnpool_9, MeanVarianceNormalization_9,
   QLinearConv_10, QLinearMatMul_10,
+  RNN_7, RNN_14, GRU_7, GRU_14, LSTM_7, LSTM_14,
 ];
 
 // --- shape, data movement, constants, casts ---

@@ -11,6 +11,7 @@ import * as logic from "./logic.js";
 import { lowerPad } from "./movement.js";
 import * as pool from "./pool.js";
 import * as red from "./reduce.js";
+import * as rec from "./recurrent.js";
 
 type LowerFactory = (def: OpDef) => Lower;
 
@@ -104,6 +105,10 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   InstanceNormalization: fixed(red.lowerInstanceNorm),
   GroupNormalization: fixed(red.lowerGroupNorm),
   LRN: fixed(red.lowerLRN),
+  // recurrent: unrolled over the sequence
+  RNN: fixed(rec.lowerRNN),
+  GRU: fixed(rec.lowerGRU),
+  LSTM: fixed(rec.lowerLSTM),
   // pooling
   MaxPool: fixed(pool.lowerMaxPool),
   AveragePool: fixed(pool.lowerAveragePool),
