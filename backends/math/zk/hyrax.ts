@@ -1,0 +1,198 @@
+/**
+ * Zero-knowledge Hyrax polynomial commitment (Wahby et al. 2018, §6 with App. A's dot-product proof).
+ *
+ * Shape and generators are those of commit/hyrax.ts: the table is a 2^a x 2^b matrix M, the G_j are
+ * its column generators. Rows are committed with blinding:
+ *
+ *   C_i = sum_j M[i][j]·G_j + r_i·H          (the plain row commitment plus r_i·H)
+ *
+ * so the commitment reveals nothing about M (each C_i is uniform). The plain rows come from
+ * commit/hyrax.ts's `commit` (small-integer tables use its small-scalar MSM), then r_i·H is added.
+ *
+ * **Evaluation** at r = (r_row ‖ r_col), L = eq(r_row, ·), a⃗ = eq(r_col, ·): the prover does not send
+ * w = L^T M. Both sides know Com(w; sum_i L_i r_i) = sum_i L_i·C_i (the verifier keeps it as an
+ * unevaluated combination, part of one final MSM). The prover sends Cv = Com(v; rv) for
+ * v = <w, a⃗> = f(r) and proves with the dot-product protocol that Cv holds <w, a⃗>. The output is
+ * the commitment Cv, which a GKR layer chains on as a committed claim; `proveValueOpening` reveals
+ * (v, rv) when the claim is public.
+ *
+ * Transcript: absorbBytes("zk-hyrax/value", Cv) · dot-product proof · [absorbFields("zk-hyrax/open", [v, rv])].
+ * The commitment and the point must be in the transcript already (the caller's job, as for hyrax.ts).
+ */
+import { FR_MODULUS, type FrVector } from "../field.js";
+import { eqTable, evaluateMle } from "../mle.js";
+import type { Transcript } from "../transcript.js";
+import { getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "../commit/curve.js";
+import {
+  columnGenerators,
+  commit,
+  commitmentBytes,
+  decodeCommitment,
+  hyraxShape,
+  rowCombination,
+  type CommitValues,
+  type HyraxCommitment,
+  type MsmCheck,
+} from "../commit/hyrax.js";
+import {
+  CheckBuilder,
+  ProofBytesWriter,
+  absorbPoints,
+  blindingGenerator,
+  commitScalar,
+  guarded,
+  readPoint,
+  readRecord,
+  readScalar,
+  scalePoint,
+  valueGenerator,
+  type BlindingRng,
+  type LinComb,
+  type Opening,
+} from "./pedersen.js";
+import { checkDotProduct, dotProductNonce, dotProductProofBytes, proveDotProduct, type DotProductProof } from "./sigma.js";
+
+/** Scheme name of hiding commitments (their bytes differ from plain ones by this tag). */
+export const ZK_HYRAX_SCHEME = "hyrax-bn254-zk-v1";
+
+const LABELS = { value: "zk-hyrax/value", open: "zk-hyrax/open" } as const;
+
+/** What the prover keeps: the commitment, the table and each row's blinding factor. */
+export interface HidingHyraxState {
+  readonly commitment: HyraxCommitment;
+  readonly table: FrVector;
+  readonly rowBlindings: readonly bigint[];
+}
+
+/** An evaluation proof: the commitment to the value and the dot-product proof. */
+export interface ZkEvaluationProof {
+  valueCommitment: G1Point;
+  dot: DotProductProof;
+}
+
+/**
+ * Commit with blinding (see the module header). Small-integer tables keep hyrax.ts's fast path.
+ * @throws RangeError as `commit` does (too many values, non-integers)
+ */
+export async function commitHiding(
+  values: CommitValues,
+  numVars: number,
+  rng: BlindingRng,
+  opts: { engine?: MsmEngine } = {},
+): Promise<{ commitment: HyraxCommitment; state: HidingHyraxState }> {
+  const { commitment: plain, state } = await commit(values, numVars, opts);
+  const H = blindingGenerator();
+  const rowBlindings = plain.rows.map(() => rng.scalar());
+  const rows = plain.rows.map((p, i) => p.add(scalePoint(H, rowBlindings[i]!)));
+  const commitment: HyraxCommitment = Object.freeze({ numVars, rowVars: plain.rowVars, colVars: plain.colVars, rows: Object.freeze(rows) });
+  return { commitment, state: { commitment, table: state.table, rowBlindings: Object.freeze(rowBlindings) } };
+}
+
+/** Canonical bytes of a hiding commitment (hyrax.ts's format under the zk scheme tag). */
+export function hidingCommitmentBytes(c: HyraxCommitment): Uint8Array {
+  return commitmentBytes(c, ZK_HYRAX_SCHEME);
+}
+
+/** Parse `hidingCommitmentBytes`; null when malformed (or a plain commitment's bytes). */
+export function decodeHidingCommitment(bytes: Uint8Array): HyraxCommitment | null {
+  return decodeCommitment(bytes, ZK_HYRAX_SCHEME);
+}
+
+/** Absorb a hiding commitment (prover and verifier alike, before any challenge depending on it). */
+export function absorbHidingCommitment(transcript: Transcript, label: string, c: HyraxCommitment): void {
+  transcript.absorbBytes(label, hidingCommitmentBytes(c));
+}
+
+function checkPoint(point: readonly bigint[], numVars: number, where: string): void {
+  if (point.length !== numVars) throw new RangeError(`${where}: expected a point with ${numVars} coordinates, got ${point.length}`);
+}
+
+/**
+ * Prove the committed polynomial's value at `point` without revealing it: returns the proof, the
+ * value and its opening (the prover's side of the committed claim Cv).
+ * @throws RangeError for a point of the wrong length
+ */
+export async function proveZkEvaluation(
+  state: HidingHyraxState,
+  point: readonly bigint[],
+  transcript: Transcript,
+  rng: BlindingRng,
+  opts: { engine?: MsmEngine } = {},
+): Promise<{ proof: ZkEvaluationProof; value: bigint; opening: Opening }> {
+  const { numVars, rowVars, colVars } = state.commitment;
+  checkPoint(point, numVars, "proveZkEvaluation");
+  const rowPoint = point.slice(0, rowVars);
+  const colPoint = point.slice(rowVars);
+  const L = eqTable(rowPoint).toBigints();
+  const w = rowCombination(state.table, rowPoint);
+  let wBlinding = 0n;
+  state.rowBlindings.forEach((r, i) => (wBlinding = (wBlinding + L[i]! * r) % FR_MODULUS));
+  const value = evaluateMle(w, colPoint);
+  const opening: Opening = { value, blinding: rng.scalar() };
+  const valueCommitment = commitScalar(opening.value, opening.blinding);
+  absorbPoints(transcript, LABELS.value, [valueCommitment]);
+  // δ = Com(d⃗; rδ) is the one long MSM of the prover: run it on the engine
+  const nonce = dotProductNonce(2 ** colVars, rng);
+  const engine = opts.engine ?? getMsmEngine();
+  const delta = (await engine.msm(columnGenerators(colVars).set, nonce.d)).add(scalePoint(blindingGenerator(), nonce.rDelta));
+  const a = eqTable(colPoint).toBigints();
+  const dot = proveDotProduct({ values: w.toBigints(), blinding: wBlinding }, opening, a, transcript, rng, { nonce, delta });
+  return { proof: { valueCommitment, dot }, value, opening };
+}
+
+/** The verifier's result: the committed claim Cv and the group equations left to check. */
+export type ZkEvaluationCheck = { ok: true; valueCommitment: G1Point; checks: MsmCheck[] } | { ok: false; reason: string };
+
+function commitmentProblem(c: unknown): string | null {
+  const cc = c as HyraxCommitment | null;
+  if (typeof c !== "object" || c === null || !Number.isSafeInteger(cc!.numVars) || !Array.isArray(cc!.rows)) return "not a commitment";
+  const { rowVars, colVars } = hyraxShape(cc!.numVars);
+  if (cc!.rowVars !== rowVars || cc!.colVars !== colVars || cc!.rows.length !== 2 ** rowVars) return "commitment of an inconsistent shape";
+  if (!cc!.rows.every(isG1Point)) return "a row of the commitment is not a valid G1 point";
+  return null;
+}
+
+/**
+ * Check an evaluation proof (field work and transcript now; group equations returned). Never
+ * throws on proof data.
+ */
+export function zkEvaluationCheck(commitment: HyraxCommitment, point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
+  return guarded<ZkEvaluationCheck>(() => {
+    const problem = commitmentProblem(commitment);
+    if (problem) return { ok: false as const, reason: problem };
+    const { numVars, rowVars } = commitment;
+    if (!Array.isArray(point) || point.length !== numVars) return { ok: false as const, reason: `expected a point of ${numVars} coordinates` };
+    const p = readRecord(proof, "evaluation proof");
+    const valueCommitment = readPoint(p.valueCommitment, "evaluation proof valueCommitment");
+    absorbPoints(transcript, LABELS.value, [valueCommitment]);
+    const L = eqTable(point.slice(0, rowVars)).toBigints();
+    const a = eqTable(point.slice(rowVars)).toBigints();
+    const cw: LinComb = { points: [...commitment.rows], scalars: L };
+    const dot = checkDotProduct(cw, valueCommitment, a, p.dot, transcript);
+    if (!dot.ok) return { ok: false as const, reason: `evaluation proof: ${dot.reason}` };
+    return { ok: true as const, valueCommitment, checks: dot.checks };
+  });
+}
+
+/** Reveal a committed value (for a public claim): the opening is absorbed and sent. */
+export function proveValueOpening(opening: Opening, transcript: Transcript): Opening {
+  transcript.absorbFields(LABELS.open, [opening.value, opening.blinding]);
+  return { value: opening.value, blinding: opening.blinding };
+}
+
+/** Check a revealed opening of C: returns the value and the group equation C = v·g + r·H. Never throws. */
+export function checkValueOpening(C: G1Point, opening: unknown, transcript: Transcript): { ok: true; value: bigint; checks: MsmCheck[] } | { ok: false; reason: string } {
+  return guarded(() => {
+    const o = readRecord(opening, "value opening");
+    const value = readScalar(o.value, "value opening value");
+    const blinding = readScalar(o.blinding, "value opening blinding");
+    transcript.absorbFields(LABELS.open, [value, blinding]);
+    const check = new CheckBuilder().add(C, 1n).sub(valueGenerator(), value).sub(blindingGenerator(), blinding).build();
+    return { ok: true as const, value, checks: [check] };
+  });
+}
+
+/** Proof bytes of an evaluation proof (points compressed, scalars 32 bytes). */
+export function zkEvaluationProofBytes(p: ZkEvaluationProof): Uint8Array {
+  return dotProductProofBytes(p.dot, new ProofBytesWriter().point(p.valueCommitment)).bytes();
+}
