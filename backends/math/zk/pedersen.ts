@@ -18,7 +18,6 @@
  * (`verifyMsmChecks`). A `LinComb` is a point given as such a combination (a commitment the
  * verifier derives homomorphically, e.g. sum_i L_i·C_i), added into a check without evaluating it.
  */
-import { pippenger } from "@noble/curves/abstract/curve.js";
 import { FR_MODULUS, Fr } from "../field.js";
 import { sha256 } from "../sha256.js";
 import type { Transcript } from "../transcript.js";
@@ -107,25 +106,14 @@ export function scalePoint(p: G1Point, s: bigint): G1Point {
 }
 
 /**
- * sum_i scalars[i]·points[i], synchronously (small sums: one multiplication per term; noble's
- * pippenger beyond, which only pays off for long vectors).
+ * sum_i scalars[i]·points[i], synchronously, one multiplication per term: for the short sums of
+ * the Σ-protocols and round polynomials (long ones go to an `MsmEngine`).
  */
 export function msmSync(points: readonly G1Point[], scalars: readonly bigint[]): G1Point {
   if (points.length !== scalars.length) throw new RangeError(`msmSync: expected one scalar per point, got ${scalars.length} for ${points.length}`);
-  if (points.length <= 32) {
-    let acc = G1.ZERO;
-    for (let i = 0; i < points.length; i++) acc = acc.add(scalePoint(points[i]!, scalars[i]!));
-    return acc;
-  }
-  const ps: G1Point[] = [];
-  const ss: bigint[] = [];
-  points.forEach((p, i) => {
-    if (!p.is0() && scalars[i] !== 0n) {
-      ps.push(p);
-      ss.push(scalars[i]!);
-    }
-  });
-  return ps.length === 0 ? G1.ZERO : pippenger(G1, ps, ss);
+  let acc = G1.ZERO;
+  for (let i = 0; i < points.length; i++) acc = acc.add(scalePoint(points[i]!, scalars[i]!));
+  return acc;
 }
 
 /** Com(v; r) = v·g + r·H. */
@@ -196,11 +184,6 @@ export class CheckBuilder {
   build(): MsmCheck {
     return { points: this.points, scalars: this.scalars };
   }
-}
-
-/** Evaluate a combination (prover side, or tests). */
-export function evalComb(c: LinComb): G1Point {
-  return msmSync(c.points, c.scalars);
 }
 
 // ---------------------------------------------------------------------------------------------
