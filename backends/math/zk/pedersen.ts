@@ -30,24 +30,44 @@ export const BLINDING_LABEL = "zkc/zk/v1/blinding";
 /** Family of the value generator g of scalar commitments. */
 export const VALUE_LABEL = "zkc/zk/v1/value";
 
+/**
+ * Fixed bases get a window table (noble's wNAF precomputation, window 4: 14 ms once per point for
+ * about 3.5x faster multiplications), since the prover multiplies the same few generators over
+ * and over (a round of the ZK sumcheck is about 14 multiplications).
+ */
+const FIXED_BASE_WINDOW = 4;
+const prepared = new WeakSet<G1Point>();
+function fixedBase(p: G1Point): G1Point {
+  if (!prepared.has(p)) {
+    p.precompute(FIXED_BASE_WINDOW, false);
+    prepared.add(p);
+  }
+  return p;
+}
+
 let cachedH: G1Point | undefined;
 let cachedG: G1Point | undefined;
 
 /** H: the blinding generator. */
 export function blindingGenerator(): G1Point {
-  cachedH ??= hashToG1(BLINDING_LABEL, 0);
+  cachedH ??= fixedBase(hashToG1(BLINDING_LABEL, 0));
   return cachedH;
 }
 
 /** g: the value generator of scalar commitments. */
 export function valueGenerator(): G1Point {
-  cachedG ??= hashToG1(VALUE_LABEL, 0);
+  cachedG ??= fixedBase(hashToG1(VALUE_LABEL, 0));
   return cachedG;
 }
 
+/** Vector generators up to this length get window tables (round polynomials; longer vectors go to an MSM engine). */
+const FIXED_BASE_VECTOR = 8;
+
 /** G_0..G_{n-1}: the vector generators (the Hyrax column generators). */
 export function vectorGenerators(n: number): readonly G1Point[] {
-  return generators(HYRAX_LABEL, n);
+  const gens = generators(HYRAX_LABEL, n);
+  if (n <= FIXED_BASE_VECTOR) gens.forEach(fixedBase);
+  return gens;
 }
 
 /** A committed value and its blinding factor (what the prover keeps). */

@@ -14,8 +14,9 @@
  *
  *  opening    C = v·g + r·H.             A = a·g + b·H; z1 = a + c·v, z2 = b + c·r.
  *             check z1·g + z2·H = A + c·C.
- *  equality   C1, C2 hold the same value, i.e. C1 - C2 = k·H (k = r1 - r2).
- *             A = t·H; z = t + c·k. check z·H = A + c·(C1 - C2).
+ *  zero       D commits to 0, i.e. D = k·H for a known k (a Schnorr proof of k).
+ *             A = t·H; z = t + c·k. check z·H = A + c·D.
+ *  equality   C1, C2 hold the same value: zero for D = C1 - C2, k = r1 - r2.
  *  product    Cz holds x·y for Cx, Cy (Cx = x·g + rx·H, ...).
  *             α = b1·g + b2·H, β = b3·g + b4·H, δ = b1·Cy + b5·H;
  *             z1 = b1 + c·x, z2 = b2 + c·rx, z3 = b3 + c·y, z4 = b4 + c·ry, z5 = b5 + c·(rz - x·ry).
@@ -114,25 +115,28 @@ export function openingProofBytes(p: OpeningProof, w = new ProofBytesWriter()): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Equality of two committed values
+// A commitment to zero, and equality of two committed values
 
 export interface EqualityProof {
   A: G1Point;
   z: bigint;
 }
 
-/** Prove C1 and C2 hold the same value, from their blinding factors (C1 - C2 = (r1 - r2)·H). */
-export function proveEquality(blinding1: bigint, blinding2: bigint, transcript: Transcript, rng: BlindingRng): EqualityProof {
+/**
+ * Prove that D = k·H for the known k, i.e. that D commits to 0 (D a combination of commitments
+ * whose values cancel; k the same combination of their blinding factors).
+ */
+export function proveZero(blinding: bigint, transcript: Transcript, rng: BlindingRng): EqualityProof {
   const t = rng.scalar();
   const A = scalePoint(blindingGenerator(), t);
   const c = challengeAfter(transcript, LABELS.equality, [A]);
-  const z = lin(t, c, Fr.sub(blinding1, blinding2));
+  const z = lin(t, c, blinding);
   absorbResponses(transcript, LABELS.equality, [z]);
   return { A, z };
 }
 
-/** Check that C1 and C2 (points or combinations) hold the same value. Never throws. */
-export function checkEquality(C1: G1Point | LinComb, C2: G1Point | LinComb, proof: unknown, transcript: Transcript): SigmaCheck {
+/** Check that D (a point or a combination) commits to 0. Never throws. */
+export function checkZero(D: G1Point | LinComb, proof: unknown, transcript: Transcript): SigmaCheck {
   return guarded(() => {
     const p = readRecord(proof, "equality proof");
     const A = readPoint(p.A, "equality proof A");
@@ -140,11 +144,23 @@ export function checkEquality(C1: G1Point | LinComb, C2: G1Point | LinComb, proo
     const c = challengeAfter(transcript, LABELS.equality, [A]);
     absorbResponses(transcript, LABELS.equality, [z]);
     const eq = new CheckBuilder().add(A, 1n);
-    addPointOrComb(eq, C1, c);
-    addPointOrComb(eq, C2, Fr.neg(c));
+    addPointOrComb(eq, D, c);
     eq.sub(blindingGenerator(), z);
     return { ok: true as const, checks: [eq.build()] };
   });
+}
+
+/** Prove C1 and C2 hold the same value, from their blinding factors (C1 - C2 = (r1 - r2)·H). */
+export function proveEquality(blinding1: bigint, blinding2: bigint, transcript: Transcript, rng: BlindingRng): EqualityProof {
+  return proveZero(Fr.sub(blinding1, blinding2), transcript, rng);
+}
+
+/** Check that C1 and C2 (points or combinations) hold the same value. Never throws. */
+export function checkEquality(C1: G1Point | LinComb, C2: G1Point | LinComb, proof: unknown, transcript: Transcript): SigmaCheck {
+  const d = new CheckBuilder();
+  addPointOrComb(d, C1, 1n);
+  addPointOrComb(d, C2, Fr.neg(1n));
+  return checkZero(d.build(), proof, transcript);
 }
 
 export function equalityProofBytes(p: EqualityProof, w = new ProofBytesWriter()): ProofBytesWriter {

@@ -1,48 +1,48 @@
 /**
  * Zero-knowledge sumcheck, Hyrax-style (Wahby et al. 2018, §4): the prover commits to each round
- * polynomial instead of sending it, and proves the round checks on the commitments.
+ * polynomial instead of sending it, and proves the verifier's checks on the commitments.
  *
  * Same statement as sumcheck.ts: claim = sum_x sum_t c_t prod_{f in t} P_f(x), for a claim given as
  * a commitment C_claim (use `publicCommitment(v)` for a public claim: blinding 0). The rounds are
  * computed by sumcheck.ts's `runSumcheckRounds` (the same loops as the plain prover).
  *
- * Round i, with g_i(X) = sum_k c_{i,k} X^k (degree d) and E_{i-1} the previous committed claim
- * (E_{-1} = C_claim):
- *   1. send P_i = Com(c⃗_i; ρ_i)                         (vector commitment, d+1 generators)
- *   2. r_i = challenge
- *   3. send E_i = Com(g_i(r_i); s_i)
- *   4. λ_i = challenge
- *   5. one dot-product proof that  E_{i-1} + λ_i·E_i  holds  <c⃗_i, a⃗_0 + λ_i·a⃗_1(r_i)>,
- *      a⃗_0 = (2, 1, ..., 1) (so <c⃗, a⃗_0> = g(0) + g(1)) and a⃗_1 = (1, r_i, ..., r_i^d).
- * Batching the two linear checks with λ_i is sound: the commitments fix c⃗_i, e_{i-1}, e_i before λ_i
- * is drawn, and if either check fails the combination holds for at most one λ_i.
+ * Round i, with g_i(X) = sum_k c_{i,k} X^k (degree d): the prover sends the scalar commitments
+ * C_{i,k} = Com(c_{i,k}; ρ_{i,k}), k = 0..d; then r_i = challenge. Every check of the plain verifier
+ * is linear in the coefficients, so it becomes a statement on the commitments (additive homomorphism):
+ *   E_i  = sum_k r_i^k·C_{i,k}                   commits g_i(r_i), the next claim (E_{-1} = C_claim)
+ *   D_i  = 2·C_{i,0} + sum_{k>=1} C_{i,k} - E_{i-1}   commits g_i(0) + g_i(1) - claim_i, which must be 0.
+ * After the rounds, the prover commits F_f = Com(P_f(r)) for every polynomial (a polynomial the
+ * verifier evaluates itself, such as GKR's eq(r', ·), is *public*: F_f = P_f(r)·g, not sent), proves
+ * each term's product with a chain of product proofs (T_t = Com(prod_f P_f(r))), and
+ *   D_n  = E_{n-1} - sum_t c_t·T_t                commits final claim - sum_t c_t prod_f P_f(r), also 0.
+ * **All n + 1 zero checks are batched into one proof**: with μ_0..μ_n drawn after every commitment
+ * is absorbed, the prover proves sum_j μ_j·D_j = k·H for a known k (one Schnorr proof). Sound: the
+ * values committed in the D_j are fixed before the μ_j (each C_{i,k} before r_i, so a round
+ * polynomial cannot depend on its challenge), and if one of them is not 0 the combination's value
+ * is 0 for at most one μ_j given the others; a prover who knows k for a non-zero value would know
+ * the discrete log of g to base H. The F_f are the committed claims the caller chains on (a GKR
+ * layer's claims on its inputs); the prover gets their openings.
  *
- * End: E_{n-1} commits the final claim. The prover commits F_f = Com(P_f(r); ·) for every
- * polynomial (a polynomial the verifier evaluates itself, such as GKR's eq(r', ·), is *public*:
- * F_f = P_f(r)·g, not sent), proves each term's product with a chain of product proofs
- * (T_t = Com(prod_f P_f(r))), and proves with an equality proof that E_{n-1} and sum_t c_t·T_t hold
- * the same value. The F_f are the committed claims the caller chains on (a GKR layer's claims on
- * its inputs); the prover gets their openings.
+ * Proof: n·(d+1) points, the committed evaluations and products, one point and one scalar.
  *
  * Transcript:
  *   absorbFields("zk-sumcheck/shape", [n, d]); absorbPoints("zk-sumcheck/claim", [C_claim]);
- *   per round: absorb "zk-sumcheck/round" P_i; r_i = challenge("zk-sumcheck/challenge");
- *              absorb "zk-sumcheck/next" E_i; λ_i = challenge("zk-sumcheck/batch"); dot-product proof;
- *   absorb "zk-sumcheck/evals" (committed F_f); absorbFields("zk-sumcheck/public-evals", public values);
- *   per product step: absorb "zk-sumcheck/product" Com(partial product); product proof;
- *   equality proof.
+ *   per round: absorbPoints("zk-sumcheck/round", C_{i,0..d}); r_i = challenge("zk-sumcheck/challenge");
+ *   absorbPoints("zk-sumcheck/evals", committed F_f); absorbFields("zk-sumcheck/public-evals", public values);
+ *   per product step: absorbPoints("zk-sumcheck/product", [Com(partial product)]); product proof;
+ *   μ_0..μ_n = challenge("zk-sumcheck/batch") each; proof of zero (sigma.ts) of sum_j μ_j·D_j.
  */
 import { FR_MODULUS, Fr } from "../field.js";
-import { runSumcheckRounds, sumcheckDegree, type ProductTerm, type SumcheckInstance } from "../sumcheck.js";
+import { combineTermEvals, runSumcheckRounds, sumcheckDegree, type ProductTerm, type SumcheckInstance } from "../sumcheck.js";
 import type { Transcript } from "../transcript.js";
 import type { G1Point } from "../commit/curve.js";
 import type { MsmCheck } from "../commit/hyrax.js";
 import {
+  CheckBuilder,
   ProofBytesWriter,
   absorbPoints,
   commitFresh,
   commitScalar,
-  commitVector,
   guarded,
   publicCommitment,
   readPoint,
@@ -51,48 +51,28 @@ import {
   type LinComb,
   type Opening,
 } from "./pedersen.js";
-import {
-  checkDotProduct,
-  checkEquality,
-  checkProduct,
-  dotProductProofBytes,
-  equalityProofBytes,
-  productProofBytes,
-  proveDotProduct,
-  proveEquality,
-  proveProduct,
-  type DotProductProof,
-  type EqualityProof,
-  type ProductProof,
-} from "./sigma.js";
+import { checkProduct, checkZero, equalityProofBytes, productProofBytes, proveProduct, proveZero, type EqualityProof, type ProductProof } from "./sigma.js";
 
 export const ZK_SUMCHECK_LABELS = {
   shape: "zk-sumcheck/shape",
   claim: "zk-sumcheck/claim",
   round: "zk-sumcheck/round",
   challenge: "zk-sumcheck/challenge",
-  next: "zk-sumcheck/next",
-  batch: "zk-sumcheck/batch",
   evals: "zk-sumcheck/evals",
   publicEvals: "zk-sumcheck/public-evals",
   product: "zk-sumcheck/product",
+  batch: "zk-sumcheck/batch",
 } as const;
 
-/** One round: the committed round polynomial, the committed next claim, their consistency proof. */
-export interface ZkSumcheckRound {
-  poly: G1Point;
-  next: G1Point;
-  dot: DotProductProof;
-}
-
 export interface ZkSumcheckProof {
-  rounds: ZkSumcheckRound[];
+  /** per round: Com(c_{i,0}), ..., Com(c_{i,d}), the round polynomial's coefficients */
+  rounds: G1Point[][];
   /** Com(P_f(r)) for each polynomial that is not public, in index order */
   evals: G1Point[];
   /** per multiplication step (terms in order, factors left to right): the partial product's commitment and its proof */
   products: { commitment: G1Point; proof: ProductProof }[];
-  /** E_{n-1} and sum_t c_t·T_t hold the same value */
-  final: EqualityProof;
+  /** sum_j μ_j·D_j commits 0 (every round check and the final check at once) */
+  zero: EqualityProof;
 }
 
 /** The public structure both sides agree on. */
@@ -107,8 +87,7 @@ export interface ZkSumcheckShape {
 export interface ZkSumcheckProverOutput {
   proof: ZkSumcheckProof;
   point: bigint[];
-  /** E_{n-1}: the committed final claim, and its opening */
-  finalCommitment: G1Point;
+  /** E_{n-1}'s opening: the final claim sum_t c_t prod_f P_f(point) and its blinding */
   finalOpening: Opening;
   /** per polynomial: P_f(point), the commitment the verifier ends with (v·g when public) and its opening */
   polyEvals: bigint[];
@@ -117,7 +96,7 @@ export interface ZkSumcheckProverOutput {
 }
 
 export type ZkSumcheckCheck =
-  | { ok: true; point: bigint[]; finalCommitment: G1Point; evalCommitments: G1Point[]; checks: MsmCheck[] }
+  | { ok: true; point: bigint[]; finalCommitment: LinComb; evalCommitments: G1Point[]; checks: MsmCheck[] }
   | { ok: false; reason: string };
 
 /** Coefficients (of X^0..X^d) from the values at 0..d: the inverse Vandermonde matrix, cached per d. */
@@ -157,15 +136,16 @@ export function valuesToCoefficients(values: readonly bigint[]): bigint[] {
   return out;
 }
 
-/** a⃗_0 + λ·a⃗_1(r): the batched public vector of a round. */
-function roundVector(d: number, r: bigint, lambda: bigint): bigint[] {
-  const out: bigint[] = [];
-  let power = 1n;
-  for (let k = 0; k <= d; k++) {
-    out.push(Fr.add(k === 0 ? 2n : 1n, Fr.mul(lambda, power)));
-    power = Fr.mul(power, r);
-  }
+/** 1, r, ..., r^d. */
+function powers(r: bigint, d: number): bigint[] {
+  const out = [1n];
+  for (let k = 1; k <= d; k++) out.push(Fr.mul(out[k - 1]!, r));
   return out;
+}
+
+/** The weights of g(0) + g(1) on the coefficients: 2, 1, ..., 1. */
+function sumWeights(d: number): bigint[] {
+  return Array.from({ length: d + 1 }, (_, k) => (k === 0 ? 2n : 1n));
 }
 
 function checkShape(shape: ZkSumcheckShape): string | null {
@@ -186,6 +166,13 @@ function absorbStart(transcript: Transcript, claimCommitment: G1Point, n: number
   absorbPoints(transcript, ZK_SUMCHECK_LABELS.claim, [claimCommitment]);
 }
 
+/** sum_k w_k·x_k over field elements. */
+function weighted(w: readonly bigint[], x: readonly bigint[]): bigint {
+  let acc = 0n;
+  for (let k = 0; k < w.length; k++) acc += w[k]! * x[k]!;
+  return acc % FR_MODULUS;
+}
+
 /**
  * Prove the instance's sum in zero knowledge, for a claim the caller holds as an opening
  * (blinding 0 for a public claim).
@@ -201,8 +188,10 @@ export function proveZkSumcheck(
   const publicPolys = new Set(opts.publicPolys ?? []);
   for (const f of publicPolys) if (!Number.isInteger(f) || f < 0 || f >= inst.polys.length) throw new RangeError(`proveZkSumcheck: public polynomial ${f} is out of range`);
   const d = sumcheckDegree(inst.terms);
-  const rounds: ZkSumcheckRound[] = [];
-  let prev: Opening = claim;
+  const rounds: G1Point[][] = [];
+  // blinding factors of D_0..D_{n-1} (their values are 0 for an honest prover); E's blinding so far
+  const zeroBlindings: bigint[] = [];
+  let prevBlinding = claim.blinding;
   const run = runSumcheckRounds(inst, claim.value, {
     start: (c, n) => {
       if (c !== claim.value) throw new RangeError("proveZkSumcheck: the claim is not the sum");
@@ -210,24 +199,17 @@ export function proveZkSumcheck(
     },
     round: (values) => {
       const coeffs = valuesToCoefficients(values);
-      const polyBlinding = rng.scalar();
-      const poly = commitVector(coeffs, polyBlinding);
-      absorbPoints(transcript, ZK_SUMCHECK_LABELS.round, [poly]);
+      const blindings = coeffs.map(() => rng.scalar());
+      const commitments = coeffs.map((c, k) => commitScalar(c, blindings[k]!));
+      absorbPoints(transcript, ZK_SUMCHECK_LABELS.round, commitments);
       const r = transcript.challenge(ZK_SUMCHECK_LABELS.challenge);
-      let atR = 0n;
-      for (let k = d; k >= 0; k--) atR = (atR * r + coeffs[k]!) % FR_MODULUS;
-      const { commitment: next, opening } = commitFresh(atR, rng);
-      absorbPoints(transcript, ZK_SUMCHECK_LABELS.next, [next]);
-      const lambda = transcript.challenge(ZK_SUMCHECK_LABELS.batch);
-      const target: Opening = { value: Fr.add(prev.value, Fr.mul(lambda, opening.value)), blinding: Fr.add(prev.blinding, Fr.mul(lambda, opening.blinding)) };
-      const dot = proveDotProduct({ values: coeffs, blinding: polyBlinding }, target, roundVector(d, r, lambda), transcript, rng);
-      rounds.push({ poly, next, dot });
-      prev = opening;
+      zeroBlindings.push(Fr.sub(weighted(sumWeights(d), blindings), prevBlinding));
+      prevBlinding = weighted(powers(r, d), blindings);
+      rounds.push(commitments);
       return r;
     },
   });
-  const finalOpening = prev;
-  const finalCommitment = commitScalar(finalOpening.value, finalOpening.blinding);
+  const finalOpening: Opening = { value: combineTermEvals(inst.terms, run.polyEvals), blinding: prevBlinding };
 
   const evalOpenings: Opening[] = [];
   const evalCommitments: G1Point[] = [];
@@ -247,7 +229,7 @@ export function proveZkSumcheck(
   transcript.absorbFields(ZK_SUMCHECK_LABELS.publicEvals, [...publicPolys].sort((a, b) => a - b).map((f) => run.polyEvals[f]!));
 
   const products: ZkSumcheckProof["products"] = [];
-  let sumBlinding = 0n;
+  let termsBlinding = 0n;
   for (const term of inst.terms) {
     let cur = evalOpenings[term.factors[0]!]!;
     for (const f of term.factors.slice(1)) {
@@ -256,13 +238,14 @@ export function proveZkSumcheck(
       products.push({ commitment, proof: proveProduct(cur, evalOpenings[f]!, opening, evalCommitments[f]!, transcript, rng) });
       cur = opening;
     }
-    sumBlinding = Fr.add(sumBlinding, Fr.mul(term.coeff, cur.blinding));
+    termsBlinding = Fr.add(termsBlinding, Fr.mul(term.coeff, cur.blinding));
   }
-  const final = proveEquality(finalOpening.blinding, sumBlinding, transcript, rng);
+  zeroBlindings.push(Fr.sub(finalOpening.blinding, termsBlinding));
+  const mu = transcript.challenges(ZK_SUMCHECK_LABELS.batch, zeroBlindings.length);
+  const zero = proveZero(weighted(mu, zeroBlindings), transcript, rng);
   return {
-    proof: { rounds, evals: sent, products, final },
+    proof: { rounds, evals: sent, products, zero },
     point: run.point,
-    finalCommitment,
     finalOpening,
     polyEvals: run.polyEvals,
     evalCommitments,
@@ -292,24 +275,20 @@ export function zkSumcheckCheck(
     const p = readRecord(proof, "zk sumcheck proof");
     const rounds = p.rounds;
     if (!Array.isArray(rounds) || rounds.length !== n) return { ok: false as const, reason: `expected ${n} rounds, got ${Array.isArray(rounds) ? rounds.length : typeof rounds}` };
-    const checks: MsmCheck[] = [];
     absorbStart(transcript, claimCommitment, n, d);
-    let prev = claimCommitment;
+    // D_i as combinations: D_i = sum_k s_k·C_{i,k} - E_{i-1}
+    const zeros: LinComb[] = [];
+    let prev: LinComb = { points: [claimCommitment], scalars: [1n] };
     const point: bigint[] = [];
     for (let i = 0; i < n; i++) {
-      const round = readRecord(rounds[i], `round ${i}`);
-      const poly = readPoint(round.poly, `round ${i} poly`);
-      const next = readPoint(round.next, `round ${i} next`);
-      absorbPoints(transcript, ZK_SUMCHECK_LABELS.round, [poly]);
+      const round = rounds[i];
+      if (!Array.isArray(round) || round.length !== d + 1) return { ok: false as const, reason: `round ${i}: expected ${d + 1} coefficient commitments` };
+      const cs = round.map((c, k) => readPoint(c, `round ${i} coefficient ${k}`));
+      absorbPoints(transcript, ZK_SUMCHECK_LABELS.round, cs);
       const r = transcript.challenge(ZK_SUMCHECK_LABELS.challenge);
-      absorbPoints(transcript, ZK_SUMCHECK_LABELS.next, [next]);
-      const lambda = transcript.challenge(ZK_SUMCHECK_LABELS.batch);
-      const target: LinComb = { points: [prev, next], scalars: [1n, lambda] };
-      const dot = checkDotProduct(poly, target, roundVector(d, r, lambda), round.dot, transcript);
-      if (!dot.ok) return { ok: false as const, reason: `round ${i}: ${dot.reason}` };
-      checks.push(...dot.checks);
+      zeros.push({ points: [...cs, ...prev.points], scalars: [...sumWeights(d), ...prev.scalars.map((s) => Fr.neg(s))] });
+      prev = { points: cs, scalars: powers(r, d) };
       point.push(r);
-      prev = next;
     }
     const finalCommitment = prev;
 
@@ -327,11 +306,12 @@ export function zkSumcheckCheck(
       evalCommitments.push(publicPolys.has(f) ? publicCommitment(publicValues[publicOrder.indexOf(f)]!) : sent[next++]!);
     }
 
+    const checks: MsmCheck[] = [];
     const products = p.products;
     const steps = terms.reduce((s, t) => s + t.factors.length - 1, 0);
     if (!Array.isArray(products) || products.length !== steps) return { ok: false as const, reason: `expected ${steps} product proofs` };
     let step = 0;
-    const termCommitments: G1Point[] = [];
+    const finalZero = new CheckBuilder().addComb(finalCommitment);
     for (const term of terms) {
       let cur = evalCommitments[term.factors[0]!]!;
       for (const f of term.factors.slice(1)) {
@@ -344,12 +324,15 @@ export function zkSumcheckCheck(
         cur = commitment;
         step++;
       }
-      termCommitments.push(cur);
+      finalZero.sub(cur, term.coeff);
     }
-    const sum: LinComb = { points: termCommitments, scalars: terms.map((t) => t.coeff) };
-    const eq = checkEquality(finalCommitment, sum, p.final, transcript);
-    if (!eq.ok) return { ok: false as const, reason: `final claim: ${eq.reason}` };
-    checks.push(...eq.checks);
+    zeros.push(finalZero.build());
+    const mu = transcript.challenges(ZK_SUMCHECK_LABELS.batch, zeros.length);
+    const batched = new CheckBuilder();
+    zeros.forEach((z, j) => batched.addComb(z, mu[j]!));
+    const zero = checkZero(batched.build(), p.zero, transcript);
+    if (!zero.ok) return { ok: false as const, reason: `round and final checks: ${zero.reason}` };
+    checks.push(...zero.checks);
     return { ok: true as const, point, finalCommitment, evalCommitments, checks };
   });
 }
@@ -357,10 +340,9 @@ export function zkSumcheckCheck(
 /** Proof bytes (points compressed, scalars 32 bytes): for sizes and the hiding tests. */
 export function zkSumcheckProofBytes(proof: ZkSumcheckProof): Uint8Array {
   const w = new ProofBytesWriter();
-  for (const r of proof.rounds) dotProductProofBytes(r.dot, w.point(r.poly).point(r.next));
+  for (const r of proof.rounds) w.points(r);
   w.points(proof.evals);
   for (const p of proof.products) productProofBytes(p.proof, w.point(p.commitment));
-  equalityProofBytes(proof.final, w);
+  equalityProofBytes(proof.zero, w);
   return w.bytes();
 }
-

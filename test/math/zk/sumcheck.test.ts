@@ -6,6 +6,7 @@ import { combineTermEvals, runSumcheckRounds, type ProductTerm, type SumcheckIns
 import { Transcript } from "../../../backends/math/transcript.js";
 import {
   commitScalar,
+  msmSync,
   proveZkSumcheck,
   publicCommitment,
   seededBlindingRng,
@@ -59,7 +60,7 @@ describe("zero-knowledge sumcheck: completeness", () => {
       let verdict: ReturnType<typeof zkSumcheckCheck> | undefined;
       expect(await accepts("zks", (t) => (verdict = zkSumcheckCheck(publicCommitment(claim), shape, out.proof, t)))).toBe(true);
       expect(verdict!.ok && verdict!.point).toEqual(out.point);
-      expect(verdict!.ok && verdict!.finalCommitment.equals(out.finalCommitment)).toBe(true);
+      expect(verdict!.ok && msmSync(verdict!.finalCommitment.points, verdict!.finalCommitment.scalars).equals(commitScalar(out.finalOpening.value, out.finalOpening.blinding))).toBe(true);
       // the eval commitments open to the polynomials' values at the point
       out.evalOpenings.forEach((o, f) => {
         expect(o.value).toBe(out.polyEvals[f]);
@@ -119,7 +120,7 @@ describe("zero-knowledge sumcheck: soundness", () => {
 
   it("rejects every changed proof element", async () => {
     const paths = leaves(out.proof);
-    expect(paths.length).toBeGreaterThan(30);
+    expect(paths.length).toBeGreaterThan(20);
     for (const path of paths) expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, tamper(out.proof, path), t)), path.join(".")).toBe(false);
   });
 
@@ -135,7 +136,7 @@ describe("zero-knowledge sumcheck: soundness", () => {
     expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, swapped, t))).toBe(false);
     const swappedEvals = { ...out.proof, evals: [out.proof.evals[1]!, out.proof.evals[0]!, out.proof.evals[2]!] };
     expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, swappedEvals, t))).toBe(false);
-    for (const bad of [null, {}, { ...out.proof, rounds: out.proof.rounds.slice(1) }, { ...out.proof, evals: [] }, { ...out.proof, products: [] }, { ...out.proof, final: 3 }]) {
+    for (const bad of [null, {}, { ...out.proof, rounds: out.proof.rounds.slice(1) }, { ...out.proof, evals: [] }, { ...out.proof, products: [] }, { ...out.proof, zero: 3 }, { ...out.proof, rounds: out.proof.rounds.map((r) => r.slice(1)) }]) {
       expect(zkSumcheckCheck(C, shape, bad, new Transcript("snd")).ok).toBe(false);
     }
     expect(zkSumcheckCheck(C, { ...shape, numVars: 4 }, out.proof, new Transcript("snd")).ok).toBe(false);
