@@ -39,12 +39,12 @@ import {
   ProofBytesWriter,
   absorbPoints,
   blindingGenerator,
+  blindingTimes,
   commitScalar,
   guarded,
   readPoint,
   readRecord,
   readScalar,
-  scalePoint,
   valueGenerator,
   type BlindingRng,
   type LinComb,
@@ -81,9 +81,8 @@ export async function commitHiding(
   opts: { engine?: MsmEngine } = {},
 ): Promise<{ commitment: HyraxCommitment; state: HidingHyraxState }> {
   const { commitment: plain, state } = await commit(values, numVars, opts);
-  const H = blindingGenerator();
   const rowBlindings = plain.rows.map(() => rng.scalar());
-  const rows = plain.rows.map((p, i) => p.add(scalePoint(H, rowBlindings[i]!)));
+  const rows = plain.rows.map((p, i) => p.add(blindingTimes(rowBlindings[i]!)));
   const commitment: HyraxCommitment = Object.freeze({ numVars, rowVars: plain.rowVars, colVars: plain.colVars, rows: Object.freeze(rows) });
   return { commitment, state: { commitment, table: state.table, rowBlindings: Object.freeze(rowBlindings) } };
 }
@@ -134,7 +133,7 @@ export async function proveZkEvaluation(
   // δ = Com(d⃗; rδ) is the one long MSM of the prover: run it on the engine
   const nonce = dotProductNonce(2 ** colVars, rng);
   const engine = opts.engine ?? getMsmEngine();
-  const delta = (await engine.msm(columnGenerators(colVars).set, nonce.d)).add(scalePoint(blindingGenerator(), nonce.rDelta));
+  const delta = (await engine.msm(columnGenerators(colVars).set, nonce.d)).add(blindingTimes(nonce.rDelta));
   const a = eqTable(colPoint).toBigints();
   const dot = proveDotProduct({ values: w.toBigints(), blinding: wBlinding }, opening, a, transcript, rng, { nonce, delta });
   return { proof: { valueCommitment, dot }, value, opening };

@@ -38,6 +38,7 @@ import {
   ProofBytesWriter,
   absorbPoints,
   blindingGenerator,
+  blindingTimes,
   commitScalar,
   commitVector,
   guarded,
@@ -128,7 +129,7 @@ export interface EqualityProof {
  */
 export function proveZero(blinding: bigint, transcript: Transcript, rng: BlindingRng): EqualityProof {
   const t = rng.scalar();
-  const A = scalePoint(blindingGenerator(), t);
+  const A = blindingTimes(t);
   const c = challengeAfter(transcript, LABELS.equality, [A]);
   const z = lin(t, c, blinding);
   absorbResponses(transcript, LABELS.equality, [z]);
@@ -186,7 +187,7 @@ export function proveProduct(x: Opening, y: Opening, z: Opening, Cy: G1Point, tr
   const b = [rng.scalar(), rng.scalar(), rng.scalar(), rng.scalar(), rng.scalar()] as const;
   const alpha = commitScalar(b[0], b[1]);
   const beta = commitScalar(b[2], b[3]);
-  const delta = scalePoint(Cy, b[0]).add(scalePoint(blindingGenerator(), b[4]));
+  const delta = scalePoint(Cy, b[0]).add(blindingTimes(b[4]));
   const c = challengeAfter(transcript, LABELS.product, [alpha, beta, delta]);
   const zs: ProductProof["z"] = [
     lin(b[0], c, x.value),
