@@ -16,10 +16,11 @@
  * the commitment Cv, which a GKR layer chains on as a committed claim; `proveValueOpening` reveals
  * (v, rv) when the claim is public.
  *
- * Transcript: absorbBytes("zk-hyrax/value", Cv) · dot-product proof · [absorbFields("zk-hyrax/open", [v, rv])].
+ * Transcript: absorbPoints("zk-hyrax/values", [Cv_k]) · [ρ = challenge("zk-hyrax/batch") for a batch] ·
+ * dot-product proof · [absorbFields("zk-hyrax/open", [v, rv])].
  * The commitment and the point must be in the transcript already (the caller's job, as for hyrax.ts).
  */
-import { FR_MODULUS, type FrVector } from "../field.js";
+import { FR_MODULUS, Fr, type FrVector } from "../field.js";
 import { eqTable, evaluateMle } from "../mle.js";
 import type { Transcript } from "../transcript.js";
 import { getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "../commit/curve.js";
@@ -55,7 +56,7 @@ import { checkDotProduct, dotProductNonce, dotProductProofBytes, proveDotProduct
 /** Scheme name of hiding commitments (their bytes differ from plain ones by this tag). */
 export const ZK_HYRAX_SCHEME = "hyrax-bn254-zk-v1";
 
-const LABELS = { value: "zk-hyrax/value", open: "zk-hyrax/open" } as const;
+const LABELS = { values: "zk-hyrax/values", batch: "zk-hyrax/batch", open: "zk-hyrax/open" } as const;
 
 /** What the prover keeps: the commitment, the table and each row's blinding factor. */
 export interface HidingHyraxState {
@@ -64,9 +65,9 @@ export interface HidingHyraxState {
   readonly rowBlindings: readonly bigint[];
 }
 
-/** An evaluation proof: the commitment to the value and the dot-product proof. */
+/** An evaluation proof: the commitments to the values (one per polynomial) and the dot-product proof. */
 export interface ZkEvaluationProof {
-  valueCommitment: G1Point;
+  valueCommitments: G1Point[];
   dot: DotProductProof;
 }
 
@@ -118,29 +119,70 @@ export async function proveZkEvaluation(
   rng: BlindingRng,
   opts: { engine?: MsmEngine } = {},
 ): Promise<{ proof: ZkEvaluationProof; value: bigint; opening: Opening }> {
-  const { numVars, rowVars, colVars } = state.commitment;
-  checkPoint(point, numVars, "proveZkEvaluation");
+  const { proof, values, openings } = await proveZkBatchEvaluation([state], point, transcript, rng, opts);
+  return { proof, value: values[0]!, opening: openings[0]! };
+}
+
+/**
+ * Prove the values of several committed polynomials (one size) at one point with one dot-product
+ * proof: after the value commitments Cv_k are absorbed, ρ = challenge("zk-hyrax/batch"), and the
+ * proof is that sum_k ρ^k·Cv_k holds <sum_k ρ^k·w_k, a⃗> for the vector committed in
+ * sum_k ρ^k sum_i L_i·C_{k,i}. One polynomial: no ρ.
+ * @throws RangeError for no states, mixed sizes or a point of the wrong length
+ */
+export async function proveZkBatchEvaluation(
+  states: readonly HidingHyraxState[],
+  point: readonly bigint[],
+  transcript: Transcript,
+  rng: BlindingRng,
+  opts: { engine?: MsmEngine } = {},
+): Promise<{ proof: ZkEvaluationProof; values: bigint[]; openings: Opening[] }> {
+  if (states.length === 0) throw new RangeError("proveZkBatchEvaluation: expected at least one polynomial, got none");
+  const { numVars, rowVars, colVars } = states[0]!.commitment;
+  if (states.some((s) => s.commitment.numVars !== numVars)) throw new RangeError("proveZkBatchEvaluation: expected polynomials of one size");
+  checkPoint(point, numVars, "proveZkBatchEvaluation");
   const rowPoint = point.slice(0, rowVars);
   const colPoint = point.slice(rowVars);
   const L = eqTable(rowPoint).toBigints();
-  const w = rowCombination(state.table, rowPoint);
-  let wBlinding = 0n;
-  state.rowBlindings.forEach((r, i) => (wBlinding = (wBlinding + L[i]! * r) % FR_MODULUS));
-  const value = evaluateMle(w, colPoint);
-  const opening: Opening = { value, blinding: rng.scalar() };
-  const valueCommitment = commitScalar(opening.value, opening.blinding);
-  absorbPoints(transcript, LABELS.value, [valueCommitment]);
+  const ws = states.map((s) => rowCombination(s.table, rowPoint));
+  const wBlindings = states.map((s) => s.rowBlindings.reduce((acc, r, i) => (acc + L[i]! * r) % FR_MODULUS, 0n));
+  const values = ws.map((w) => evaluateMle(w, colPoint));
+  const openings: Opening[] = values.map((value) => ({ value, blinding: rng.scalar() }));
+  const valueCommitments = openings.map((o) => commitScalar(o.value, o.blinding));
+  absorbPoints(transcript, LABELS.values, valueCommitments);
+  const weights = batchWeights(transcript, states.length);
+  const w = ws.length === 1 ? ws[0]!.toBigints() : combineVectors(ws.map((x) => x.toBigints()), weights);
+  const target: Opening = { value: weighted(weights, values), blinding: weighted(weights, openings.map((o) => o.blinding)) };
   // δ = Com(d⃗; rδ) is the one long MSM of the prover: run it on the engine
   const nonce = dotProductNonce(2 ** colVars, rng);
   const engine = opts.engine ?? getMsmEngine();
   const delta = (await engine.msm(columnGenerators(colVars).set, nonce.d)).add(blindingTimes(nonce.rDelta));
   const a = eqTable(colPoint).toBigints();
-  const dot = proveDotProduct({ values: w.toBigints(), blinding: wBlinding }, opening, a, transcript, rng, { nonce, delta });
-  return { proof: { valueCommitment, dot }, value, opening };
+  const dot = proveDotProduct({ values: w, blinding: weighted(weights, wBlindings) }, target, a, transcript, rng, { nonce, delta });
+  return { proof: { valueCommitments, dot }, values, openings };
 }
 
-/** The verifier's result: the committed claim Cv and the group equations left to check. */
-export type ZkEvaluationCheck = { ok: true; valueCommitment: G1Point; checks: MsmCheck[] } | { ok: false; reason: string };
+/** 1, ρ, ρ^2, ... (ρ drawn only for more than one polynomial). */
+function batchWeights(transcript: Transcript, count: number): bigint[] {
+  if (count === 1) return [1n];
+  const rho = transcript.challenge(LABELS.batch);
+  const out = [1n];
+  for (let k = 1; k < count; k++) out.push((out[k - 1]! * rho) % FR_MODULUS);
+  return out;
+}
+
+function weighted(weights: readonly bigint[], xs: readonly bigint[]): bigint {
+  let acc = 0n;
+  for (let k = 0; k < xs.length; k++) acc += weights[k]! * xs[k]!;
+  return acc % FR_MODULUS;
+}
+
+function combineVectors(vs: readonly bigint[][], weights: readonly bigint[]): bigint[] {
+  return vs[0]!.map((_, j) => weighted(weights, vs.map((v) => v[j]!)));
+}
+
+/** The verifier's result: the committed claims Cv_k (one per polynomial) and the group equations left to check. */
+export type ZkEvaluationCheck = { ok: true; valueCommitments: G1Point[]; checks: MsmCheck[] } | { ok: false; reason: string };
 
 function commitmentProblem(c: unknown): string | null {
   const cc = c as HyraxCommitment | null;
@@ -152,25 +194,44 @@ function commitmentProblem(c: unknown): string | null {
 }
 
 /**
- * Check an evaluation proof (field work and transcript now; group equations returned). Never
- * throws on proof data.
+ * Check an evaluation proof of several commitments (one size) at one point (field work and
+ * transcript now; group equations returned). Never throws on proof data.
  */
-export function zkEvaluationCheck(commitment: HyraxCommitment, point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
+export function zkBatchEvaluationCheck(commitments: readonly HyraxCommitment[], point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
   return guarded<ZkEvaluationCheck>(() => {
-    const problem = commitmentProblem(commitment);
-    if (problem) return { ok: false as const, reason: problem };
-    const { numVars, rowVars } = commitment;
-    if (!Array.isArray(point) || point.length !== numVars) return { ok: false as const, reason: `expected a point of ${numVars} coordinates` };
+    if (!Array.isArray(commitments) || commitments.length === 0) return { ok: false as const, reason: "expected at least one commitment" };
+    for (const c of commitments) {
+      const problem = commitmentProblem(c);
+      if (problem) return { ok: false as const, reason: problem };
+    }
+    const { numVars, rowVars } = commitments[0]!;
+    if (commitments.some((c) => c.numVars !== numVars)) return { ok: false as const, reason: "commitments of different sizes in one batch" };
+    if (!Array.isArray(point) || point.length !== numVars || !point.every((x) => Fr.isValid(x))) return { ok: false as const, reason: `expected a point of ${numVars} canonical coordinates` };
     const p = readRecord(proof, "evaluation proof");
-    const valueCommitment = readPoint(p.valueCommitment, "evaluation proof valueCommitment");
-    absorbPoints(transcript, LABELS.value, [valueCommitment]);
+    const cvs = p.valueCommitments;
+    if (!Array.isArray(cvs) || cvs.length !== commitments.length) return { ok: false as const, reason: `expected ${commitments.length} value commitments` };
+    const valueCommitments = cvs.map((c, k) => readPoint(c, `evaluation proof value commitment ${k}`));
+    absorbPoints(transcript, LABELS.values, valueCommitments);
+    const weights = batchWeights(transcript, commitments.length);
     const L = eqTable(point.slice(0, rowVars)).toBigints();
     const a = eqTable(point.slice(rowVars)).toBigints();
-    const cw: LinComb = { points: [...commitment.rows], scalars: L };
-    const dot = checkDotProduct(cw, valueCommitment, a, p.dot, transcript);
+    const cw: LinComb = { points: [], scalars: [] };
+    commitments.forEach((c: HyraxCommitment, k: number) =>
+      c.rows.forEach((row: G1Point, i: number) => {
+        cw.points.push(row);
+        cw.scalars.push(Fr.mul(weights[k]!, L[i]!));
+      }),
+    );
+    const cy: LinComb = { points: valueCommitments, scalars: weights };
+    const dot = checkDotProduct(cw, cy, a, p.dot, transcript);
     if (!dot.ok) return { ok: false as const, reason: `evaluation proof: ${dot.reason}` };
-    return { ok: true as const, valueCommitment, checks: dot.checks };
+    return { ok: true as const, valueCommitments, checks: dot.checks };
   });
+}
+
+/** Check a single evaluation proof (see `zkBatchEvaluationCheck`). */
+export function zkEvaluationCheck(commitment: HyraxCommitment, point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
+  return zkBatchEvaluationCheck([commitment], point, proof, transcript);
 }
 
 /** Reveal a committed value (for a public claim): the opening is absorbed and sent. */
@@ -193,5 +254,5 @@ export function checkValueOpening(C: G1Point, opening: unknown, transcript: Tran
 
 /** Proof bytes of an evaluation proof (points compressed, scalars 32 bytes). */
 export function zkEvaluationProofBytes(p: ZkEvaluationProof): Uint8Array {
-  return dotProductProofBytes(p.dot, new ProofBytesWriter().point(p.valueCommitment)).bytes();
+  return dotProductProofBytes(p.dot, new ProofBytesWriter().points(p.valueCommitments)).bytes();
 }

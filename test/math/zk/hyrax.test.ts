@@ -11,8 +11,15 @@ import {
   commitScalar,
   decodeHidingCommitment,
   hidingCommitmentBytes,
+  checkEquality,
+  proveEquality,
   proveValueOpening,
+  proveZkBatchEvaluation,
   proveZkEvaluation,
+  proveZkSumcheck,
+  publicCommitment,
+  zkBatchEvaluationCheck,
+  zkSumcheckCheck,
   seededBlindingRng,
   valueGenerator,
   zkEvaluationCheck,
@@ -59,10 +66,10 @@ describe("zero-knowledge Hyrax evaluation", () => {
       setup(tp);
       const { proof, value, opening } = await proveZkEvaluation(state, point, tp, rng);
       expect(value).toBe(evaluateMle(state.table, point));
-      expect(commitScalar(opening.value, opening.blinding).equals(proof.valueCommitment)).toBe(true);
+      expect(commitScalar(opening.value, opening.blinding).equals(proof.valueCommitments[0]!)).toBe(true);
       let cv: ReturnType<typeof zkEvaluationCheck> | undefined;
       expect(await accepts("zkh", (t) => (cv = zkEvaluationCheck(commitment, point, proof, t)), setup)).toBe(true);
-      expect(cv!.ok && cv!.valueCommitment.equals(proof.valueCommitment)).toBe(true);
+      expect(cv!.ok && cv!.valueCommitments[0]!.equals(proof.valueCommitments[0]!)).toBe(true);
       // opening the committed value for a public claim
       const revealed = proveValueOpening(opening, tp);
       const t2 = new Transcript("zkh");
@@ -70,12 +77,12 @@ describe("zero-knowledge Hyrax evaluation", () => {
       const res = zkEvaluationCheck(commitment, point, proof, t2);
       expect(res.ok).toBe(true);
       if (!res.ok) return;
-      const op = checkValueOpening(res.valueCommitment, revealed, t2);
+      const op = checkValueOpening(res.valueCommitments[0]!, revealed, t2);
       expect(op.ok && op.value).toBe(value);
       expect(await accepts("zkh", (t) => {
         const e = zkEvaluationCheck(commitment, point, proof, t);
         if (!e.ok) return e;
-        const o = checkValueOpening(e.valueCommitment, { ...revealed, value: Fr.add(value, 1n) }, t);
+        const o = checkValueOpening(e.valueCommitments[0]!, { ...revealed, value: Fr.add(value, 1n) }, t);
         return o.ok ? { ok: true, checks: [...e.checks, ...o.checks] } : o;
       }, setup)).toBe(false);
     });
@@ -102,9 +109,9 @@ describe("zero-knowledge Hyrax evaluation", () => {
     expect(await accepts("snd", (t) => zkEvaluationCheck(swappedRows, point, proof, t), setup)).toBe(false);
     expect(await accepts("snd-2", (t) => zkEvaluationCheck(commitment, point, proof, t), setup)).toBe(false);
     // a different committed value (the prover claiming v + 1 cannot reuse the proof)
-    const shifted = { ...proof, valueCommitment: proof.valueCommitment.add(valueGenerator()) };
+    const shifted = { ...proof, valueCommitments: [proof.valueCommitments[0]!.add(valueGenerator())] };
     expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, shifted, t), setup)).toBe(false);
-    for (const bad of [null, {}, { ...proof, dot: null }, { ...proof, valueCommitment: 1n }]) expect(zkEvaluationCheck(commitment, point, bad, new Transcript("snd")).ok).toBe(false);
+    for (const bad of [null, {}, { ...proof, dot: null }, { ...proof, valueCommitments: [1n] }, { ...proof, valueCommitments: [] }]) expect(zkEvaluationCheck(commitment, point, bad, new Transcript("snd")).ok).toBe(false);
     expect(zkEvaluationCheck(commitment, point.slice(1), proof, new Transcript("snd")).ok).toBe(false);
   });
 
@@ -126,5 +133,69 @@ describe("zero-knowledge Hyrax evaluation", () => {
     const b = await run("b");
     const cb = chunks(zkEvaluationProofBytes(b.proof));
     expect([...chunks(bytes)].filter((x) => cb.has(x))).toEqual([]);
+  });
+});
+
+describe("batched zero-knowledge Hyrax evaluation", () => {
+  it("proves three polynomials at one point with one dot-product proof; rejects a swapped or changed value", async () => {
+    const numVars = 6;
+    const rng = seededBlindingRng("batch");
+    const made = await Promise.all([1, 2, 3].map((k) => commitHiding(smallInts(40 + k, 64), numVars, rng)));
+    const commitments = made.map((m) => m.commitment);
+    const point = randomPoint(41, numVars);
+    const setup = (t: Transcript) => commitments.forEach((c, k) => absorbHidingCommitment(t, `c${k}`, c));
+    const tp = new Transcript("batch");
+    setup(tp);
+    const { proof, values, openings } = await proveZkBatchEvaluation(made.map((m) => m.state), point, tp, rng);
+    values.forEach((v, k) => expect(v).toBe(evaluateMle(made[k]!.state.table, point)));
+    openings.forEach((o, k) => expect(commitScalar(o.value, o.blinding).equals(proof.valueCommitments[k]!)).toBe(true));
+    expect(proof.dot.z.length).toBe(2 ** 3);
+    expect(await accepts("batch", (t) => zkBatchEvaluationCheck(commitments, point, proof, t), setup)).toBe(true);
+    const swapped = { ...proof, valueCommitments: [proof.valueCommitments[1]!, proof.valueCommitments[0]!, proof.valueCommitments[2]!] };
+    expect(await accepts("batch", (t) => zkBatchEvaluationCheck(commitments, point, swapped, t), setup)).toBe(false);
+    for (const path of leaves(proof)) expect(await accepts("batch", (t) => zkBatchEvaluationCheck(commitments, point, tamper(proof, path), t), setup), path.join(".")).toBe(false);
+    expect(await accepts("batch", (t) => zkBatchEvaluationCheck([commitments[1]!, commitments[0]!, commitments[2]!], point, proof, t), setup)).toBe(false);
+    expect(zkBatchEvaluationCheck(commitments.slice(1), point, proof, new Transcript("batch")).ok).toBe(false);
+    await expect(proveZkBatchEvaluation([], point, new Transcript("batch"), rng)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("committed claims chain: a zero-knowledge sumcheck ends on a hiding Hyrax commitment", () => {
+  it("sum_x f(x)·g(x) for committed private f, g: sumcheck, then evaluations linked by equality proofs", async () => {
+    const n = 6;
+    const rng = seededBlindingRng("chain");
+    const fv = smallInts(50, 64);
+    const gv = smallInts(51, 64);
+    const f = await commitHiding(fv, n, rng);
+    const g = await commitHiding(gv, n, rng);
+    const terms = [{ coeff: 1n, factors: [0, 1] }];
+    const claimValue = Fr.fromSigned(fv.reduce((acc, v, i) => acc + BigInt(v * gv[i]!), 0n));
+    const setup = (t: Transcript) => {
+      absorbHidingCommitment(t, "f", f.commitment);
+      absorbHidingCommitment(t, "g", g.commitment);
+    };
+    // prover: sumcheck (public claim), one batched evaluation at the sumcheck's point, equality of each pair
+    const tp = new Transcript("chain");
+    setup(tp);
+    const sc = proveZkSumcheck({ polys: [f.state.table, g.state.table], terms }, { value: claimValue, blinding: 0n }, tp, rng);
+    const ev = await proveZkBatchEvaluation([f.state, g.state], sc.point, tp, rng);
+    const links = [0, 1].map((k) => proveEquality(sc.evalOpenings[k]!.blinding, ev.openings[k]!.blinding, tp, rng));
+    const verify = (claimed: bigint, linkProofs: unknown[]) =>
+      accepts("chain", (t) => {
+        const v = zkSumcheckCheck(publicCommitment(claimed), { numVars: n, numPolys: 2, terms }, sc.proof, t);
+        if (!v.ok) return v;
+        const e = zkBatchEvaluationCheck([f.commitment, g.commitment], v.point, ev.proof, t);
+        if (!e.ok) return e;
+        const checks = [...v.checks, ...e.checks];
+        for (let k = 0; k < 2; k++) {
+          const l = checkEquality(v.evalCommitments[k]!, e.valueCommitments[k]!, linkProofs[k], t);
+          if (!l.ok) return l;
+          checks.push(...l.checks);
+        }
+        return { ok: true, checks };
+      }, setup);
+    expect(await verify(claimValue, links)).toBe(true);
+    expect(await verify(Fr.add(claimValue, 1n), links)).toBe(false);
+    expect(await verify(claimValue, [links[1], links[0]])).toBe(false);
   });
 });
