@@ -17,15 +17,12 @@ import { Transcript } from "../backends/math/transcript.js";
 import {
   commit,
   commitmentBytes,
-  ffjavascriptEngine,
-  nobleEngine,
   open,
-  setMsmEngine,
   terminateCurve,
   verifyMsmChecks,
   verifyOpening,
-  type MsmEngine,
 } from "../backends/math/commit/index.js";
+import { msmBenchSetup } from "./msm-bench-setup.js";
 import {
   absorbHidingCommitment,
   commitHiding,
@@ -40,17 +37,7 @@ import {
   zkSumcheckProofBytes,
 } from "../backends/math/zk/index.js";
 
-const args = process.argv.slice(2);
-const engine: MsmEngine = args.includes("--engine") && args[args.indexOf("--engine") + 1] === "noble" ? nobleEngine : ffjavascriptEngine;
-setMsmEngine(engine);
-const quick = args.includes("--quick");
-
-let seed = 4242;
-const rand = (n: number): number => {
-  seed = (seed * 1103515245 + 12345) >>> 0;
-  return seed % n;
-};
-const fieldPoint = (n: number): bigint[] => Array.from({ length: n }, () => BigInt(rand(2 ** 30)) * 1000003n + 7n);
+const { engine, quick, rand, fieldPoint } = msmBenchSetup(process.argv.slice(2), 4242);
 const ms = (t: number): string => (t < 10 ? t.toFixed(1) : t.toFixed(0));
 
 async function median(runs: number, f: () => Promise<number> | number): Promise<number> {
