@@ -303,7 +303,8 @@ function readCombined(proof: unknown, len: number): bigint[] | string {
   return combined as bigint[];
 }
 
-function commitmentProblem(c: unknown, where: string): string | null {
+/** Why `c` is not a well-formed commitment (shape and points), or null; for verifiers on untrusted input. */
+export function commitmentProblem(c: unknown, where: string): string | null {
   const cc = c as HyraxCommitment | null;
   if (typeof c !== "object" || c === null || !Number.isSafeInteger(cc!.numVars) || !Array.isArray(cc!.rows)) return `${where}: not a commitment`;
   const { rowVars, colVars } = hyraxShape(cc!.numVars);

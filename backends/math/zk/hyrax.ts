@@ -23,13 +23,13 @@
 import { FR_MODULUS, Fr, type FrVector } from "../field.js";
 import { eqTable, evaluateMle } from "../mle.js";
 import type { Transcript } from "../transcript.js";
-import { getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "../commit/curve.js";
+import { getMsmEngine, type G1Point, type MsmEngine } from "../commit/curve.js";
 import {
   columnGenerators,
   commit,
+  commitmentProblem,
   commitmentBytes,
   decodeCommitment,
-  hyraxShape,
   rowCombination,
   type CommitValues,
   type HyraxCommitment,
@@ -184,15 +184,6 @@ function combineVectors(vs: readonly bigint[][], weights: readonly bigint[]): bi
 /** The verifier's result: the committed claims Cv_k (one per polynomial) and the group equations left to check. */
 export type ZkEvaluationCheck = { ok: true; valueCommitments: G1Point[]; checks: MsmCheck[] } | { ok: false; reason: string };
 
-function commitmentProblem(c: unknown): string | null {
-  const cc = c as HyraxCommitment | null;
-  if (typeof c !== "object" || c === null || !Number.isSafeInteger(cc!.numVars) || !Array.isArray(cc!.rows)) return "not a commitment";
-  const { rowVars, colVars } = hyraxShape(cc!.numVars);
-  if (cc!.rowVars !== rowVars || cc!.colVars !== colVars || cc!.rows.length !== 2 ** rowVars) return "commitment of an inconsistent shape";
-  if (!cc!.rows.every(isG1Point)) return "a row of the commitment is not a valid G1 point";
-  return null;
-}
-
 /**
  * Check an evaluation proof of several commitments (one size) at one point (field work and
  * transcript now; group equations returned). Never throws on proof data.
@@ -200,8 +191,8 @@ function commitmentProblem(c: unknown): string | null {
 export function zkBatchEvaluationCheck(commitments: readonly HyraxCommitment[], point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
   return guarded<ZkEvaluationCheck>(() => {
     if (!Array.isArray(commitments) || commitments.length === 0) return { ok: false as const, reason: "expected at least one commitment" };
-    for (const c of commitments) {
-      const problem = commitmentProblem(c);
+    for (let k = 0; k < commitments.length; k++) {
+      const problem = commitmentProblem(commitments[k], `commitment ${k}`);
       if (problem) return { ok: false as const, reason: problem };
     }
     const { numVars, rowVars } = commitments[0]!;

@@ -18,7 +18,7 @@
  *             A = t·H; z = t + c·k. check z·H = A + c·D.
  *  equality   C1, C2 hold the same value: zero for D = C1 - C2, k = r1 - r2.
  *  product    Cz holds x·y for Cx, Cy (Cx = x·g + rx·H, ...).
- *             α = b1·g + b2·H, β = b3·g + b4·H, δ = b1·Cy + b5·H;
+ *             α = b1·g + b2·H, β = b3·g + b4·H, δ = b1·Cy + b5·H (= Com(b1·y; b1·ry + b5));
  *             z1 = b1 + c·x, z2 = b2 + c·rx, z3 = b3 + c·y, z4 = b4 + c·ry, z5 = b5 + c·(rz - x·ry).
  *             check α + c·Cx = z1·g + z2·H;  β + c·Cy = z3·g + z4·H;  δ + c·Cz = z1·Cy + z5·H.
  *  dot product  Cy holds <x⃗, a⃗> for Cx = Com(x⃗; rx) and a public a⃗ (Hyrax, Wahby et al. 2018, App. A,
@@ -46,7 +46,6 @@ import {
   readRecord,
   readScalar,
   readScalars,
-  scalePoint,
   valueGenerator,
   vectorGenerators,
   type BlindingRng,
@@ -179,15 +178,16 @@ export interface ProductProof {
 }
 
 /**
- * Prove Cz = Com(x·y; rz) for Cx = Com(x; rx), Cy = Com(y; ry) (the caller passes Cy: δ is built on it).
+ * Prove Cz = Com(x·y; rz) for Cx = Com(x; rx), Cy = Com(y; ry).
  * @throws RangeError when z is not x·y (an honest prover never asks)
  */
-export function proveProduct(x: Opening, y: Opening, z: Opening, Cy: G1Point, transcript: Transcript, rng: BlindingRng): ProductProof {
+export function proveProduct(x: Opening, y: Opening, z: Opening, transcript: Transcript, rng: BlindingRng): ProductProof {
   if (Fr.mul(x.value, y.value) !== z.value) throw new RangeError("proveProduct: the product opening does not hold x·y");
   const b = [rng.scalar(), rng.scalar(), rng.scalar(), rng.scalar(), rng.scalar()] as const;
   const alpha = commitScalar(b[0], b[1]);
   const beta = commitScalar(b[2], b[3]);
-  const delta = scalePoint(Cy, b[0]).add(blindingTimes(b[4]));
+  // δ = b1·Cy + b5·H, computed on the fixed bases: b1·(y·g + ry·H) + b5·H = Com(b1·y; b1·ry + b5)
+  const delta = commitScalar(Fr.mul(b[0], y.value), Fr.add(Fr.mul(b[0], y.blinding), b[4]));
   const c = challengeAfter(transcript, LABELS.product, [alpha, beta, delta]);
   const zs: ProductProof["z"] = [
     lin(b[0], c, x.value),

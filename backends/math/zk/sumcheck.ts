@@ -235,7 +235,7 @@ export function proveZkSumcheck(
     for (const f of term.factors.slice(1)) {
       const { commitment, opening } = commitFresh(Fr.mul(cur.value, evalOpenings[f]!.value), rng);
       absorbPoints(transcript, ZK_SUMCHECK_LABELS.product, [commitment]);
-      products.push({ commitment, proof: proveProduct(cur, evalOpenings[f]!, opening, evalCommitments[f]!, transcript, rng) });
+      products.push({ commitment, proof: proveProduct(cur, evalOpenings[f]!, opening, transcript, rng) });
       cur = opening;
     }
     termsBlinding = Fr.add(termsBlinding, Fr.mul(term.coeff, cur.blinding));

@@ -6,6 +6,7 @@ import { combineTermEvals, runSumcheckRounds, type ProductTerm, type SumcheckIns
 import { Transcript } from "../../../backends/math/transcript.js";
 import {
   commitScalar,
+  cryptoBlindingRng,
   msmSync,
   proveZkSumcheck,
   publicCommitment,
@@ -97,6 +98,15 @@ describe("zero-knowledge sumcheck: completeness", () => {
     expect(await accepts("z0", (t) => zkSumcheckCheck(commitScalar(43n, 5n), { numVars: 0, numPolys: 2, terms: inst.terms }, out.proof, t))).toBe(false);
     const big = { polys: tables(1, 3, 2, true).polys, terms: TERMS["f·g (degree 2)"]! };
     expect(() => proveZkSumcheck(big, { value: Fr.add(sumOf(big), 1n), blinding: 0n }, new Transcript("z"), seededBlindingRng("z"))).toThrow(RangeError);
+  });
+
+  it("with blinding from the platform CSPRNG (the real-proof configuration)", async () => {
+    const terms = TERMS["c1·f1·g1 + c2·f2"]!;
+    const inst = { polys: tables(13, 4, 3, true).polys, terms };
+    const claim = { value: sumOf(inst), blinding: cryptoBlindingRng().scalar() };
+    const out = proveZkSumcheck(inst, claim, new Transcript("csprng"), cryptoBlindingRng());
+    const C = commitScalar(claim.value, claim.blinding);
+    expect(await accepts("csprng", (t) => zkSumcheckCheck(C, { numVars: 4, numPolys: 3, terms }, out.proof, t))).toBe(true);
   });
 
   it("values to coefficients inverts evaluation", () => {
