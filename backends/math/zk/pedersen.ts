@@ -183,15 +183,26 @@ export function pointTerm(p: G1Point, s = 1n): LinComb {
   return { points: [p], scalars: [s] };
 }
 
-/** Builds one equation sum = 0 term by term. */
+/**
+ * Builds one equation sum = 0 term by term. Terms on the same point object (the generators, a
+ * round commitment that two checks share) are merged, so the final MSM has one entry per point.
+ */
 export class CheckBuilder {
   private readonly points: G1Point[] = [];
   private readonly scalars: bigint[] = [];
+  private readonly index = new Map<G1Point, number>();
 
   /** Add s·P. */
   add(p: G1Point, s: bigint): this {
+    const v = ((s % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
+    const at = this.index.get(p);
+    if (at !== undefined) {
+      this.scalars[at] = Fr.add(this.scalars[at]!, v);
+      return this;
+    }
+    this.index.set(p, this.points.length);
     this.points.push(p);
-    this.scalars.push(((s % FR_MODULUS) + FR_MODULUS) % FR_MODULUS);
+    this.scalars.push(v);
     return this;
   }
 
