@@ -21,7 +21,7 @@
 import { FR_MODULUS, Fr } from "../field.js";
 import { sha256 } from "../sha256.js";
 import type { Transcript } from "../transcript.js";
-import { COMPRESSED_POINT_BYTES, G1, compressPoint, isG1Point, type G1Point } from "../commit/curve.js";
+import { COMPRESSED_POINT_BYTES, G1, compressPoint, decompressPoint, isG1Point, type G1Point } from "../commit/curve.js";
 import { generators, hashToG1 } from "../commit/generators.js";
 import { HYRAX_LABEL, type MsmCheck } from "../commit/hyrax.js";
 
@@ -228,9 +228,29 @@ export class CheckBuilder {
 /** Thrown inside the readers below; verifiers turn it into {ok: false, reason}. */
 export class ProofShapeError extends Error {}
 
+/** A point of a proof: a G1 point object, or its 32-byte compressed encoding (a proof tree from `toProofTree`). */
 export function readPoint(x: unknown, what: string): G1Point {
+  if (x instanceof Uint8Array) {
+    const p = x.length === COMPRESSED_POINT_BYTES ? decompressPoint(x) : null;
+    if (!p) throw new ProofShapeError(`${what} is not a compressed G1 point`);
+    return p;
+  }
   if (!isG1Point(x)) throw new ProofShapeError(`${what} is not a valid G1 point`);
   return x;
+}
+
+/**
+ * A proof with every point replaced by its 32-byte compressed encoding: a value tree of objects,
+ * arrays, field elements and byte strings, as proof files carry (runtime/link/binary.ts). Every
+ * verifier here accepts this form as well as the prover's objects.
+ */
+export function toProofTree(proof: unknown): unknown {
+  if (proof instanceof G1) return compressPoint(proof as G1Point);
+  if (Array.isArray(proof)) return proof.map(toProofTree);
+  if (typeof proof === "object" && proof !== null && !(proof instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(proof).map(([k, v]) => [k, toProofTree(v)]));
+  }
+  return proof;
 }
 
 export function readScalar(x: unknown, what: string): bigint {

@@ -21,6 +21,7 @@ import {
   zkBatchEvaluationCheck,
   zkSumcheckCheck,
   seededBlindingRng,
+  toProofTree,
   valueGenerator,
   zkEvaluationCheck,
   zkEvaluationProofBytes,
@@ -100,6 +101,7 @@ describe("zero-knowledge Hyrax evaluation", () => {
     setup(tp);
     const { proof } = await proveZkEvaluation(state, point, tp, rng);
     expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, proof, t), setup)).toBe(true);
+    expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, toProofTree(proof), t), setup)).toBe(true);
     for (const path of leaves(proof)) expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, tamper(proof, path), t), setup), path.join(".")).toBe(false);
     const wrongPoint = [...point];
     wrongPoint[2] = Fr.add(wrongPoint[2]!, 1n);

@@ -4,6 +4,7 @@ import { Fr, FrVector } from "../../../backends/math/field.js";
 import { eqEval, eqTable } from "../../../backends/math/mle.js";
 import { combineTermEvals, runSumcheckRounds, type ProductTerm, type SumcheckInstance } from "../../../backends/math/sumcheck.js";
 import { Transcript } from "../../../backends/math/transcript.js";
+import { ByteReader, ByteWriter, decodeTree, encodeTree } from "../../../runtime/link/binary.js";
 import {
   commitScalar,
   cryptoBlindingRng,
@@ -11,6 +12,7 @@ import {
   proveZkSumcheck,
   publicCommitment,
   seededBlindingRng,
+  toProofTree,
   valueGenerator,
   valuesToCoefficients,
   zkSumcheckCheck,
@@ -132,6 +134,27 @@ describe("zero-knowledge sumcheck: soundness", () => {
     const paths = leaves(out.proof);
     expect(paths.length).toBeGreaterThan(20);
     for (const path of paths) expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, tamper(out.proof, path), t)), path.join(".")).toBe(false);
+  });
+
+  it("verifies the proof tree (points as compressed bytes, as proof files carry them); a flipped byte is rejected", async () => {
+    const tree = toProofTree(out.proof) as { rounds: Uint8Array[][] };
+    expect(tree.rounds[0]![0]).toBeInstanceOf(Uint8Array);
+    expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, tree, t))).toBe(true);
+    for (const bit of [0, 7, 255]) {
+      const bad = structuredClone(tree);
+      bad.rounds[1]![2]![bit >> 3]! ^= 1 << (bit & 7);
+      expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, bad, t))).toBe(false);
+    }
+    // through the proof files' binary value-tree codec and back
+    const w = new ByteWriter();
+    encodeTree(tree, w);
+    const bytes = w.finish();
+    const decoded = decodeTree(new ByteReader(bytes), "proof");
+    expect(bytes.length).toBeLessThan(zkSumcheckProofBytes(out.proof).length + 200);
+    expect(await accepts("snd", (t) => zkSumcheckCheck(C, shape, decoded, t))).toBe(true);
+    const short = structuredClone(tree);
+    short.rounds[0]![0] = short.rounds[0]![0]!.subarray(0, 31);
+    expect(zkSumcheckCheck(C, shape, short, new Transcript("snd")).ok).toBe(false);
   });
 
   it("rejects a wrong claim, another transcript, another shape, swapped rounds and malformed data", async () => {
