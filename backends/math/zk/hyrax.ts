@@ -51,6 +51,7 @@ import {
   type LinComb,
   type Opening,
 } from "./pedersen.js";
+import { checkDotProductLog, dotProductLogProofBytes, proveDotProductLog, type DotProductLogProof } from "./dot-log.js";
 import { checkDotProduct, dotProductNonce, dotProductProofBytes, proveDotProduct, type DotProductProof } from "./sigma.js";
 
 /** Scheme name of hiding commitments (their bytes differ from plain ones by this tag). */
@@ -65,10 +66,21 @@ export interface HidingHyraxState {
   readonly rowBlindings: readonly bigint[];
 }
 
-/** An evaluation proof: the commitments to the values (one per polynomial) and the dot-product proof. */
+/**
+ * An evaluation proof: the commitments to the values (one per polynomial) and the dot-product
+ * proof, linear (`dot`: 2^b + 2 scalars) or log-size (`dotLog`: 2b + 1 points, 2 scalars).
+ */
 export interface ZkEvaluationProof {
   valueCommitments: G1Point[];
-  dot: DotProductProof;
+  dot?: DotProductProof;
+  dotLog?: DotProductLogProof;
+}
+
+/** Options of the evaluation proof (prover and verifier must agree). */
+export interface ZkEvaluationOptions {
+  engine?: MsmEngine;
+  /** the log-size dot-product proof (dot-log.ts) instead of the linear one: smaller, more prover MSMs */
+  logSize?: boolean;
 }
 
 /**
@@ -117,7 +129,7 @@ export async function proveZkEvaluation(
   point: readonly bigint[],
   transcript: Transcript,
   rng: BlindingRng,
-  opts: { engine?: MsmEngine } = {},
+  opts: ZkEvaluationOptions = {},
 ): Promise<{ proof: ZkEvaluationProof; value: bigint; opening: Opening }> {
   const { proof, values, openings } = await proveZkBatchEvaluation([state], point, transcript, rng, opts);
   return { proof, value: values[0]!, opening: openings[0]! };
@@ -135,7 +147,7 @@ export async function proveZkBatchEvaluation(
   point: readonly bigint[],
   transcript: Transcript,
   rng: BlindingRng,
-  opts: { engine?: MsmEngine } = {},
+  opts: ZkEvaluationOptions = {},
 ): Promise<{ proof: ZkEvaluationProof; values: bigint[]; openings: Opening[] }> {
   if (states.length === 0) throw new RangeError("proveZkBatchEvaluation: expected at least one polynomial, got none");
   const { numVars, rowVars, colVars } = states[0]!.commitment;
@@ -153,12 +165,17 @@ export async function proveZkBatchEvaluation(
   const weights = batchWeights(transcript, states.length);
   const w = ws.length === 1 ? ws[0]!.toBigints() : combineVectors(ws.map((x) => x.toBigints()), weights);
   const target: Opening = { value: weighted(weights, values), blinding: weighted(weights, openings.map((o) => o.blinding)) };
+  const engine = opts.engine ?? getMsmEngine();
+  const a = eqTable(colPoint).toBigints();
+  const x = { values: w, blinding: weighted(weights, wBlindings) };
+  if (opts.logSize) {
+    const dotLog = await proveDotProductLog(x, target, a, columnGenerators(colVars).set, transcript, rng, engine);
+    return { proof: { valueCommitments, dotLog }, values, openings };
+  }
   // δ = Com(d⃗; rδ) is the one long MSM of the prover: run it on the engine
   const nonce = dotProductNonce(2 ** colVars, rng);
-  const engine = opts.engine ?? getMsmEngine();
   const delta = (await engine.msm(columnGenerators(colVars).set, nonce.d)).add(blindingTimes(nonce.rDelta));
-  const a = eqTable(colPoint).toBigints();
-  const dot = proveDotProduct({ values: w, blinding: weighted(weights, wBlindings) }, target, a, transcript, rng, { nonce, delta });
+  const dot = proveDotProduct(x, target, a, transcript, rng, { nonce, delta });
   return { proof: { valueCommitments, dot }, values, openings };
 }
 
@@ -188,14 +205,20 @@ export type ZkEvaluationCheck = { ok: true; valueCommitments: G1Point[]; checks:
  * Check an evaluation proof of several commitments (one size) at one point (field work and
  * transcript now; group equations returned). Never throws on proof data.
  */
-export function zkBatchEvaluationCheck(commitments: readonly HyraxCommitment[], point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
+export function zkBatchEvaluationCheck(
+  commitments: readonly HyraxCommitment[],
+  point: readonly bigint[],
+  proof: unknown,
+  transcript: Transcript,
+  opts: { logSize?: boolean } = {},
+): ZkEvaluationCheck {
   return guarded<ZkEvaluationCheck>(() => {
     if (!Array.isArray(commitments) || commitments.length === 0) return { ok: false as const, reason: "expected at least one commitment" };
     for (let k = 0; k < commitments.length; k++) {
       const problem = commitmentProblem(commitments[k], `commitment ${k}`);
       if (problem) return { ok: false as const, reason: problem };
     }
-    const { numVars, rowVars } = commitments[0]!;
+    const { numVars, rowVars, colVars } = commitments[0]!;
     if (commitments.some((c) => c.numVars !== numVars)) return { ok: false as const, reason: "commitments of different sizes in one batch" };
     if (!Array.isArray(point) || point.length !== numVars || !point.every((x) => Fr.isValid(x))) return { ok: false as const, reason: `expected a point of ${numVars} canonical coordinates` };
     const p = readRecord(proof, "evaluation proof");
@@ -214,15 +237,23 @@ export function zkBatchEvaluationCheck(commitments: readonly HyraxCommitment[], 
       }),
     );
     const cy: LinComb = { points: valueCommitments, scalars: weights };
-    const dot = checkDotProduct(cw, cy, a, p.dot, transcript);
+    const dot = opts.logSize
+      ? checkDotProductLog(cw, cy, a, columnGenerators(colVars).set.points, p.dotLog, transcript)
+      : checkDotProduct(cw, cy, a, p.dot, transcript);
     if (!dot.ok) return { ok: false as const, reason: `evaluation proof: ${dot.reason}` };
     return { ok: true as const, valueCommitments, checks: dot.checks };
   });
 }
 
 /** Check a single evaluation proof (see `zkBatchEvaluationCheck`). */
-export function zkEvaluationCheck(commitment: HyraxCommitment, point: readonly bigint[], proof: unknown, transcript: Transcript): ZkEvaluationCheck {
-  return zkBatchEvaluationCheck([commitment], point, proof, transcript);
+export function zkEvaluationCheck(
+  commitment: HyraxCommitment,
+  point: readonly bigint[],
+  proof: unknown,
+  transcript: Transcript,
+  opts: { logSize?: boolean } = {},
+): ZkEvaluationCheck {
+  return zkBatchEvaluationCheck([commitment], point, proof, transcript, opts);
 }
 
 /** Reveal a committed value (for a public claim): the opening is absorbed and sent. */
@@ -245,5 +276,8 @@ export function checkValueOpening(C: G1Point, opening: unknown, transcript: Tran
 
 /** Proof bytes of an evaluation proof (points compressed, scalars 32 bytes). */
 export function zkEvaluationProofBytes(p: ZkEvaluationProof): Uint8Array {
-  return dotProductProofBytes(p.dot, new ProofBytesWriter().points(p.valueCommitments)).bytes();
+  const w = new ProofBytesWriter().points(p.valueCommitments);
+  if (p.dot) dotProductProofBytes(p.dot, w);
+  if (p.dotLog) dotProductLogProofBytes(p.dotLog, w);
+  return w.bytes();
 }

@@ -6,6 +6,7 @@
  */
 export * from "./pedersen.js";
 export * from "./sigma.js";
+export * from "./dot-log.js";
 export * from "./hyrax.js";
 export * from "./sumcheck.js";
 export { verifyMsmChecks, type MsmCheck } from "../commit/hyrax.js";

@@ -212,6 +212,11 @@ export class CheckBuilder {
     return this;
   }
 
+  /** Add s·C for a point or a combination. */
+  addAny(c: G1Point | LinComb, s: bigint): this {
+    return "points" in c && Array.isArray(c.points) ? this.addComb(c, s) : this.add(c as G1Point, s);
+  }
+
   /** Subtract s·P. */
   sub(p: G1Point, s: bigint): this {
     return this.add(p, Fr.neg(((s % FR_MODULUS) + FR_MODULUS) % FR_MODULUS));

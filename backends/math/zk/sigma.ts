@@ -104,7 +104,7 @@ export function checkOpening(C: G1Point | LinComb, proof: unknown, transcript: T
     const c = challengeAfter(transcript, LABELS.opening, [A]);
     absorbResponses(transcript, LABELS.opening, [z1, z2]);
     const eq = new CheckBuilder().add(A, 1n);
-    addPointOrComb(eq, C, c);
+    eq.addAny(C, c);
     eq.sub(valueGenerator(), z1).sub(blindingGenerator(), z2);
     return { ok: true as const, checks: [eq.build()] };
   });
@@ -144,7 +144,7 @@ export function checkZero(D: G1Point | LinComb, proof: unknown, transcript: Tran
     const c = challengeAfter(transcript, LABELS.equality, [A]);
     absorbResponses(transcript, LABELS.equality, [z]);
     const eq = new CheckBuilder().add(A, 1n);
-    addPointOrComb(eq, D, c);
+    eq.addAny(D, c);
     eq.sub(blindingGenerator(), z);
     return { ok: true as const, checks: [eq.build()] };
   });
@@ -158,8 +158,8 @@ export function proveEquality(blinding1: bigint, blinding2: bigint, transcript: 
 /** Check that C1 and C2 (points or combinations) hold the same value. Never throws. */
 export function checkEquality(C1: G1Point | LinComb, C2: G1Point | LinComb, proof: unknown, transcript: Transcript): SigmaCheck {
   const d = new CheckBuilder();
-  addPointOrComb(d, C1, 1n);
-  addPointOrComb(d, C2, Fr.neg(1n));
+  d.addAny(C1, 1n);
+  d.addAny(C2, Fr.neg(1n));
   return checkZero(d.build(), proof, transcript);
 }
 
@@ -298,11 +298,11 @@ export function checkDotProduct(Cx: G1Point | LinComb, Cy: G1Point | LinComb, a:
     const G = vectorGenerators(a.length);
     const H = blindingGenerator();
     const vec = new CheckBuilder().add(delta, 1n);
-    addPointOrComb(vec, Cx, c);
+    vec.addAny(Cx, c);
     G.forEach((gj, j) => vec.sub(gj, z[j]!));
     vec.sub(H, zDelta);
     const sc = new CheckBuilder().add(beta, 1n);
-    addPointOrComb(sc, Cy, c);
+    sc.addAny(Cy, c);
     sc.sub(valueGenerator(), innerProductScalars(z, a)).sub(H, zBeta);
     return { ok: true as const, checks: [vec.build(), sc.build()] };
   });
@@ -310,9 +310,4 @@ export function checkDotProduct(Cx: G1Point | LinComb, Cy: G1Point | LinComb, a:
 
 export function dotProductProofBytes(p: DotProductProof, w = new ProofBytesWriter()): ProofBytesWriter {
   return w.point(p.delta).point(p.beta).scalars(p.z).scalar(p.zDelta).scalar(p.zBeta);
-}
-
-function addPointOrComb(b: CheckBuilder, C: G1Point | LinComb, s: bigint): void {
-  if ("points" in C && Array.isArray(C.points)) b.addComb(C, s);
-  else b.add(C as G1Point, s);
 }

@@ -138,6 +138,43 @@ describe("zero-knowledge Hyrax evaluation", () => {
   });
 });
 
+describe("zero-knowledge Hyrax evaluation with the log-size dot-product proof", () => {
+  it("completeness, every tamper, the other protocol's verifier, hiding, batch", async () => {
+    const numVars = 8;
+    const rng = seededBlindingRng("log");
+    const values = smallInts(60, 256);
+    const { commitment, state } = await commitHiding(values, numVars, rng);
+    const other = await commitHiding(smallInts(61, 256), numVars, rng);
+    const point = randomPoint(60, numVars);
+    const setup = (t: Transcript) => absorbHidingCommitment(t, "c", commitment);
+    const tp = new Transcript("log");
+    setup(tp);
+    const { proof, value } = await proveZkEvaluation(state, point, tp, rng, { logSize: true });
+    expect(value).toBe(evaluateMle(state.table, point));
+    expect(proof.dot).toBeUndefined();
+    expect(proof.dotLog!.L.length).toBe(4);
+    expect(await accepts("log", (t) => zkEvaluationCheck(commitment, point, proof, t, { logSize: true }), setup)).toBe(true);
+    expect(await accepts("log", (t) => zkEvaluationCheck(commitment, point, proof, t), setup)).toBe(false);
+    for (const path of leaves(proof)) expect(await accepts("log", (t) => zkEvaluationCheck(commitment, point, tamper(proof, path), t, { logSize: true }), setup), path.join(".")).toBe(false);
+    expect(await accepts("log", (t) => zkEvaluationCheck(other.commitment, point, proof, t, { logSize: true }), setup)).toBe(false);
+    const bytes = zkEvaluationProofBytes(proof);
+    expect(bytes.length).toBe(32 * (1 + 2 * 4 + 1 + 2));
+    const w = rowCombination(state.table, point.slice(0, commitment.rowVars)).toBigints();
+    for (const s of new Set([...values.map((v) => Fr.fromSigned(v)), ...w, value])) expect(containsBytes(bytes, fieldBytes(s))).toBe(false);
+    // batch of two
+    const tb = new Transcript("log");
+    setup(tb);
+    absorbHidingCommitment(tb, "o", other.commitment);
+    const batch = await proveZkBatchEvaluation([state, other.state], point, tb, rng, { logSize: true });
+    const setupBoth = (t: Transcript) => {
+      setup(t);
+      absorbHidingCommitment(t, "o", other.commitment);
+    };
+    expect(await accepts("log", (t) => zkBatchEvaluationCheck([commitment, other.commitment], point, batch.proof, t, { logSize: true }), setupBoth)).toBe(true);
+    expect(await accepts("log", (t) => zkBatchEvaluationCheck([other.commitment, commitment], point, batch.proof, t, { logSize: true }), setupBoth)).toBe(false);
+  });
+});
+
 describe("batched zero-knowledge Hyrax evaluation", () => {
   it("proves three polynomials at one point with one dot-product proof; rejects a swapped or changed value", async () => {
     const numVars = 6;
@@ -151,7 +188,7 @@ describe("batched zero-knowledge Hyrax evaluation", () => {
     const { proof, values, openings } = await proveZkBatchEvaluation(made.map((m) => m.state), point, tp, rng);
     values.forEach((v, k) => expect(v).toBe(evaluateMle(made[k]!.state.table, point)));
     openings.forEach((o, k) => expect(commitScalar(o.value, o.blinding).equals(proof.valueCommitments[k]!)).toBe(true));
-    expect(proof.dot.z.length).toBe(2 ** 3);
+    expect(proof.dot!.z.length).toBe(2 ** 3);
     expect(await accepts("batch", (t) => zkBatchEvaluationCheck(commitments, point, proof, t), setup)).toBe(true);
     const swapped = { ...proof, valueCommitments: [proof.valueCommitments[1]!, proof.valueCommitments[0]!, proof.valueCommitments[2]!] };
     expect(await accepts("batch", (t) => zkBatchEvaluationCheck(commitments, point, swapped, t), setup)).toBe(false);

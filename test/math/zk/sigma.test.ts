@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { G1, terminateCurve } from "../../../backends/math/commit/index.js";
+import { G1, PointSet, terminateCurve } from "../../../backends/math/commit/index.js";
 import { Fr } from "../../../backends/math/field.js";
 import { Transcript } from "../../../backends/math/transcript.js";
 import {
   absorbPoints,
   blindingGenerator,
   checkDotProduct,
+  checkDotProductLog,
+  proveDotProductLog,
   checkEquality,
   checkOpening,
   checkProduct,
@@ -141,6 +143,39 @@ describe("Σ-protocols: completeness and every tamper rejected", () => {
       expect(checkDotProduct(Cx, Cy, [...a, 1n], proof, new Transcript("dot")).ok).toBe(false); // wrong length
     }
   });
+});
+
+describe("log-size dot product", () => {
+  const rng = seededBlindingRng("dot-log");
+  for (const n of [1, 2, 8, 64]) {
+    it(`length ${n}: completeness, every tamper, wrong claim, wrong vector, other transcript, hiding`, async () => {
+      const r = makeRng(n);
+      const xv = Array.from({ length: n }, () => Fr.fromSigned(r.below(255) - 127));
+      const a = Array.from({ length: n }, () => r.field());
+      const rx = r.field();
+      const y = { value: xv.reduce((acc, v, j) => Fr.add(acc, Fr.mul(v, a[j]!)), 0n), blinding: r.field() };
+      const gens = vectorGenerators(n);
+      const Cx = commitVector(xv, rx);
+      const Cy = commitScalar(y.value, y.blinding);
+      const setup = (t: Transcript) => absorbPoints(t, "statement", [Cx, Cy]);
+      const tp = new Transcript("dl");
+      setup(tp);
+      const proof = await proveDotProductLog({ values: xv, blinding: rx }, y, a, new PointSet(gens), tp, rng);
+      expect(proof.L.length).toBe(Math.log2(n));
+      expect(await accepts("dl", (t) => checkDotProductLog(Cx, Cy, a, gens, proof, t), setup)).toBe(true);
+      for (const path of leaves(proof)) expect(await accepts("dl", (t) => checkDotProductLog(Cx, Cy, a, gens, tamper(proof, path), t), setup), path.join(".")).toBe(false);
+      expect(await accepts("dl", (t) => checkDotProductLog(Cx, Cy.add(valueGenerator()), a, gens, proof, t), setup)).toBe(false);
+      const a2 = [...a];
+      a2[n - 1] = Fr.add(a2[n - 1]!, 1n);
+      expect(await accepts("dl", (t) => checkDotProductLog(Cx, Cy, a2, gens, proof, t), setup)).toBe(false);
+      expect(await accepts("dl-2", (t) => checkDotProductLog(Cx, Cy, a, gens, proof, t), setup)).toBe(false);
+      if (n > 1) expect(await accepts("dl", (t) => checkDotProductLog(Cy, Cx, a, gens, proof, t), setup)).toBe(false); // swapped
+      for (const bad of [null, {}, { ...proof, L: [...proof.L, proof.delta] }, { ...proof, R: undefined }, { ...proof, z: -1n }]) expect(checkDotProductLog(Cx, Cy, a, gens, bad, new Transcript("dl")).ok).toBe(false);
+      // no witness entry or the value among the proof's scalars
+      for (const v of [...xv, y.value]) expect([proof.z, proof.zBlinding]).not.toContain(v);
+      await expect(proveDotProductLog({ values: xv, blinding: rx }, { ...y, value: Fr.add(y.value, 1n) }, a, new PointSet(gens), new Transcript("dl"), rng)).rejects.toThrow(RangeError);
+    });
+  }
 });
 
 type G1Point = InstanceType<typeof G1>;
