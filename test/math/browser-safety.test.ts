@@ -15,6 +15,7 @@ const VERIFIER_MODULES = [
   "sumcheck.ts",
   "zk/pedersen.ts",
   "zk/sigma.ts",
+  "zk/dot-log.ts",
   "zk/hyrax.ts",
   "zk/sumcheck.ts",
   "zk/index.ts",
