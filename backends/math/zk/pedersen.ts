@@ -178,11 +178,6 @@ export interface LinComb {
   scalars: bigint[];
 }
 
-/** A single point as a combination. */
-export function pointTerm(p: G1Point, s = 1n): LinComb {
-  return { points: [p], scalars: [s] };
-}
-
 /**
  * Builds one equation sum = 0 term by term. Terms on the same point object (the generators, a
  * round commitment that two checks share) are merged, so the final MSM has one entry per point.
