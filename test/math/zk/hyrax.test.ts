@@ -39,6 +39,20 @@ const smallInts = (seed: number, len: number): number[] => {
   return Array.from({ length: len }, () => r.below(256) - 128);
 };
 
+/** A hiding commitment to small integers, another one, a point, and an evaluation proof on a transcript named `label`. */
+async function evaluationFixture(label: string, seed: number, numVars: number, opts: { logSize?: boolean } = {}) {
+  const rng = seededBlindingRng(label);
+  const values = smallInts(seed, 2 ** numVars);
+  const { commitment, state } = await commitHiding(values, numVars, rng);
+  const other = await commitHiding(smallInts(seed + 1, 2 ** numVars), numVars, rng);
+  const point = randomPoint(seed, numVars);
+  const setup = (t: Transcript) => absorbHidingCommitment(t, "c", commitment);
+  const tp = new Transcript(label);
+  setup(tp);
+  const { proof, value } = await proveZkEvaluation(state, point, tp, rng, opts);
+  return { rng, values, commitment, state, other, point, setup, proof, value };
+}
+
 describe("hiding Hyrax commitments", () => {
   it("are the plain rows plus r_i·H (the small-integer path is reused), and hide equal tables", async () => {
     const values = smallInts(1, 60); // padded to 64
@@ -90,16 +104,7 @@ describe("zero-knowledge Hyrax evaluation", () => {
   }
 
   it("rejects every changed proof element, a wrong point, another commitment and another transcript", async () => {
-    const numVars = 5;
-    const values = smallInts(5, 32);
-    const rng = seededBlindingRng("snd");
-    const { commitment, state } = await commitHiding(values, numVars, rng);
-    const other = await commitHiding(smallInts(6, 32), numVars, rng);
-    const point = randomPoint(5, numVars);
-    const setup = (t: Transcript) => absorbHidingCommitment(t, "c", commitment);
-    const tp = new Transcript("snd");
-    setup(tp);
-    const { proof } = await proveZkEvaluation(state, point, tp, rng);
+    const { commitment, other, point, setup, proof } = await evaluationFixture("snd", 5, 5);
     expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, proof, t), setup)).toBe(true);
     expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, toProofTree(proof), t), setup)).toBe(true);
     for (const path of leaves(proof)) expect(await accepts("snd", (t) => zkEvaluationCheck(commitment, point, tamper(proof, path), t), setup), path.join(".")).toBe(false);
@@ -140,16 +145,7 @@ describe("zero-knowledge Hyrax evaluation", () => {
 
 describe("zero-knowledge Hyrax evaluation with the log-size dot-product proof", () => {
   it("completeness, every tamper, the other protocol's verifier, hiding, batch", async () => {
-    const numVars = 8;
-    const rng = seededBlindingRng("log");
-    const values = smallInts(60, 256);
-    const { commitment, state } = await commitHiding(values, numVars, rng);
-    const other = await commitHiding(smallInts(61, 256), numVars, rng);
-    const point = randomPoint(60, numVars);
-    const setup = (t: Transcript) => absorbHidingCommitment(t, "c", commitment);
-    const tp = new Transcript("log");
-    setup(tp);
-    const { proof, value } = await proveZkEvaluation(state, point, tp, rng, { logSize: true });
+    const { rng, values, commitment, state, other, point, setup, proof, value } = await evaluationFixture("log", 60, 8, { logSize: true });
     expect(value).toBe(evaluateMle(state.table, point));
     expect(proof.dot).toBeUndefined();
     expect(proof.dotLog!.L.length).toBe(4);
