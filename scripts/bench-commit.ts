@@ -15,35 +15,22 @@ import { Transcript } from "../backends/math/transcript.js";
 import {
   commit,
   commitmentBytes,
-  ffjavascriptEngine,
-  nobleEngine,
   open,
   openingCheck,
-  setMsmEngine,
   terminateCurve,
   verifyMsmChecks,
   verifyOpening,
-  type MsmEngine,
 } from "../backends/math/commit/index.js";
+import { msmBenchSetup } from "./msm-bench-setup.js";
 import { evaluateMle } from "../backends/math/mle.js";
 import { proveLogup, rangeMultiplicities, verifyLogup, witnessLeafValue } from "../backends/gkr/logup.js";
 import { claimOnPublic, type Kernel } from "../backends/gkr/kernel.js";
 import { countFieldElements } from "../backends/gkr/messages.js";
 import { proveKernelWithCommitments, verifyKernelWithCommitments } from "../backends/gkr/nonlinear/index.js";
 
-const args = process.argv.slice(2);
-const engine: MsmEngine = args.includes("--engine") && args[args.indexOf("--engine") + 1] === "noble" ? nobleEngine : ffjavascriptEngine;
-setMsmEngine(engine);
-const quick = args.includes("--quick");
-
-let seed = 12345;
-const rand = (n: number): number => {
-  seed = (seed * 1103515245 + 12345) >>> 0;
-  return seed % n;
-};
+const { engine, quick, rand, fieldPoint } = msmBenchSetup(process.argv.slice(2), 12345);
 const now = (): number => performance.now();
 const ms = (t: number): string => t.toFixed(0);
-const fieldPoint = (n: number): bigint[] => Array.from({ length: n }, () => BigInt(rand(2 ** 30)) * 1000003n + 7n);
 
 function sizeOf(x: unknown): number {
   if (x instanceof Uint8Array) return x.length;

@@ -108,11 +108,50 @@ function absorbStart(transcript: Transcript, claim: bigint, n: number, d: number
 }
 
 /**
+ * What a sumcheck prover does with each round polynomial: the plain prover sends it, the
+ * zero-knowledge prover (zk/sumcheck.ts) commits to it. `runSumcheckRounds` computes the
+ * polynomials and folds the tables; the driver owns the transcript.
+ */
+export interface SumcheckRoundDriver {
+  /** Called once, before round 0, with the claim (supplied or computed), n and d. */
+  start(claim: bigint, numVars: number, degree: number): void;
+  /** Round i's polynomial as its values g_i(0), g_i(1), ..., g_i(d); returns the challenge r_i. */
+  round(values: readonly bigint[]): bigint;
+}
+
+/** What `runSumcheckRounds` hands back. */
+export interface SumcheckRun {
+  claim: bigint;
+  point: bigint[];
+  polyEvals: bigint[];
+}
+
+/**
  * Prove the sum of the instance's terms. The transcript advances exactly as `verifySumcheck` expects.
  * @param claim the sum, if the caller already has it (it is checked); computed otherwise
  * @throws RangeError for a malformed instance or a supplied claim that is not the sum
  */
 export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, claim?: bigint): SumcheckProverOutput {
+  const rounds: SumcheckRoundMessage[] = [];
+  const run = runSumcheckRounds(inst, claim, {
+    start: (c, n, d) => absorbStart(transcript, c, n, d),
+    round: (values) => {
+      const message = [values[0]!, ...values.slice(2)];
+      transcript.absorbFields(SUMCHECK_LABELS.round, message);
+      rounds.push(message);
+      return transcript.challenge(SUMCHECK_LABELS.challenge);
+    },
+  });
+  return { proof: { rounds }, ...run };
+}
+
+/**
+ * The sumcheck prover's work, shared by the plain and the zero-knowledge provers: for each round,
+ * the round polynomial's values (handed to `driver.round`, which returns the challenge), then the
+ * tables bound to it. Ends with every polynomial's value at the point.
+ * @throws RangeError for a malformed instance or a supplied claim that is not the sum
+ */
+export function runSumcheckRounds(inst: SumcheckInstance, claim: bigint | undefined, driver: SumcheckRoundDriver): SumcheckRun {
   const n = checkInstance(inst);
   const d = sumcheckDegree(inst.terms);
   const P = inst.polys.length;
@@ -134,7 +173,6 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
   }
   const polyBase = (p: number, which: 0 | 1 | 2 | 3): number => tmpBase + C + (4 * p + which) * C;
 
-  const rounds: SumcheckRoundMessage[] = [];
   const point: bigint[] = [];
   let currentClaim = claim;
   let startClaim = 0n;
@@ -198,14 +236,14 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
     if (currentClaim === undefined) currentClaim = Fr.add(g.get(0)!, g.get(1)!);
     if (round === 0) {
       startClaim = currentClaim;
-      absorbStart(transcript, currentClaim, n, d);
+      driver.start(currentClaim, n, d);
     }
-    const message = [g.get(0)!, ...Array.from({ length: d - 1 }, (_, i) => g.get(i + 2)!)];
-    transcript.absorbFields(SUMCHECK_LABELS.round, message);
-    const r = transcript.challenge(SUMCHECK_LABELS.challenge);
-    rounds.push(message);
+    // g(1) = claim - g(0) (computed in round 0 only when the claim was not supplied: then equal)
+    const g0 = g.get(0)!;
+    const values = [g0, Fr.sub(currentClaim, g0), ...Array.from({ length: d - 1 }, (_, i) => g.get(i + 2)!)];
+    const r = driver.round(values);
     point.push(r);
-    currentClaim = interpolateRound(currentClaim, message, r);
+    currentClaim = interpolateAt(values, r);
 
     // Bind variable `round` to r and, in the same pass, evaluate the next round: the folded table
     // (size H) pairs entries j and j + H/2, which fold from old entries j, j+H and j+H/2, j+3H/2.
@@ -248,8 +286,8 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
     const evals = inst.polys.map((p) => p.get(0));
     const value = combineTermEvals(inst.terms, evals);
     if (claim !== undefined && claim !== value) throw new RangeError("proveSumcheck: the supplied claim is not the sum");
-    absorbStart(transcript, value, 0, d);
-    return { proof: { rounds: [] }, claim: value, point: [], polyEvals: evals };
+    driver.start(value, 0, d);
+    return { claim: value, point: [], polyEvals: evals };
   }
   tables = tables.map((t) => t.subarray(0, 8));
   const polyEvals = tables.map((t) => readMont(t, 0));
@@ -258,7 +296,7 @@ export function proveSumcheck(inst: SumcheckInstance, transcript: Transcript, cl
   if (finalValue !== currentClaim) {
     throw new RangeError("proveSumcheck: the supplied claim is not the sum of the terms (the final check fails)");
   }
-  return { proof: { rounds }, claim: startClaim, point, polyEvals };
+  return { claim: startClaim, point, polyEvals };
 }
 
 /** Lagrange weights' denominators prod_{j != i} (i - j) inverted, per degree. */

@@ -13,6 +13,12 @@ const VERIFIER_MODULES = [
   "sha256.ts",
   "transcript.ts",
   "sumcheck.ts",
+  "zk/pedersen.ts",
+  "zk/sigma.ts",
+  "zk/dot-log.ts",
+  "zk/hyrax.ts",
+  "zk/sumcheck.ts",
+  "zk/index.ts",
 ];
 
 /** sha256.ts's pure-JS SHA-256 (@noble/hashes is audited, dependency-free and runs in browsers). */

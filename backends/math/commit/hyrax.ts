@@ -84,8 +84,8 @@ export function hyraxShape(numVars: number): { rowVars: number; colVars: number 
 
 const genSets = new Map<number, { set: PointSet; sum: G1Point }>();
 
-/** The 2^b column generators as a prepared set, and their sum (cached per b). */
-function columnGenerators(colVars: number): { set: PointSet; sum: G1Point } {
+/** The 2^b column generators as a prepared set, and their sum (cached per b; the zero-knowledge layer shares them). */
+export function columnGenerators(colVars: number): { set: PointSet; sum: G1Point } {
   let entry = genSets.get(colVars);
   if (!entry) {
     const gens = generators(HYRAX_LABEL, 2 ** colVars);
@@ -202,8 +202,8 @@ export function restoreState(values: CommitValues, numVars: number, bytes: Uint8
  * "hyrax-bn254-v1" ‖ u32 numVars ‖ rows (32 bytes each, `compressPoint`). Compressed because the
  * rows are most of a GKR proof's bytes; the transcript absorbs these same bytes on both sides.
  */
-export function commitmentBytes(c: HyraxCommitment): Uint8Array {
-  const tag = new TextEncoder().encode(HYRAX_SCHEME);
+export function commitmentBytes(c: HyraxCommitment, scheme: string = HYRAX_SCHEME): Uint8Array {
+  const tag = new TextEncoder().encode(scheme);
   const out = new Uint8Array(tag.length + 4 + c.rows.length * COMPRESSED_POINT_BYTES);
   out.set(tag, 0);
   new DataView(out.buffer).setUint32(tag.length, c.numVars, true);
@@ -211,9 +211,9 @@ export function commitmentBytes(c: HyraxCommitment): Uint8Array {
   return out;
 }
 
-/** Parse `commitmentBytes`; null (never a throw) when malformed. */
-export function decodeCommitment(bytes: Uint8Array): HyraxCommitment | null {
-  const tag = new TextEncoder().encode(HYRAX_SCHEME);
+/** Parse `commitmentBytes` (of that scheme); null (never a throw) when malformed. */
+export function decodeCommitment(bytes: Uint8Array, scheme: string = HYRAX_SCHEME): HyraxCommitment | null {
+  const tag = new TextEncoder().encode(scheme);
   if (!(bytes instanceof Uint8Array) || bytes.length < tag.length + 4) return null;
   for (let i = 0; i < tag.length; i++) if (bytes[i] !== tag[i]) return null;
   const numVars = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(tag.length, true);
@@ -239,7 +239,7 @@ function checkPointArg(point: readonly bigint[], n: number, where: string): void
 }
 
 /** w = the table with the row variables bound to r_row. */
-function rowCombination(table: FrVector, rowPoint: readonly bigint[]): FrVector {
+export function rowCombination(table: FrVector, rowPoint: readonly bigint[]): FrVector {
   let t = table;
   for (const r of rowPoint) t = foldFirst(t, r);
   return t;
@@ -303,7 +303,8 @@ function readCombined(proof: unknown, len: number): bigint[] | string {
   return combined as bigint[];
 }
 
-function commitmentProblem(c: unknown, where: string): string | null {
+/** Why `c` is not a well-formed commitment (shape and points), or null; for verifiers on untrusted input. */
+export function commitmentProblem(c: unknown, where: string): string | null {
   const cc = c as HyraxCommitment | null;
   if (typeof c !== "object" || c === null || !Number.isSafeInteger(cc!.numVars) || !Array.isArray(cc!.rows)) return `${where}: not a commitment`;
   const { rowVars, colVars } = hyraxShape(cc!.numVars);
