@@ -1,0 +1,106 @@
+/**
+ * A queue worker (`zkc worker --queue redis://HOST:PORT`): a BullMQ worker on the kernel queue that
+ * proves each job's kernel with the worker pool's own code (runtime/pool/kernel-worker.ts
+ * `proveTask`). A job names its model's files and its tensors by sha256; the worker fetches them
+ * from the run's store (Redis keys, or the shared `--store` directory), checks every digest, and
+ * keeps loaded models by manifest digest, so the files of a model travel to a worker once.
+ * The result goes back into the store; the job returns its digest. Node only.
+ */
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { ZkcError } from "../../compiler/errors.js";
+import { defaultBackends } from "../../backends/registry.js";
+import { encodeValue, toHex } from "../link/codec.js";
+import { loadLinkedModel } from "../link/model.js";
+import { manifestDigest, parseManifest } from "../manifest.js";
+import { cachedModel, proveTask } from "../pool/kernel-worker.js";
+import type { KernelTaskResult } from "../kernel-task.js";
+import { QUEUE_NAME, QUEUE_PREFIX, connectRedis, connectionOptions, shownUrl, taskOfJob, type QueueJobData, type QueueJobResult } from "./protocol.js";
+import { DirBlobStore, RedisBlobStore, type BlobStore } from "./store.js";
+
+export interface QueueWorkerOptions {
+  /** redis://HOST:PORT */
+  url: string;
+  /** jobs proven at once in this process (default 1) */
+  concurrency?: number;
+  /** the shared store directory, for runs whose coordinator was given `--store DIR` */
+  storeDir?: string;
+  /** how long a job's lock lasts without renewal (ms, default 30000): a dead worker's job is retried after it */
+  lockDuration?: number;
+  /** how often this worker looks for stalled jobs (ms, default 30000) */
+  stalledInterval?: number;
+  /** how many times a job may stall before it fails (default 2) */
+  maxStalledCount?: number;
+  /** progress lines ("kernel … started", "… done") */
+  log?: (line: string) => void;
+  /**
+   * Soundness tests only: change a result before it is returned (a malicious or broken worker);
+   * throwing fails the job's attempt.
+   */
+  tamperResult?: (result: KernelTaskResult, job: QueueJobData) => KernelTaskResult | Promise<KernelTaskResult>;
+}
+
+export interface QueueWorker {
+  /** stops taking jobs, lets the active ones finish, disconnects */
+  close(): Promise<void>;
+  /** rejects with a QUEUE error when the connection to Redis is lost for good */
+  readonly lost: Promise<never>;
+}
+
+/** Start a worker; @throws ZkcError QUEUE when Redis does not answer at `url` */
+export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
+  const log = opts.log ?? (() => {});
+  let lose!: (e: ZkcError) => void;
+  const lost = new Promise<never>((_, reject) => (lose = reject));
+  lost.catch(() => {});
+  const redis: Redis = await connectRedis(opts.url, (reason) => lose(new ZkcError("QUEUE", reason, { hint: "restart the worker once Redis is back" })));
+  const storeOf = (d: QueueJobData): BlobStore => {
+    if (d.store === "redis") return new RedisBlobStore(redis, d.run);
+    if (opts.storeDir === undefined) throw new ZkcError("USAGE", `kernel ${d.name}: the run keeps its files in a shared directory; start the worker with --store DIR`);
+    return new DirBlobStore(opts.storeDir, d.run);
+  };
+  const processor = async (job: Job<QueueJobData, QueueJobResult>): Promise<QueueJobResult> => {
+    const d = job.data;
+    const started = Date.now();
+    log(`kernel ${d.name}: started (run ${d.run}, try ${d.attempt + 1}, job ${job.id})`);
+    const store = storeOf(d);
+    const files = async (name: string): Promise<Uint8Array> => {
+      const digest = d.files[name];
+      if (digest === undefined) throw new ZkcError("QUEUE", `kernel ${d.name}: the job names no file ${name}`);
+      return store.get(digest);
+    };
+    const model = await cachedModel(d.manifest, async () => {
+      const manifest = parseManifest(JSON.parse(new TextDecoder().decode(await store.get(d.manifest))));
+      if (toHex(manifestDigest(manifest)) !== d.manifest) throw new ZkcError("QUEUE", `kernel ${d.name}: the job's manifest does not have the digest it is named by`);
+      return loadLinkedModel(manifest, files, defaultBackends);
+    });
+    const k = model.kernels[d.kernel];
+    if (!k || k.entry.name !== d.name) throw new ZkcError("QUEUE", `job ${job.id}: the model has no kernel ${d.kernel} named ${d.name}`);
+    let result = await proveTask(model, await taskOfJob(d, store), files);
+    if (opts.tamperResult) result = await opts.tamperResult(result, d);
+    const digest = await store.put(new TextEncoder().encode(JSON.stringify(encodeValue(result))));
+    log(`kernel ${d.name}: done in ${((Date.now() - started) / 1000).toFixed(2)} s (job ${job.id})`);
+    return { result: digest };
+  };
+  const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, processor, {
+    connection: connectionOptions(opts.url),
+    prefix: QUEUE_PREFIX,
+    concurrency: opts.concurrency ?? 1,
+    lockDuration: opts.lockDuration ?? 30_000,
+    stalledInterval: opts.stalledInterval ?? 30_000,
+    maxStalledCount: opts.maxStalledCount ?? 2,
+  });
+  worker.on("error", (e) => log(`queue error: ${e.message}`));
+  worker.on("failed", (job, e) => log(`kernel ${job?.data.name ?? "?"}: failed (job ${job?.id}): ${e.message}`));
+  await Promise.race([worker.waitUntilReady(), lost]);
+  log(`waiting for kernel jobs on ${shownUrl(opts.url)}`);
+  let closing: Promise<void> | undefined;
+  return {
+    lost,
+    close: () =>
+      (closing ??= (async () => {
+        await worker.close().catch(() => {});
+        redis.disconnect();
+      })()),
+  };
+}
