@@ -49,8 +49,8 @@ describe.skipIf(!hasRedisServer)("proving on a BullMQ queue (skipped: redis-serv
     return serializeProofBinary(proof, defaultBackends);
   };
   /** `zkc worker` in a child process, with its output and a wait for a line */
-  const workerChild = (args: string[]) => {
-    const child: ChildProcess = spawn(process.execPath, [ZKC, "worker", "--queue", redis.url, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const workerChild = (args: string[], url = redis.url) => {
+    const child: ChildProcess = spawn(process.execPath, [ZKC, "worker", "--queue", url, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.stdout!.on("data", (d) => (out += d));
@@ -189,20 +189,25 @@ describe.skipIf(!hasRedisServer)("proving on a BullMQ queue (skipped: redis-serv
     }
   }, 60_000);
 
-  it("Redis dying mid-run or not answering: a clear QUEUE error and no proof file", async () => {
-    const doomed = await startRedis();
+  it("Redis dying mid-run or not answering: a clear QUEUE error, no proof file, and the worker stops", async () => {
+    const [doomed, doomedToo] = await Promise.all([startRedis(), startRedis()]);
     const out = join(work, "proof-lost.bin");
     const running = zkc(["prove", "--dir", indep, "--input", join(work, "input.json"), "--out", out, "--queue", doomed.url], work, 50_000);
-    // no workers: the jobs wait; kill the server once the run has queued them
+    // a worker of another server, which dies under it while it waits for jobs
+    const w = workerChild([], doomedToo.url);
+    // no workers here: the jobs wait; kill the server once the run has queued them
     const c = new Redis(doomed.url);
-    for (let i = 0; i < 200 && (await c.keys("zkc:kernels:*-a0")).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && (await c.keys("zkc:kernels:*-a0")).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     c.disconnect();
-    await doomed.kill();
+    await w.saw(/waiting for kernel jobs/);
+    await Promise.all([doomed.kill(), doomedToo.kill()]);
     const r = await running;
     expect(r.code).toBe(2);
     expect(isCleanError(r)).toBe(true);
     expect(r.stderr).toMatch(/lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+/);
     expect(existsSync(out)).toBe(false);
+    expect(await w.exited).toBe(2);
+    expect(w.out()).toMatch(/zkc: error: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+/);
     // nothing listens there any more
     await expect(prove(art.manifest, art.files, input, { queue: { url: doomed.url } })).rejects.toMatchObject({ code: "QUEUE", message: expect.stringContaining("cannot reach Redis at") });
   }, 60_000);
