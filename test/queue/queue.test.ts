@@ -4,7 +4,8 @@
  * mid-job is retried (stalled-job handling); a worker's tampered proof is rejected by the
  * coordinator and the kernel proven again; a kernel whose job keeps failing ends the prove with an
  * error naming it; a Redis that dies mid-run or cannot be reached gives a clear QUEUE error and no
- * proof file; a chained model is refused.
+ * proof file; a chained model is refused. (Groth16 kernels on the queue: test/slow/queue-groth16.test.ts,
+ * whose trusted setup takes a minute in a fresh cache.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
