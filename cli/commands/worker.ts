@@ -50,8 +50,10 @@ export const workerCommand: CommandModule<object, Args> = {
     });
     try {
       await Promise.race([stopped, worker.lost]);
-    } finally {
-      await worker.close();
+    } catch (e) {
+      // Redis is gone: the active jobs could not report back anyway
+      await worker.close(true);
+      throw e;
     }
   },
 };

@@ -109,6 +109,7 @@ export async function proveOnQueue(
   const lostOr = <T>(p: Promise<T>): Promise<T> => Promise.race([p, lost]);
   try {
     await lostOr(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
+    await lostOr(store.open());
     const first = tasks(order[0]!);
     const fileDigests = await lostOr(putModelFiles(first.model, store));
     const datas = new Map<number, QueueJobData>();
@@ -117,7 +118,9 @@ export async function proveOnQueue(
       const id = jobId(run, data.kernel, data.attempt);
       ids.push(id);
       stats.jobs++;
-      return queue.add(data.name, data, { jobId: id, attempts, backoff: { type: "fixed", delay: 200 } }) as Promise<Job<QueueJobData, QueueJobResult>>;
+      // finished jobs are removed at the run's end; the age limits catch those of a run that died
+      const keep = { age: 3600 };
+      return queue.add(data.name, data, { jobId: id, attempts, backoff: { type: "fixed", delay: 200 }, removeOnComplete: keep, removeOnFail: keep }) as Promise<Job<QueueJobData, QueueJobResult>>;
     };
     const jobs = new Map<number, Job<QueueJobData, QueueJobResult>>();
     for (const i of order) jobs.set(i, await lostOr(enqueue(datas.get(i)!)));

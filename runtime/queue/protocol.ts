@@ -7,7 +7,6 @@ import type { RedisOptions } from "bullmq";
 import { Redis } from "ioredis";
 import { ZkcError } from "../../compiler/errors.js";
 import { float64At, float64Bytes, toHex } from "../link/codec.js";
-import type { KernelTaskData } from "../pool/kernel-worker.js";
 import type { KernelTask } from "../pool/pool.js";
 import type { BlobStore } from "./store.js";
 
@@ -44,6 +43,9 @@ export interface QueueJobData {
   digest: string;
 }
 
+/** A kernel task without its model (which a worker keeps by manifest digest). */
+export type KernelTaskData = Omit<KernelTask, "model">;
+
 /** What a worker's job returns: the digest of its encoded `KernelTaskResult` in the store. */
 export interface QueueJobResult {
   result: string;
@@ -51,16 +53,17 @@ export interface QueueJobResult {
 
 /** Host and port of a `redis://HOST:PORT` URL. */
 export function parseQueueUrl(url: string): { host: string; port: number; db: number; password?: string; username?: string } {
+  const bad = () => new ZkcError("USAGE", `the queue is a Redis URL such as redis://127.0.0.1:6379, not "${url}"`);
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new ZkcError("USAGE", `--queue takes a Redis URL such as redis://127.0.0.1:6379`, { got: url });
+    throw bad();
   }
-  if (u.protocol !== "redis:") throw new ZkcError("USAGE", `--queue takes a Redis URL such as redis://127.0.0.1:6379`, { got: url });
+  if (u.protocol !== "redis:") throw bad();
   const port = u.port === "" ? 6379 : Number(u.port);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new ZkcError("USAGE", `the Redis URL's database must be a number`, { got: url });
+  if (!Number.isInteger(db) || db < 0) throw bad();
   return {
     host: u.hostname || "127.0.0.1",
     port,

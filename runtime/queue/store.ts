@@ -8,7 +8,7 @@
  * - a directory shared by the coordinator and the workers (`--store DIR`): `DIR/<run>/<sha256>`,
  *   written through a temporary name and a rename, so a reader never sees half a file.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { ZkcError } from "../../compiler/errors.js";
@@ -21,7 +21,11 @@ export interface BlobStore {
   put(bytes: Uint8Array): Promise<string>;
   /** @throws ZkcError QUEUE when the blob is missing or its bytes do not hash to `digest` */
   get(digest: string): Promise<Uint8Array>;
-  /** removes every blob of the run */
+  /** marks the run as running (the coordinator, before anything else) */
+  open(): Promise<void>;
+  /** whether the run is still running: a worker puts no result into a run that has ended */
+  alive(): Promise<boolean>;
+  /** removes every blob of the run, and the mark */
   clear(): Promise<void>;
 }
 
@@ -49,6 +53,14 @@ export class RedisBlobStore implements BlobStore {
 
   private key(digest: string): string {
     return `zkc:run:${this.run}:blob:${digest}`;
+  }
+
+  async open(): Promise<void> {
+    await this.redis.set(`zkc:run:${this.run}:running`, "1", "EX", BLOB_TTL_SECONDS);
+  }
+
+  async alive(): Promise<boolean> {
+    return (await this.redis.exists(`zkc:run:${this.run}:running`)) === 1;
   }
 
   async put(bytes: Uint8Array): Promise<string> {
@@ -85,12 +97,23 @@ export class DirBlobStore implements BlobStore {
     this.dir = join(root, run);
   }
 
+  async open(): Promise<void> {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      throw new ZkcError("QUEUE", `cannot write to the queue's store ${this.dir}: ${(e as Error).message}`, { hint: "check the --store directory and its permissions" });
+    }
+  }
+
+  async alive(): Promise<boolean> {
+    return existsSync(this.dir);
+  }
+
   async put(bytes: Uint8Array): Promise<string> {
     const digest = toHex(sha256(bytes));
     const path = join(this.dir, digest);
     const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      mkdirSync(this.dir, { recursive: true });
       writeFileSync(tmp, bytes);
       renameSync(tmp, path);
     } catch (e) {

@@ -1,19 +1,19 @@
 /**
  * A queue worker (`zkc worker --queue redis://HOST:PORT`): a BullMQ worker on the kernel queue that
- * proves each job's kernel with the worker pool's own code (runtime/pool/kernel-worker.ts
- * `proveTask`). A job names its model's files and its tensors by sha256; the worker fetches them
- * from the run's store (Redis keys, or the shared `--store` directory), checks every digest, and
- * keeps loaded models by manifest digest, so the files of a model travel to a worker once.
- * The result goes back into the store; the job returns its digest. Node only.
+ * proves each job's kernel on the worker pool (runtime/pool/: `concurrency` threads running the
+ * pool's own kernel worker). A job names its model's files and its tensors by sha256; the worker
+ * fetches them from the run's store (Redis keys, or the shared `--store` directory), checks every
+ * digest, and keeps a model's files by manifest digest (the pool's threads keep the loaded model),
+ * so the files of a model travel to a worker once. The result goes back into the store; the job
+ * returns its digest. Proving off the main thread keeps BullMQ's lock renewals on time however
+ * long a kernel takes. Node only.
  */
-import { Worker, type Job } from "bullmq";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { ZkcError } from "../../compiler/errors.js";
-import { defaultBackends } from "../../backends/registry.js";
 import { encodeValue, toHex } from "../link/codec.js";
-import { loadLinkedModel } from "../link/model.js";
-import { manifestDigest, parseManifest } from "../manifest.js";
-import { cachedModel, proveTask } from "../pool/kernel-worker.js";
+import { manifestDigest, manifestJson, parseManifest } from "../manifest.js";
+import { createKernelPool, type WorkerModel } from "../pool/pool.js";
 import type { KernelTaskResult } from "../kernel-task.js";
 import { QUEUE_NAME, QUEUE_PREFIX, connectRedis, connectionOptions, shownUrl, taskOfJob, type QueueJobData, type QueueJobResult } from "./protocol.js";
 import { DirBlobStore, RedisBlobStore, type BlobStore } from "./store.js";
@@ -21,7 +21,7 @@ import { DirBlobStore, RedisBlobStore, type BlobStore } from "./store.js";
 export interface QueueWorkerOptions {
   /** redis://HOST:PORT */
   url: string;
-  /** jobs proven at once in this process (default 1) */
+  /** jobs proven at once in this process, each on a thread of its own (default 1) */
   concurrency?: number;
   /** the shared store directory, for runs whose coordinator was given `--store DIR` */
   storeDir?: string;
@@ -41,8 +41,8 @@ export interface QueueWorkerOptions {
 }
 
 export interface QueueWorker {
-  /** stops taking jobs, lets the active ones finish, disconnects */
-  close(): Promise<void>;
+  /** stops taking jobs, lets the active ones finish (unless `force`), disconnects */
+  close(force?: boolean): Promise<void>;
   /** rejects with a QUEUE error when the connection to Redis is lost for good */
   readonly lost: Promise<never>;
 }
@@ -59,25 +59,37 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     if (opts.storeDir === undefined) throw new ZkcError("USAGE", `kernel ${d.name}: the run keeps its files in a shared directory; start the worker with --store DIR`);
     return new DirBlobStore(opts.storeDir, d.run);
   };
+  const pool = createKernelPool(opts.concurrency ?? 1);
+  // model files by manifest digest: the last few models only
+  const models = new Map<string, Promise<WorkerModel>>();
+  const modelOf = (d: QueueJobData, store: BlobStore): Promise<WorkerModel> => {
+    let m = models.get(d.manifest);
+    if (!m) {
+      m = (async () => {
+        const manifest = parseManifest(JSON.parse(new TextDecoder().decode(await store.get(d.manifest))));
+        if (toHex(manifestDigest(manifest)) !== d.manifest) throw new ZkcError("QUEUE", `kernel ${d.name}: the job's manifest does not have the digest it is named by`);
+        const files: Record<string, Uint8Array> = {};
+        for (const [name, digest] of Object.entries(d.files)) if (name !== "manifest.json") files[name] = await store.get(digest);
+        return { manifest: manifestJson(manifest), files };
+      })();
+      models.set(d.manifest, m);
+      m.catch(() => models.delete(d.manifest));
+      if (models.size > 4) models.delete(models.keys().next().value!);
+    }
+    return m;
+  };
   const processor = async (job: Job<QueueJobData, QueueJobResult>): Promise<QueueJobResult> => {
     const d = job.data;
     const started = Date.now();
     log(`kernel ${d.name}: started (run ${d.run}, try ${d.attempt + 1}, job ${job.id})`);
     const store = storeOf(d);
-    const files = async (name: string): Promise<Uint8Array> => {
-      const digest = d.files[name];
-      if (digest === undefined) throw new ZkcError("QUEUE", `kernel ${d.name}: the job names no file ${name}`);
-      return store.get(digest);
-    };
-    const model = await cachedModel(d.manifest, async () => {
-      const manifest = parseManifest(JSON.parse(new TextDecoder().decode(await store.get(d.manifest))));
-      if (toHex(manifestDigest(manifest)) !== d.manifest) throw new ZkcError("QUEUE", `kernel ${d.name}: the job's manifest does not have the digest it is named by`);
-      return loadLinkedModel(manifest, files, defaultBackends);
-    });
-    const k = model.kernels[d.kernel];
-    if (!k || k.entry.name !== d.name) throw new ZkcError("QUEUE", `job ${job.id}: the model has no kernel ${d.kernel} named ${d.name}`);
-    let result = await proveTask(model, await taskOfJob(d, store), files);
+    if (!(await store.alive())) throw new UnrecoverableError(`kernel ${d.name}: run ${d.run} has ended`);
+    const model = await modelOf(d, store);
+    const task = await taskOfJob(d, store);
+    let result = await pool.run({ model, ...task });
     if (opts.tamperResult) result = await opts.tamperResult(result, d);
+    // a run that ended meanwhile (it failed) keeps no result: nothing is written after its cleanup
+    if (!(await store.alive())) throw new UnrecoverableError(`kernel ${d.name}: run ${d.run} has ended; the result is dropped`);
     const digest = await store.put(new TextEncoder().encode(JSON.stringify(encodeValue(result))));
     log(`kernel ${d.name}: done in ${((Date.now() - started) / 1000).toFixed(2)} s (job ${job.id})`);
     return { result: digest };
@@ -97,9 +109,10 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   let closing: Promise<void> | undefined;
   return {
     lost,
-    close: () =>
+    close: (force = false) =>
       (closing ??= (async () => {
-        await worker.close().catch(() => {});
+        await worker.close(force).catch(() => {});
+        await pool.destroy();
         redis.disconnect();
       })()),
   };
