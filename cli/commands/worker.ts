@@ -20,9 +20,9 @@ export const workerCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option("queue", { type: "string", demandOption: true, describe: "the queue's Redis, redis://HOST:PORT" })
-      .option("concurrency", { type: "number", default: 1, describe: "kernel jobs taken at once by this process (they share its thread: run a worker per core to use the cores)" })
+      .option("concurrency", { type: "number", default: 1, describe: "kernel jobs proven at once, each on a thread of its own" })
       .option("store", { type: "string", describe: "the directory shared with coordinators that were given --store DIR (otherwise files come from Redis)" })
-      .option("lock-duration", { type: "number", default: 30_000, describe: "ms a job stays locked without renewal: a dead worker's job is retried elsewhere after it (keep it above the longest kernel's prove time)" })
+      .option("lock-duration", { type: "number", default: 30_000, describe: "ms a job stays locked without renewal: a dead worker's job is retried elsewhere after it" })
       .option("stalled-interval", { type: "number", default: 30_000, describe: "ms between this worker's checks for stalled jobs" })
       .option("quiet", { type: "boolean", default: false, describe: "print no progress lines" }) as never,
   handler: async (args) => {
