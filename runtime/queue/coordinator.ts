@@ -135,8 +135,10 @@ export async function proveOnQueue(
         } catch (e) {
           throw new ZkcError("QUEUE", `kernel ${names[i]}: its job failed on every one of its ${attempts} attempts: ${(e as Error).message}`, { hint: "see the workers' output for the cause" });
         }
-        const result = decodeResult(await store.get(out.result));
-        const verdict = result ? await check(i, result) : { ok: false as const, reason: "the result is not a kernel result" };
+        // the result's name and bytes are the worker's word: anything wrong with them is a rejection
+        const bytes = await store.get(String((out as Partial<QueueJobResult> | null)?.result)).catch((e: Error) => e);
+        const result = bytes instanceof Error ? undefined : decodeResult(bytes);
+        const verdict = result ? await check(i, result) : { ok: false as const, reason: bytes instanceof Error ? bytes.message : "the result is not a kernel result" };
         if (verdict.ok) {
           record(i, verdict.result, (Date.now() - started) / 1000);
           return;

@@ -104,7 +104,14 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   });
   worker.on("error", (e) => log(`queue error: ${e.message}`));
   worker.on("failed", (job, e) => log(`kernel ${job?.data.name ?? "?"}: failed (job ${job?.id}): ${e.message}`));
-  await Promise.race([worker.waitUntilReady(), lost]);
+  try {
+    await Promise.race([worker.waitUntilReady(), lost]);
+  } catch (e) {
+    await worker.close(true).catch(() => {});
+    await pool.destroy();
+    redis.disconnect();
+    throw e;
+  }
   log(`waiting for kernel jobs on ${shownUrl(opts.url)}`);
   let closing: Promise<void> | undefined;
   return {
