@@ -23,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     { inspectCommand },
     { proveCommand },
     { ProofRejected, verifyCommand },
+    { workerCommand },
   ] = await Promise.all([
     import("yargs"),
     import("./commands/calibrate-costs.js"),
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     import("./commands/inspect.js"),
     import("./commands/prove.js"),
     import("./commands/verify.js"),
+    import("./commands/worker.js"),
   ]);
   const verbose = argv.includes("--verbose");
   const parser = yargs(argv)
@@ -45,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(inspectCommand)
     .command(infoCommand)
     .command(calibrateCostsCommand)
+    .command(workerCommand)
     .demandCommand(1, "give a command; see zkc --help")
     .strict()
     .help()

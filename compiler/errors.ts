@@ -16,6 +16,7 @@ export type ZkcErrorCode =
   | "QUANTISATION" // bound would wrap the field, range exceeded, ...
   | "USAGE" // bad command-line usage, or library options that do not go together
   | "ABORTED" // the caller's AbortSignal fired (library calls); the CLI's Ctrl-C exits 130 too
+  | "QUEUE" // the proving queue: Redis unreachable or lost, a kernel job that exhausted its attempts
   | "INTERNAL"; // a bug in zkc
 
 export interface ZkcErrorDetails {

@@ -58,3 +58,5 @@ export { serializeProofBinary, parseProofBinary, parseAnyProof, isBinaryProof } 
 export { parseInputs, parseSamples, type InputValues } from "../runtime/inputs.js";
 export { decodeProgram } from "../runtime/link/program-file.js";
 export { inspectHtml, type InspectData } from "../cli/inspect-html.js";
+// types only: the queue code (bullmq, ioredis) loads when a prove is given `queue`
+export type { QueueProveOptions, QueueStats } from "../runtime/queue/coordinator.js";

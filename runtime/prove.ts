@@ -36,6 +36,8 @@ import { MemoryTensorStore, kernelJob, runKernelJob } from "./jobs.js";
 import { proveKernelTask, type KernelTaskResult } from "./kernel-task.js";
 import { createKernelPool, kernelTask, workerModel } from "./pool/pool.js";
 import runKernelTask from "./pool/kernel-worker.js";
+import type { QueueProveOptions, QueueStats } from "./queue/coordinator.js";
+import { verifyIndependentKernel } from "./verify.js";
 
 /** Progress of one step of `prove`. */
 export interface ProveProgress {
@@ -74,6 +76,12 @@ export interface ProveOptions {
    * proof is the same for every count (Groth16 kernels aside, whose proofs snarkjs randomises).
    */
   workers?: number;
+  /**
+   * Independent linking only: prove the kernels on BullMQ workers (`zkc worker --queue URL`)
+   * through Redis at `queue.url` (runtime/queue/). The coordinator checks every kernel proof a
+   * worker sends before it goes into the bundle; the proof is the same as a local prove's.
+   */
+  queue?: QueueProveOptions;
 }
 
 /** Values of a hashed output: known to the prover's caller, not part of proof.json. */
@@ -91,6 +99,8 @@ export interface ProveStats {
   witnessSeconds: number;
   /** largest number of tensors held at once during the kernel walk */
   peakLiveTensors: number;
+  /** a queue prove: its run id, jobs, and the worker results it rejected */
+  queue?: QueueStats;
 }
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now()) / 1000;
@@ -118,6 +128,10 @@ export async function prove(
 ): Promise<ProofBundle & { stats: ProveStats; hashedOutputs: HashedOutputValues[] }> {
   const t0 = now();
   const registry = opts.backends ?? defaultBackends;
+  if (opts.queue) {
+    if (manifest.linking !== "independent") throw new ZkcError("USAGE", "proving on a queue needs a model compiled with --linking independent (its kernels are proven apart); this one is chained", { hint: "compile again with `zkc compile <model.onnx> --linking independent`" });
+    if ((opts.workers ?? 1) > 1 || opts.isolateKernels) throw new ZkcError("USAGE", "a queue prove runs its kernels on the queue's workers: do not also give workers or isolateKernels");
+  }
   const model = await loadLinkedModel(manifest, files, registry);
   const { program } = model;
   const q = manifest.quantisation;
@@ -179,7 +193,7 @@ export async function prove(
     kernels: walk.kernelProofs,
     claims: walk.claims,
     ...(walk.boundary ? { boundary: walk.boundary, freshClaims: walk.freshClaims } : {}),
-    stats: { kernels: walk.stats, commitSeconds: walk.commitSeconds, witnessSeconds, peakLiveTensors: walk.peakLive },
+    stats: { kernels: walk.stats, commitSeconds: walk.commitSeconds, witnessSeconds, peakLiveTensors: walk.peakLive, ...(walk.queue ? { queue: walk.queue } : {}) },
     hashedOutputs,
   }, warnings);
 }
@@ -194,6 +208,7 @@ interface Walk {
   peakLive: number;
   boundary?: BoundaryOpening[];
   freshClaims?: { kernel: string; tensor: string; value: bigint }[];
+  queue?: QueueStats;
 }
 
 /** Drops tensors as the walk passes the first kernel that touches them (params stay: they are the model's). */
@@ -315,7 +330,30 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
     stats[i] = { name: k.entry.name, backend: k.entry.backend, seconds };
     opts.onProgress?.({ phase: "kernel", kernel: k.entry.name, backend: k.entry.backend, done: ++done, total, seconds });
   };
-  if ((opts.workers ?? 1) > 1 || opts.isolateKernels) {
+  let queueStats: QueueStats | undefined;
+  if (opts.queue) {
+    // kernel tasks on the queue's workers; each result is verified here against the coordinator's
+    // own fresh claims and boundary values before it is recorded
+    const { proveOnQueue } = await import("./queue/coordinator.js");
+    const shared = await workerModel(model, registry, ctx.files);
+    const taskDigest = (i: number) => kernelTs[i]!.digest();
+    const valueAt = (t: string, point: bigint[]) => evaluateMle(integerTable(ctx.valueOf(t), shapeOf(t)), point);
+    const check = async (i: number, r: KernelTaskResult) => {
+      const v = await verifyIndependentKernel(model, i, r.section, ctx, root, taskDigest(i), valueAt, isOpened);
+      if (!v.ok) return v;
+      const wrong = v.inputClaims.find((c) => isOpened(c.tensor) && valueAt(c.tensor, c.point) !== c.value);
+      if (wrong) return { ok: false as const, reason: `kernel ${model.kernels[i]!.entry.name}: its claim on "${wrong.tensor}" is false` };
+      return { ok: true as const, result: { section: r.section, inputClaims: v.inputClaims, fresh: v.fresh, digest: v.digest } };
+    };
+    queueStats = await proveOnQueue(
+      opts.queue,
+      order,
+      model.kernels.map((k) => k.entry.name),
+      (i) => kernelTask(model, i, ctx, committed[i], root, taskDigest(i), shared),
+      check,
+      record,
+    );
+  } else if ((opts.workers ?? 1) > 1 || opts.isolateKernels) {
     // kernel tasks: plain data, on the worker pool, or (isolateKernels) through the worker's own code in process
     const shared = await workerModel(model, registry, ctx.files);
     const task = (i: number) => kernelTask(model, i, ctx, committed[i], root, kernelTs[i]!.digest(), shared);
@@ -356,5 +394,5 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
     if (value !== claim.value) throw new ZkcError("INTERNAL", `internal error: the opening of "${t}" differs from its combined claim`);
     return { tensor: t, commitment: commitmentBytes(state.commitment), ...(combine ? { combine } : {}), opening };
   });
-  return { kernelProofs, claims, stats, commitSeconds, peakLive: values.size, boundary: opened, freshClaims };
+  return { kernelProofs, claims, stats, commitSeconds, peakLive: values.size, boundary: opened, freshClaims, ...(queueStats ? { queue: queueStats } : {}) };
 }

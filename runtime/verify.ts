@@ -222,37 +222,17 @@ async function verifyIndependent(model: LinkedModel, p: ProofBundle, sections: P
   const fresh = p.freshClaims ?? reject("an independent proof carries its fresh claim values");
   let freshAt = 0;
   for (const [i, k] of model.kernels.entries()) {
-    const kt = kernelTs[i]!;
-    kt.absorbBytes(INDEPENDENT_LABELS.root, root);
-    const claims = new Map<string, Claim[]>();
-    for (const t of claimTargets(k.spec)) {
-      const point = freshPoint(kt, t, shapeOf(t));
-      let value: bigint;
-      if (openings.has(t)) {
-        const f = fresh[freshAt++];
-        if (!f || f.kernel !== k.entry.name || f.tensor !== t || !isField(f.value)) reject(`fresh claim ${freshAt - 1}: expected the value of kernel ${k.entry.name}'s claim on "${t}"`);
-        value = f!.value;
-        kt.absorbField(INDEPENDENT_LABELS.claimValue, value);
-        openings.add(i, { tensor: t, point, value });
-      } else {
-        const pub = ctx.publicOutputs.get(t) ?? reject(`kernel ${k.entry.name}: "${t}" is neither committed nor a public output`);
-        value = evaluateMle(integerTable(pub, shapeOf(t)), point);
-      }
-      claims.set(t, [{ tensor: t, point, value }]);
-    }
-    const v = await k.backend.verify(k.spec, k.artifacts, sections[i]!, claims, kctx(i));
-    if (!v.ok) reject(`kernel ${k.entry.name} (${k.entry.backend}): ${v.reason}`);
-    for (const c of (v as { inputClaims: Claim[] }).inputClaims) {
+    const sentValue = (t: string): bigint => {
+      const f = fresh[freshAt++];
+      if (!f || f.kernel !== k.entry.name || f.tensor !== t || !isField(f.value)) reject(`fresh claim ${freshAt - 1}: expected the value of kernel ${k.entry.name}'s claim on "${t}"`);
+      return f!.value;
+    };
+    const r = await checkKernel(model, i, sections[i]!, kctx(i), root, sentValue, (t) => openings.has(t));
+    for (const f of r.fresh) if (f.opened) openings.add(i, f.claim);
+    for (const c of r.inputClaims) {
       expectClaim(k.entry.name, c);
       if (openings.has(c.tensor)) openings.add(i, c);
-      else {
-        // a public input or output: the verifier evaluates the claim itself
-        const pub = ctx.publicInputs.get(c.tensor) ?? ctx.publicOutputs.get(c.tensor) ?? reject(`kernel ${k.entry.name}: a claim on "${c.tensor}" is left undischarged`);
-        if (evaluateMle(integerTable(pub, shapeOf(c.tensor)), c.point) !== c.value) reject(`a claim on the public tensor "${c.tensor}" is false`);
-      }
     }
-    const r = await k.backend.finish?.(kctx(i));
-    if (r && !r.ok) reject(`kernel ${k.entry.name}: ${r.reason}`);
   }
   if (freshAt !== fresh.length) reject(`the proof lists ${fresh.length} fresh claim values, the verification used ${freshAt}`);
   kernelTs.forEach((kt, i) => bundle.absorbBytes(`${INDEPENDENT_LABELS.kernelDone}/${i}`, kt.digest()));
@@ -271,4 +251,88 @@ async function verifyIndependent(model: LinkedModel, p: ProofBundle, sections: P
     checks.push((check as { check: MsmCheck }).check);
   });
   if (!(await verifyMsmChecks(checks, bundle))) reject("an opening of a boundary tensor's commitment is false");
+}
+
+/** What one kernel of an independent plan leaves, as its verification derived it. */
+export interface IndependentKernelClaims {
+  /** the fresh claim on each claim target; `opened`: on a boundary tensor (its value was sent) */
+  fresh: { claim: Claim; opened: boolean }[];
+  /** the claims it leaves on its inputs; those on public tensors are already checked */
+  inputClaims: Claim[];
+}
+
+/**
+ * Kernel i of an independent plan on its kernel transcript, which stands after the kernel's
+ * committed messages: the root, the fresh claims (a boundary tensor's value from `freshValue`,
+ * a public output's evaluated), the backend's verification, the claims on public tensors, the
+ * backend's deferred checks. Rejects (throws `Reject`) on the first failure.
+ * @param freshValue the value of the fresh claim on boundary tensor `tensor` at `point`
+ */
+async function checkKernel(model: LinkedModel, i: number, section: ProofSection, kctx: BundleContext, root: Uint8Array, freshValue: (tensor: string, point: bigint[]) => bigint, opened: (tensor: string) => boolean): Promise<IndependentKernelClaims> {
+  const k = model.kernels[i]!;
+  const kt = kctx.transcript;
+  const shapeOf = (t: string) => model.program.tensors.get(t)!.shape;
+  kt.absorbBytes(INDEPENDENT_LABELS.root, root);
+  const fresh: IndependentKernelClaims["fresh"] = [];
+  const claims = new Map<string, Claim[]>();
+  for (const t of claimTargets(k.spec)) {
+    const point = freshPoint(kt, t, shapeOf(t));
+    let value: bigint;
+    if (opened(t)) {
+      value = freshValue(t, point);
+      kt.absorbField(INDEPENDENT_LABELS.claimValue, value);
+    } else {
+      const pub = kctx.publicOutputs.get(t) ?? reject(`kernel ${k.entry.name}: "${t}" is neither committed nor a public output`);
+      value = evaluateMle(integerTable(pub, shapeOf(t)), point);
+    }
+    fresh.push({ claim: { tensor: t, point, value }, opened: opened(t) });
+    claims.set(t, [{ tensor: t, point, value }]);
+  }
+  const v = await k.backend.verify(k.spec, k.artifacts, section, claims, kctx);
+  if (!v.ok) reject(`kernel ${k.entry.name} (${k.entry.backend}): ${v.reason}`);
+  const inputClaims = (v as { inputClaims: Claim[] }).inputClaims;
+  for (const c of inputClaims) {
+    if (opened(c.tensor)) continue;
+    // a public input or output: the verifier evaluates the claim itself
+    const pub = kctx.publicInputs.get(c.tensor) ?? kctx.publicOutputs.get(c.tensor) ?? reject(`kernel ${k.entry.name}: a claim on "${c.tensor}" is left undischarged`);
+    if (evaluateMle(integerTable(pub, shapeOf(c.tensor)), c.point) !== c.value) reject(`a claim on the public tensor "${c.tensor}" is false`);
+  }
+  const r = await k.backend.finish?.(kctx);
+  if (r && !r.ok) reject(`kernel ${k.entry.name}: ${r.reason}`);
+  return { fresh, inputClaims };
+}
+
+/**
+ * Check one kernel's proof of an independent plan on its own, as a coordinator does with a
+ * worker's result before it goes into the bundle: the encoded section must decode, its committed
+ * messages must bring a fresh kernel transcript to `committedDigest` (the coordinator's own), and
+ * the kernel must verify against the fresh claim values the coordinator gives.
+ * @param ctx the statement's context (its transcript is not used)
+ * @returns the derived claims and the kernel transcript's final digest, or the reason for rejecting
+ */
+export async function verifyIndependentKernel(
+  model: LinkedModel,
+  i: number,
+  encoded: Record<string, unknown>,
+  ctx: Omit<BundleContext, "transcript">,
+  root: Uint8Array,
+  committedDigest: Uint8Array,
+  freshValue: (tensor: string, point: bigint[]) => bigint,
+  opened: (tensor: string) => boolean,
+): Promise<({ ok: true; digest: Uint8Array } & IndependentKernelClaims) | { ok: false; reason: string }> {
+  const k = model.kernels[i]!;
+  try {
+    const d = k.backend.decode(encoded);
+    if (!d.ok) reject(`kernel ${k.entry.name} (${k.entry.backend}): malformed proof: ${d.reason}`);
+    const section = (d as { section: ProofSection }).section;
+    const kctx: BundleContext = { ...ctx, transcript: kernelTranscript(model, i) };
+    const a = k.backend.absorbCommitments?.(k.spec, k.artifacts, section, kctx);
+    if (a && !a.ok) reject(`kernel ${k.entry.name}: ${a.reason}`);
+    if (toHex(kctx.transcript.digest()) !== toHex(committedDigest)) reject(`kernel ${k.entry.name}: the proof's committed messages are not the ones the bundle committed to`);
+    const r = await checkKernel(model, i, section, kctx, root, freshValue, opened);
+    return { ok: true, ...r, digest: kctx.transcript.digest() };
+  } catch (e) {
+    if (e instanceof Reject || e instanceof ZkcError) return { ok: false, reason: e.message };
+    return { ok: false, reason: `verification failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

@@ -31,6 +31,7 @@ import { abortedError, checkAborted } from "./abort.js";
 import { compileModel, type PlanRow } from "./compile.js";
 import { openArtifacts, readInputFile, readJsonFile, writeDirAtomic } from "./files.js";
 import { terminateWorkers } from "./workers.js";
+import type { QueueProveOptions } from "../runtime/queue/coordinator.js";
 
 // ---------------------------------------------------------------------------------------------
 // inputs
@@ -375,6 +376,13 @@ export interface ProveApiOptions {
   clamp?: boolean;
   /** worker threads for the kernels of an independent plan (`linking: "independent"`) */
   workers?: number;
+  /**
+   * prove the kernels of an independent plan on `zkc worker` processes through Redis
+   * (`{ url: "redis://HOST:PORT", store?: a directory shared with the workers, attempts?: tries per kernel }`);
+   * every kernel proof a worker sends is verified before it goes into the bundle, which is the
+   * same as a local prove's
+   */
+  queue?: QueueProveOptions;
 }
 
 /** A proof bundle (`proof.json`'s content) with its serialisation. */
@@ -420,6 +428,7 @@ export async function prove(artifacts: ArtifactsSource, inputs: string | InputSe
       ...(options.backends ? { backends: options.backends } : {}),
       ...(options.clamp ? { clamp: true } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
+      ...(options.queue ? { queue: options.queue } : {}),
       // the prover reports after each step; throwing here stops it before the next one
       onProgress: (p) => {
         options.onProgress?.(p);

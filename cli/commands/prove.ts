@@ -20,6 +20,8 @@ interface Args {
   quiet: boolean;
   json: boolean;
   workers: number;
+  queue?: string;
+  store?: string;
 }
 
 export const proveCommand: CommandModule<object, Args> = {
@@ -41,9 +43,16 @@ export const proveCommand: CommandModule<object, Args> = {
         type: "number",
         default: 1,
         describe: "worker threads for the kernels of a model compiled with --linking independent (the proof is the same for any number)",
-      }) as never,
+      })
+      .option("queue", {
+        type: "string",
+        describe: "prove the kernels of a model compiled with --linking independent on `zkc worker` processes through this Redis, redis://HOST:PORT (the proof is the same)",
+      })
+      .option("store", { type: "string", describe: "with --queue: pass the model's files and tensors through this directory shared with the workers instead of Redis" }) as never,
   handler: async (args) => {
     if (!(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 64)) throw new ZkcError("USAGE", "--workers must be an integer from 1 to 64", { got: String(args.workers) });
+    if (args.store !== undefined && args.queue === undefined) throw new ZkcError("USAGE", "--store goes with --queue");
+    if (args.queue !== undefined && args.workers > 1) throw new ZkcError("USAGE", "--queue and --workers do not go together: the queue's workers prove the kernels");
     const art = openArtifacts(args.dir);
     const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
     const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
@@ -54,6 +63,17 @@ export const proveCommand: CommandModule<object, Args> = {
       bundle = await prove(art.manifest, art.files, values, {
         clamp: args.clamp,
         ...(args.workers > 1 ? { workers: args.workers } : {}),
+        ...(args.queue !== undefined
+          ? {
+              queue: {
+                url: args.queue,
+                ...(args.store !== undefined ? { store: args.store } : {}),
+                onQueued: (run: string, jobs: number) => {
+                  if (!args.quiet) console.error(`queued ${jobs} kernel jobs (run ${run}); waiting for workers`);
+                },
+              },
+            }
+          : {}),
         // each event reports a finished step with its own duration ("done" ends the walk: no line)
         onProgress: (p) => {
           if (p.seconds === undefined) return;
@@ -68,6 +88,7 @@ export const proveCommand: CommandModule<object, Args> = {
     }
     bar.finish();
     for (const w of bundle.warnings ?? []) console.error(`warning: ${w}`);
+    for (const r of bundle.stats.queue?.rejected ?? []) console.error(`warning: a worker's proof of kernel ${r.kernel} (try ${r.attempt + 1}) was rejected and the kernel proven again: ${r.reason}`);
     // binary by default (a third to a half of the JSON's size); JSON when asked for by flag or file name
     const json = args.json || (args.out?.toLowerCase().endsWith(".json") ?? false);
     const out = args.out ?? join(args.dir, json ? "proof.json" : "proof.bin");
