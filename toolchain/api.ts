@@ -414,7 +414,7 @@ export async function prove(artifacts: ArtifactsSource, inputs: string | InputSe
     const { signal } = options;
     checkAborted(signal, "before proving");
     const { manifest, files } = open(artifacts);
-    const infos = manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
+    const infos = manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, shape: e.shape }));
     const values = typeof inputs === "string" ? parseInputs(readJsonFile(inputs, "input file"), infos, inputs) : parseInputs(plainInputSet(inputs), infos, "inputs");
     const bundle = await proveBundle(manifest, files, values, {
       ...(options.backends ? { backends: options.backends } : {}),

@@ -45,7 +45,7 @@ export const proveCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     if (!(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 64)) throw new ZkcError("USAGE", "--workers must be an integer from 1 to 64", { got: String(args.workers) });
     const art = openArtifacts(args.dir);
-    const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
+    const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, shape: e.shape }));
     const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
     const bar = stepsDone({ quiet: args.quiet });
     const t0 = Date.now();

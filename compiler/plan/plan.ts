@@ -85,7 +85,7 @@ function planWholeModel(program: QProgram, opts: PlanOptions, backend: PlannerBa
   if (opts.hashedInputs.length > 0 || opts.hashedOutputs.length > 0) {
     throw new ZkcError("USAGE", `whole-model mode (${mode}) proves public inputs and outputs; use --backend auto for hashed`, {
       expected: `--input-visibility public --output-visibility public with ${mode}`,
-      got: `hashed ${[...opts.hashedInputs, ...opts.hashedOutputs].join(", ")}`,
+      got: `hashed ${[...opts.hashedInputs, ...opts.hashedOutputs].map((t) => program.tensors.get(t)?.onnxName ?? t).join(", ")}`,
       hint: "drop the hashed visibility, or compile with --backend auto to hash inputs or outputs",
     });
   }

@@ -116,6 +116,17 @@ export class ProgramBuilder {
     return t;
   }
 
+  /**
+   * A new tensor equal to `x` (a scale by 1 that is always emitted): gives a graph output its own
+   * tensor when it would otherwise be a graph input, a constant, another output or a value named
+   * after another ONNX value, so the statement proves output = source like any other result.
+   */
+  copy(x: QTensor): QTensor {
+    const out = this.intermediate("copy", x.shape, x.scale, x.maxAbs);
+    this.prims.push({ op: "scale", in: x.name, out: out.name, factor: 1 });
+    return out;
+  }
+
   markOutput(t: QTensor): void {
     this.outputs.push(t.name);
   }
