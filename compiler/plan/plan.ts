@@ -51,7 +51,9 @@ export function kernelSpec(
     names.add(p.out);
   }
   const tensors = new Map([...names].map((n) => [n, program.tensors.get(n)!] as const));
-  return { name: k.name, kind: k.kind, from: k.from, to: k.to, prims, tensors, inputs: [...k.inputs], params: [...k.params], outputs: [...k.outputs] };
+  const spec: KernelSpec = { name: k.name, kind: k.kind, from: k.from, to: k.to, prims, tensors, inputs: [...k.inputs], params: [...k.params], outputs: [...k.outputs] };
+  if (program.origins) spec.origins = program.origins.slice(k.from, k.to);
+  return spec;
 }
 
 /**

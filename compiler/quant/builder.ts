@@ -4,8 +4,8 @@
  * value, any bound that could leave the safe range (SAFE_MAX_ABS).
  */
 import { ZkcError } from "../errors.js";
-import type { LookupTable, Prim, QProgram, QTensor } from "./prim.js";
-import { SAFE_MAX_ABS } from "./prim.js";
+import type { LookupTable, Prim, PrimOrigin, QProgram, QTensor } from "./prim.js";
+import { SAFE_MAX_ABS, tensorLabel } from "./prim.js";
 
 /** Fixed-point settings of one quantisation. */
 export interface QuantConfig {
@@ -51,6 +51,8 @@ export class ProgramBuilder {
   readonly prims: Prim[] = [];
   readonly inputs: string[] = [];
   readonly outputs: string[] = [];
+  /** per primitive, the ONNX node that emitted it (see `attribute`) */
+  readonly origins: PrimOrigin[] = [];
   /** source file and node being lowered, for error messages */
   where: { file?: string; node?: string; op?: string } = {};
   private counter = 0;
@@ -58,7 +60,15 @@ export class ProgramBuilder {
   constructor(readonly config: QuantConfig) {}
 
   program(): QProgram {
-    return { tensors: this.tensors, prims: this.prims, inputs: this.inputs, outputs: this.outputs };
+    const p: QProgram = { tensors: this.tensors, prims: this.prims, inputs: this.inputs, outputs: this.outputs };
+    // only a complete record is one: a program built partly by hand has none
+    if (this.origins.length === this.prims.length && this.prims.length > 0) p.origins = this.origins;
+    return p;
+  }
+
+  /** Records `origin` as the ONNX node of every primitive emitted since the last call. */
+  attribute(origin: PrimOrigin): void {
+    while (this.origins.length < this.prims.length) this.origins.push(origin);
   }
 
   private fresh(hint: string): string {
@@ -67,7 +77,9 @@ export class ProgramBuilder {
 
   private add(t: QTensor): QTensor {
     if (!(t.maxAbs <= SAFE_MAX_ABS)) {
-      throw new ZkcError("QUANTISATION", `tensor "${t.onnxName ?? t.name}" could hold values up to 2^${Math.log2(t.maxAbs).toFixed(1)}, beyond the safe limit 2^${Math.log2(SAFE_MAX_ABS)}`, {
+      // an intermediate has no ONNX name yet: name it by what it is, the node is in `where`
+      const what = this.where.node !== undefined || t.onnxName ? tensorLabel(t.name, t) : `tensor "${t.name}"`;
+      throw new ZkcError("QUANTISATION", `${what} could hold values up to 2^${Math.log2(t.maxAbs).toFixed(1)}, beyond the safe limit 2^${Math.log2(SAFE_MAX_ABS)}`, {
         ...this.where,
         hint: "lower the quantisation scales (--scale, --param-scale) or the calibrated input range",
       });

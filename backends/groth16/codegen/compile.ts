@@ -26,7 +26,7 @@
  * `checkCodegenCircuit` verifies that structure in the R1CS, then takes the bits as determined.
  */
 import { ZkcError, internal } from "../../../compiler/errors.js";
-import type { Prim, PrimOp, QTensor } from "../../../compiler/quant/prim.js";
+import { atOrigin, tensorLabel, type Prim, type PrimOp, type PrimOrigin, type QTensor } from "../../../compiler/quant/prim.js";
 import { floorDiv, toSigned } from "../field.js";
 import { fromBits, toBits } from "../gadgets/bits.js";
 import { select } from "../gadgets/compare.js";
@@ -122,7 +122,7 @@ function constantTensor(values: ArrayLike<number>): CircuitTensor {
 /** A tensor from signals, refusing bounds that could leave the exact range. */
 function tensorOf(st: CompileState, out: string, signals: Signal[], lo: number, hi: number, nonNegative?: Signal[]): CircuitTensor {
   if (!(Math.abs(lo) <= MAX_INTERVAL && Math.abs(hi) <= MAX_INTERVAL)) {
-    throw new ZkcError("QUANTISATION", `tensor "${out}" could hold values in [${lo}, ${hi}], beyond 2^52`, {
+    throw new ZkcError("QUANTISATION", `${tensorLabel(out, st.tensors.get(out))} could hold values in [${lo}, ${hi}], beyond 2^52`, {
       node: st.where,
       op: "groth16 codegen",
       hint: "lower the quantisation scales so intermediate products stay below 2^50",
@@ -560,8 +560,14 @@ export function compilePrim(st: CompileState, p: Prim): void {
 }
 
 /** Compiles primitives in order (their inputs must be in `st.env` or be params). */
-export function compilePrims(st: CompileState, prims: readonly Prim[]): void {
-  for (const p of prims) st.b.scoped(p.out, () => compilePrim(st, p));
+export function compilePrims(st: CompileState, prims: readonly Prim[], origins?: readonly PrimOrigin[]): void {
+  prims.forEach((p, i) => {
+    try {
+      st.b.scoped(p.out, () => compilePrim(st, p));
+    } catch (e) {
+      throw e instanceof ZkcError ? atOrigin(e, origins?.[i], `${st.where}, primitive ${p.op}`) : e;
+    }
+  });
 }
 
 /**

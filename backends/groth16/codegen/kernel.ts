@@ -87,7 +87,7 @@ function emitKernel(spec: Groth16KernelSpec, b: R1csBuilder, a: Groth16KernelAss
     st.env.set(name, { signals, lo: -t.maxAbs, hi: t.maxAbs });
     inputSignals.push(signals);
   }
-  compilePrims(st, spec.prims);
+  compilePrims(st, spec.prims, spec.origins);
   const outputSignals = spec.outputs.map((name) => {
     const t = st.env.get(name);
     if (!t) throw new ZkcError("INTERNAL", `kernel output "${name}" is not produced by its primitives`, { node: where });

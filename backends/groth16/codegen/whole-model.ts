@@ -119,7 +119,7 @@ export function countWholeModel(program: QProgram, options: WholeModelOptions = 
     st.env.set(name, { signals, lo: -t.maxAbs, hi: t.maxAbs });
     publicSignals += n;
   }
-  compilePrims(st, program.prims);
+  compilePrims(st, program.prims, program.origins);
   for (const name of program.outputs) {
     const t = st.env.get(name)!;
     b.outputs(t.signals, name);
@@ -159,7 +159,7 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
       const binding = options.binding;
       b.scoped("binding", () => b.assertEqual(b.publicInput(binding, "binding"), b.constant(binding)));
     }
-    compilePrims(st, program.prims);
+    compilePrims(st, program.prims, program.origins);
     program.outputs.forEach((name) => {
       const t = st.env.get(name)!;
       b.scoped(`output/${name}`, () => b.outputs(t.signals, name));
