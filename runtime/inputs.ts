@@ -3,7 +3,9 @@
  * - EZKL style: `{"input_data": [[...], ...]}`, one flat row-major list per graph input, in
  *   graph-input order;
  * - by name: `{"<input name>": nested or flat array, ...}`.
- * A calibration file is one such object, or a JSON array of them (one per sample).
+ * A calibration file is one such object, or a JSON array of them; each object holds one sample,
+ * or a batch of N when every input's list holds N times its size (stacked flat, or nested under a
+ * leading batch dimension).
  */
 import { ZkcError } from "../compiler/errors.js";
 import type { DType } from "../compiler/ir/tensor.js";
@@ -103,8 +105,8 @@ function inputDataRows(data: unknown, inputs: readonly InputInfo[], file: string
   return data;
 }
 
-/** Parses one input object against the graph's inputs; checks counts and names. */
-export function parseInputs(json: unknown, inputs: readonly InputInfo[], file: string): InputValues {
+/** Each input's values of one input object, flat row-major (lengths not checked yet). */
+function parseFlat(json: unknown, inputs: readonly InputInfo[], file: string): number[][] {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ZkcError("INPUT", "the input file must hold a JSON object", {
       file,
@@ -138,30 +140,78 @@ export function parseInputs(json: unknown, inputs: readonly InputInfo[], file: s
       rows.push(obj[i.name]);
     }
   }
-  const out: InputValues = {};
-  inputs.forEach((info, k) => {
+  return inputs.map((info, k) => {
     const flat: number[] = [];
     flatten(rows[k], flat, file, info);
+    return flat;
+  });
+}
+
+/** Parses one input object against the graph's inputs; checks counts, names and lengths. */
+export function parseInputs(json: unknown, inputs: readonly InputInfo[], file: string): InputValues {
+  const flat = parseFlat(json, inputs, file);
+  const out: InputValues = {};
+  inputs.forEach((info, k) => {
     const n = sizeOf(info.shape);
-    if (flat.length !== n) {
-      throw new ZkcError("INPUT", `input "${info.name}" has ${flat.length} values`, {
+    if (flat[k]!.length !== n) {
+      throw new ZkcError("INPUT", `input "${info.name}" has ${flat[k]!.length} values`, {
         file,
         expected: `${n} (shape ${shapeToString(info.shape)})`,
-        got: String(flat.length),
+        got: String(flat[k]!.length),
       });
     }
-    out[info.name] = Float64Array.from(flat);
+    out[info.name] = Float64Array.from(flat[k]!);
   });
   return out;
 }
 
-/** Parses a calibration file: one input object or an array of them. */
+/**
+ * The samples of one calibration object: one, or N when every input holds N times its size
+ * (EZKL's batched form: N samples stacked in the flat list, or nested under a leading batch
+ * dimension, which flattens to the same list).
+ */
+function parseBatch(json: unknown, inputs: readonly InputInfo[], file: string): InputValues[] {
+  const flat = parseFlat(json, inputs, file);
+  let count: number | undefined;
+  let first = "";
+  inputs.forEach((info, k) => {
+    const n = sizeOf(info.shape);
+    const len = flat[k]!.length;
+    if (len === 0 || len % n !== 0) {
+      throw new ZkcError("INPUT", `input "${info.name}" has ${len} values`, {
+        file,
+        expected: `${n} (shape ${shapeToString(info.shape)}) per sample, or a multiple of it for a batch of samples`,
+        got: String(len),
+      });
+    }
+    if (count === undefined) [count, first] = [len / n, info.name];
+    else if (len / n !== count) {
+      throw new ZkcError("INPUT", `input "${info.name}" holds ${plural(len / n, "sample")}, input "${first}" ${plural(count, "sample")}`, {
+        file,
+        hint: "a batched calibration object needs the same number of samples for every input",
+      });
+    }
+  });
+  return Array.from({ length: count ?? 1 }, (_, s) => {
+    const out: InputValues = {};
+    inputs.forEach((info, k) => {
+      const n = sizeOf(info.shape);
+      out[info.name] = Float64Array.from(flat[k]!.slice(s * n, (s + 1) * n));
+    });
+    return out;
+  });
+}
+
+/**
+ * Parses a calibration file: one input object or an array of them, each holding one sample or a
+ * batch of them (see `parseBatch`).
+ */
 export function parseSamples(json: unknown, inputs: readonly InputInfo[], file: string): InputValues[] {
   const list = Array.isArray(json) ? json : [json];
   if (list.length === 0) throw new ZkcError("INPUT", "the calibration file holds no samples", { file });
-  return list.map((x, i) => {
+  return list.flatMap((x, i) => {
     try {
-      return parseInputs(x, inputs, file);
+      return parseBatch(x, inputs, file);
     } catch (e) {
       if (e instanceof ZkcError && list.length > 1) throw new ZkcError(e.code, `sample ${i}: ${e.reason}`, e.details);
       throw e;
