@@ -317,6 +317,26 @@ export class ProgramBuilder {
     return out;
   }
 
+  /**
+   * num * 2^shift / den for a denominator of any sign, zero included (ONNX Div of floats). The
+   * sign is handled apart: |den| = max(den, -den) and the sign bit neg = clamp(-den, 0, 1) (1
+   * exactly where den <= -1), both proven by range checks; q = floor(num * 2^shift / max(|den|, 1))
+   * is the proven division, and the result is q - 2·q·neg. A zero denominator divides by 1, so
+   * x/0 comes out as a large value of x's sign that the final clamp saturates at ±`limit` (the
+   * calibrated output range): the quantised form of ±inf. 0/0 gives 0 (float: NaN).
+   */
+  divideSigned(num: QTensor, denIn: QTensor, shift: number, limit: number): QTensor {
+    const den = this.conform(denIn, num.shape);
+    const negDen = this.scaleBy(den, -1);
+    const absDen = this.maxT(den, negDen);
+    const safeDen = this.clamp(absDen, 1, Math.max(1, absDen.maxAbs));
+    const isNeg = this.clamp(negDen, 0, 1, 0);
+    const quot = this.divide(num, safeDen, shift, 1);
+    // isNeg is proven 0 or 1, so q - 2·q·isNeg is ±q: its bound is q's
+    const signed = this.tighten(this.subT(quot, this.scaleBy(this.mulT(quot, isNeg), 2)), quot.maxAbs);
+    return this.clamp(signed, -limit, limit);
+  }
+
   argmax(x: QTensor, outer: number, reduce: number, inner: number, shape: number[]): QTensor {
     const out = this.intermediate("argmax", shape, 0, reduce - 1);
     this.prims.push({ op: "argmax", in: x.name, out: out.name, outer, reduce, inner });

@@ -41,9 +41,12 @@ class RangeCollector {
     const d = t.data;
     for (let i = 0; i < d.length; i++) {
       const v = d[i]!;
+      // ±inf and NaN (x/0, log 0) have no place on a fixed-point grid: ranges hold finite values
+      if (!Number.isFinite(v)) continue;
       if (v < min) min = v;
       if (v > max) max = v;
     }
+    if (min > max) return; // nothing finite
     const r = this.ranges.get(name);
     this.ranges.set(name, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
   }
