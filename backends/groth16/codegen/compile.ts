@@ -30,7 +30,7 @@ import { atOrigin, tensorLabel, type Prim, type PrimOp, type PrimOrigin, type QT
 import { floorDiv, toSigned } from "../field.js";
 import { fromBits, toBits } from "../gadgets/bits.js";
 import { select } from "../gadgets/compare.js";
-import { LinComb, type BuiltCircuit, type R1csBuilder, type Signal, type WireId } from "../r1cs.js";
+import { LinComb, type R1csBuilder, type Signal, type WireId } from "../r1cs.js";
 import { tableAtBits } from "./table.js";
 
 /** What the compiler needs to know about a tensor (a subset of QTensor). */
@@ -570,21 +570,3 @@ export function compilePrims(st: CompileState, prims: readonly Prim[], origins?:
   });
 }
 
-/**
- * `b.build()`, turning the builder's call-stack overflow on very large circuits (it spreads wire
- * lists into `push`; roughly 120k internal wires) into an error that says what to do.
- */
-export function buildOrExplain(b: R1csBuilder, where: string): BuiltCircuit {
-  try {
-    return b.build();
-  } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new ZkcError("UNSUPPORTED_FEATURE", `${where}: ${b.nConstraints} constraints and ${b.nWires} wires are more than the R1CS builder can freeze`, {
-        node: where,
-        op: "groth16 codegen",
-        hint: "split the run into smaller Groth16 kernels or route it to the GKR backend",
-      });
-    }
-    throw e;
-  }
-}
