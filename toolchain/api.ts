@@ -241,7 +241,8 @@ async function compileSteps(model: Uint8Array | string, o: CompileApiOptions): P
   progress({ phase: "calibrate", done: 0, total: 1 });
   let given: Feeds[] = [];
   if (o.calibrate !== undefined) given = calibrationFeeds(graph, o.calibrate);
-  else warn("random-calibration", "no calibration data (options.calibrate): calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
+  // a model without inputs has nothing to calibrate on: its values are constants
+  else if (graph.inputs.length > 0) warn("random-calibration", "no calibration data (options.calibrate): calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
   // random samples in the observed range widen the calibration beyond the few given inputs
   const samples = [...given, ...randomSamples(graph, 16, 1, given)];
   // float values from onnxruntime-node when it is installed (a dev dependency), else the interpreter

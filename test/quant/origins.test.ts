@@ -17,15 +17,12 @@ import { compileGroth16Kernel } from "../../backends/groth16/codegen.js";
 import { decodeProgram, encodeProgram } from "../../runtime/link/program-file.js";
 import { compile } from "../link/helpers.js";
 
-function errorOf(f: () => unknown): ZkcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ZkcError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
+/** The ZkcError `f` throws (a plain throw, or none, fails the test). */
+const errorOf = (f: () => unknown): ZkcError => {
+  const thrown = (() => { try { f(); } catch (e) { return e; } return new Error("nothing was thrown"); })(); // prettier-ignore
+  expect(thrown).toBeInstanceOf(ZkcError);
+  return thrown as ZkcError;
+};
 
 const n = 16;
 /** x [1,16] -> MatMul "/layer1/fc/MatMul" -> Relu "/layer1/act/Relu" -> y */
