@@ -88,7 +88,9 @@ export async function floatPassOnnxruntime(graph: Graph, samples: readonly Feeds
  * runs the model, else the interpreter; a failure (not the package's absence) is kept as a note.
  */
 export async function floatPass(graph: Graph, samples: readonly Feeds[], engine: "auto" | FloatEngine = "auto"): Promise<FloatPass> {
-  if (engine !== "interpreter") {
+  // a graph folded to constants has nothing to run (and onnxruntime refuses a graph without nodes)
+  const nothingToRun = graph.nodes.length === 0 && engine === "auto";
+  if (engine !== "interpreter" && !nothingToRun) {
     const r = await floatPassOnnxruntime(graph, samples);
     if (typeof r !== "string") return r;
     const absent = r.startsWith("onnxruntime-node is not available");

@@ -13,6 +13,7 @@ import { tensor } from "../../compiler/ir/tensor.js";
 import { parseInputs } from "../../runtime/inputs.js";
 import { verify } from "../../runtime/verify.js";
 import type { CompiledModel, CompileOptions } from "../../toolchain/compile.js";
+import * as api from "../../toolchain/api.js";
 import { clone, compile, filesOf, proveJson, type Json, type TestModel } from "./helpers.js";
 
 afterAll(async () => {
@@ -137,6 +138,16 @@ describe("a model without inputs", () => {
     expect(() => parseInputs({ input_data: [[1]] }, graph.inputs, "in.json")).toThrow(/"input_data" holds 1 list, but the model has 0 inputs \(none\)/);
     expect(() => parseInputs({ x: [1] }, graph.inputs, "in.json")).toThrow(/names "x", which the model does not have/);
   });
+
+  it("compiles and proves through the library API without calibration data, warnings or notes", async () => {
+    const bytes = buildModel({ inputs: [], outputs: [{ name: "y", shape: [3] }], initializers: { c: tensor("float32", [3], Float64Array.from(c0)) }, nodes: [node("Identity", ["c"], ["y"])] });
+    const art = await api.compile(bytes, { modelName: "constant.onnx" });
+    expect(art.warnings).toEqual([]);
+    expect(art.quantisation.notes).toEqual([]);
+    const { proof, outputs } = await api.prove(art, { input_data: [[]] });
+    expect(outputs.map((o) => [o.onnxName, o.floats])).toEqual([["y", c0]]);
+    expect((await api.verify(art, proof)).ok).toBe(true);
+  }, 60_000);
 
   for (const backend of ["auto", "groth16"] as const) {
     it(`proves that the program's outputs are its constants (${backend}); a changed output is rejected`, async () => {
