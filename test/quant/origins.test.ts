@@ -15,7 +15,8 @@ import { kernelSpec } from "../../compiler/plan/plan.js";
 import { kernelOps } from "../../compiler/plan/partition.js";
 import { compileGroth16Kernel } from "../../backends/groth16/codegen.js";
 import { decodeProgram, encodeProgram } from "../../runtime/link/program-file.js";
-import { compile } from "../link/helpers.js";
+import { prove } from "../../runtime/prove.js";
+import { compile, filesOf, tinyClassifier } from "../link/helpers.js";
 
 /** The ZkcError `f` throws (a plain throw, or none, fails the test). */
 const errorOf = (f: () => unknown): ZkcError => {
@@ -108,5 +109,25 @@ describe("the plan's ops column lists the ONNX nodes", () => {
     expect(kernelOps(p, { from: 0, to: p.prims.length })).toMatch(/^Conv×2, Relu×2 \(/);
     // without origins (a hand-built program) the primitives alone
     expect(kernelOps({ ...p, origins: undefined } as QProgram, { from: 0, to: 1 })).toBe(p.prims[0]!.op);
+  }, 60_000);
+});
+
+describe("prove-time bound failures name the ONNX node", () => {
+  it("a GKR range check that fails on the witness names the node whose primitive it is", async () => {
+    const m = tinyClassifier(3, false, 2); // Gemm -> Relu -> Gemm
+    const c = await compile(m, { backend: "gkr" });
+    const p = m.calibration.program;
+    const at = p.prims.findIndex((x) => x.op === "clamp");
+    const origin = p.origins![at]!;
+    expect(origin.op).toBe("Relu");
+    const relu = p.prims[at] as Extract<(typeof p.prims)[number], { op: "clamp" }>;
+    // a cheating witness: the ReLU's input far beyond its static bound, so its range check fails
+    const err = await prove(c.manifest, filesOf(c), m.input, { tamperValues: (v) => void (v.get(relu.in)![0] = 2 ** 40) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ZkcError);
+    expect((err as ZkcError).details).toMatchObject({ node: origin.node, op: "Relu" });
+    expect((err as ZkcError).message).toMatch(new RegExp(`^node "${origin.node}" \\(Relu\\): .* is outside its range .*\\(kernel "k0", primitive clamp\\)`));
   }, 60_000);
 });
