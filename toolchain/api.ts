@@ -31,7 +31,7 @@ import { abortedError, checkAborted } from "./abort.js";
 import { compileModel, type PlanRow } from "./compile.js";
 import { openArtifacts, readInputFile, readJsonFile, writeDirAtomic } from "./files.js";
 import { terminateWorkers } from "./workers.js";
-import type { QueueProveOptions } from "../runtime/queue/coordinator.js";
+import type { QueueProveOptions } from "../runtime/queue/options.js";
 
 // ---------------------------------------------------------------------------------------------
 // inputs
