@@ -85,7 +85,7 @@ export interface KeyOptions {
   /**
    * With `insecureSeededSetup` only: how the seeded ptau is made: "fast" (default; Lagrange points
    * from scalar FFTs, see fastptau.ts) or "beacon" (snarkjs new accumulator + public beacon +
-   * preparePhase2, about 5× slower, and verifiable with `snarkjs powersoftau verify`).
+   * preparePhase2, several times slower). Both pass `snarkjs powersoftau verify`.
    */
   devGenerator?: "fast" | "beacon";
   onProgress?: ProgressFn;
