@@ -5,6 +5,7 @@
  * MB/s of input bytes, best of several runs; every result is checked against Buffer's.
  */
 import { fromBase64, toBase64 } from "../runtime/link/codec.js";
+import { bestMs as best } from "./best-of.js";
 
 function btoaEncode(bytes: Uint8Array): string {
   let s = "";
@@ -26,15 +27,6 @@ const codecs: Codec[] = [
   { name: "node Buffer", encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64"), decode: (s) => Buffer.from(s, "base64") },
 ];
 
-function best(reps: number, fn: () => void): number {
-  let ms = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    ms = Math.min(ms, performance.now() - t0);
-  }
-  return ms;
-}
 
 let seed = 1;
 const bytesOf = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));

@@ -11,6 +11,7 @@ import { FR_MODULUS as P, Fr, FrVector, batchInvert, innerProduct, readMont, vec
 import { kernels, useKernels } from "../backends/math/kernels.js";
 import { proveSumcheck, verifySumcheck } from "../backends/math/sumcheck.js";
 import { Transcript } from "../backends/math/transcript.js";
+import { bestMs } from "./best-of.js";
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
@@ -32,15 +33,7 @@ function rng(seed: bigint) {
   };
 }
 
-function best(reps: number, fn: () => void): number {
-  let bestMs = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    bestMs = Math.min(bestMs, performance.now() - t0);
-  }
-  return bestMs;
-}
+const best = bestMs;
 
 function check(ok: boolean, what: string): void {
   if (!ok) {

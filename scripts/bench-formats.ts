@@ -8,6 +8,7 @@
 import { FIELD_MODULUS } from "../backends/groth16/field.js";
 import { writeR1cs, writeWtns } from "../backends/groth16/formats.js";
 import type { Constraint, R1cs } from "../backends/groth16/r1cs.js";
+import { bestMsAsync } from "./best-of.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped JS libraries */
 const bin: any = await import("@iden3/binfileutils" as string);
@@ -26,27 +27,26 @@ const constraints: Constraint[] = Array.from({ length: nConstraints }, (_, i) =>
 const r1cs: R1cs = { nWires, nPubOut: 1, nPubIn: 10, nPrvIn: 100, constraints, wireNames: [], constraintNames: [] };
 const witness = Array.from({ length: nWires }, (_, i) => (i === 0 ? 1n : next()));
 
-async function best<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
-  let ms = Infinity;
-  let out!: T;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    out = await fn();
-    ms = Math.min(ms, performance.now() - t0);
-  }
-  return [ms, out];
-}
+const best = <T>(fn: () => Promise<T> | T) => bestMsAsync(3, fn);
 
-async function binfileR1cs(): Promise<Uint8Array> {
+/** A memory binfile with its header section (n8, the prime, then `counts`) written. */
+async function withHeader(magic: string, version: number, nSections: number, counts: (fd: any) => Promise<void>): Promise<[any, { type: "mem"; data?: Uint8Array }]> {
   const file: { type: "mem"; data?: Uint8Array } = { type: "mem" };
-  const fd = await bin.createBinFile(file, "r1cs", 1, 3);
+  const fd = await bin.createBinFile(file, magic, version, nSections);
   await bin.startWriteSection(fd, 1);
   await fd.writeULE32(32);
   await bin.writeBigInt(fd, FIELD_MODULUS, 32);
-  for (const v of [nWires, r1cs.nPubOut, r1cs.nPubIn, r1cs.nPrvIn]) await fd.writeULE32(v);
-  await fd.writeULE64(nWires);
-  await fd.writeULE32(nConstraints);
+  await counts(fd);
   await bin.endWriteSection(fd);
+  return [fd, file];
+}
+
+async function binfileR1cs(): Promise<Uint8Array> {
+  const [fd, file] = await withHeader("r1cs", 1, 3, async (fd) => {
+    for (const v of [nWires, r1cs.nPubOut, r1cs.nPubIn, r1cs.nPrvIn]) await fd.writeULE32(v);
+    await fd.writeULE64(nWires);
+    await fd.writeULE32(nConstraints);
+  });
   await bin.startWriteSection(fd, 2);
   for (const k of constraints) {
     for (const t of [k.a, k.b, k.c]) {
@@ -66,13 +66,7 @@ async function binfileR1cs(): Promise<Uint8Array> {
 }
 
 async function binfileWtns(): Promise<Uint8Array> {
-  const file: { type: "mem"; data?: Uint8Array } = { type: "mem" };
-  const fd = await bin.createBinFile(file, "wtns", 2, 2);
-  await bin.startWriteSection(fd, 1);
-  await fd.writeULE32(32);
-  await bin.writeBigInt(fd, FIELD_MODULUS, 32);
-  await fd.writeULE32(witness.length);
-  await bin.endWriteSection(fd);
+  const [fd, file] = await withHeader("wtns", 2, 2, (fd) => fd.writeULE32(witness.length));
   await bin.startWriteSection(fd, 2);
   for (const v of witness) await bin.writeBigInt(fd, v, 32);
   await bin.endWriteSection(fd);
