@@ -61,7 +61,7 @@ export function layoutGraph(nodes: readonly string[], edges: readonly { from: st
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: "TB", nodesep: SPACING.nodesep, ranksep: SPACING.ranksep, edgesep: SPACING.edgesep, marginx: SPACING.margin, marginy: SPACING.margin });
   for (const id of nodes) g.setNode(id, { width: BOX.width, height: BOX.height });
-  edges.forEach((e, i) => g.setEdge(e.from, e.to, { ...labelSize(e.label), labelpos: "c" }, `${i}`));
+  edges.forEach((e, i) => g.setEdge(e.from, e.to, { ...labelSize(e.label), labelpos: "r", labeloffset: 4 }, `${i}`));
   dagre.layout(g);
   const boxes = new Map<string, { x: number; y: number }>();
   for (const id of nodes) {
