@@ -11,31 +11,31 @@
  * so one proof has one encoding and a changed byte changes a value or fails to decode.
  */
 
+import { base64 } from "@scure/base";
+
 const HEX = /^0x(0|[1-9a-f][0-9a-f]*)$/;
 const B64 = /^b64:[A-Za-z0-9+/]*={0,2}$/;
 
-/** Base64 of bytes (browser and Node: `btoa`). */
+/**
+ * Base64 of bytes: @scure/base (audited, no dependencies, browser-safe; the native
+ * Uint8Array.toBase64 where the runtime has it). About 10× btoa over a byte string on Node 20
+ * (scripts/bench-base64.ts).
+ */
 export function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+  return base64.encode(bytes);
 }
 
 /**
- * Bytes of base64 text.
+ * Bytes of base64 text. @scure/base decodes strictly (RFC 4648: padding required, no whitespace,
+ * zero pad bits), so each byte string has exactly one accepted spelling.
  * @throws RangeError for text that is not canonical base64
  */
 export function fromBase64(text: string): Uint8Array {
-  let s: string;
   try {
-    s = atob(text);
+    return base64.decode(text);
   } catch {
-    throw new RangeError("not base64");
+    throw new RangeError("not canonical base64");
   }
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  if (toBase64(out) !== text) throw new RangeError("non-canonical base64");
-  return out;
 }
 
 /** Lowercase hex of bytes. */
