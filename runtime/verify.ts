@@ -12,6 +12,8 @@ import { ZkcError } from "../compiler/errors.js";
 import { claimTargets, type BackendRegistry, type BackendVerifier, type BundleContext, type ProofSection } from "../backends/contract.js";
 import { PendingClaims, isField, verifyCombine, type Claim } from "../backends/math/claims.js";
 import { decodeCommitment, openingCheck, verifyMsmChecks, type MsmCheck } from "../backends/math/commit/hyrax.js";
+import { initCurveWasm } from "../backends/math/commit/curve.js";
+import { initKernels, wasmKernels } from "../backends/math/kernels.js";
 import { integerTable, numVarsOfShape, sizeOfShape } from "../backends/math/layout.js";
 import { evaluateMle } from "../backends/math/mle.js";
 import { defaultVerifiers } from "../backends/verifiers.js";
@@ -61,6 +63,7 @@ export interface VerifyOptions {
  */
 export async function verify(manifest: Manifest | unknown, proof: unknown, files: (name: string) => Promise<Uint8Array>, opts: VerifyOptions = {}): Promise<VerifyResult> {
   try {
+    await loadVerifierWasm();
     const m = parseManifest(manifest);
     const insecure = insecureSetupReason(m);
     if (insecure !== undefined && !opts.allowInsecureDevKeys) return { ok: false, reason: insecure };
@@ -73,6 +76,15 @@ export async function verify(manifest: Manifest | unknown, proof: unknown, files
     if (e instanceof ZkcError) return { ok: false, reason: e.message };
     return { ok: false, reason: `verification failed: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * The wasm field kernels, compiled asynchronously where synchronous compilation is refused (a
+ * browser's main thread); without them the verifier runs its bigint and TS fallbacks, slower.
+ */
+async function loadVerifierWasm(): Promise<void> {
+  if (!wasmKernels()) await initKernels();
+  await initCurveWasm();
 }
 
 function checkPublicStatement(model: LinkedModel, p: ProofBundle): VerifiedOutput[] {
