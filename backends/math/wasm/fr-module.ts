@@ -326,6 +326,43 @@ function buildMulSmall(accumulate: boolean): FnBuilder {
   return f;
 }
 
+/**
+ * dotSmallInto(acc, a, k, n): acc += sum_j a[j] * k[j] with k unsigned 32-bit words below 2^16 and
+ * n <= 2^12 (the caller's contract). Montgomery form is linear, so the small factors multiply the
+ * limbs directly: eight 64-bit column sums of limb x k products (each below 2^60), one carry pass
+ * to 9 limbs (below r * 2^28 < 2^31 * r), one `reduceSmallProduct`: 8 word products per term
+ * instead of a Montgomery product and a reduction.
+ */
+function buildDotSmallInto(): FnBuilder {
+  const f = new FnBuilder([I32, I32, I32, I32]);
+  const [acc, a, k, n] = [0, 1, 2, 3];
+  const sc = scratch(f);
+  const cols = f.locals(I64, 8);
+  const x = f.locals(I64, 9);
+  const kv = f.local(I64);
+  const q = f.local(I64);
+  const mc = f.local(I64);
+  for (const c of cols) f.i64(0n).set(c);
+  countedLoop(f, n, [{ ptr: a, by: 32 }, { ptr: k, by: 4 }], () => {
+    f.get(k).mem(Op.i64Load32U, 2, 0).set(kv);
+    for (let j = 0; j < 8; j++) f.get(cols[j]!).get(a).mem(Op.i64Load32U, 2, 4 * j).get(kv).op(Op.i64Mul).op(Op.i64Add).set(cols[j]!);
+  });
+  // carry pass: x = sum_j cols[j] * 2^(32 j) as 9 limbs
+  f.i64(0n).set(sc.c);
+  for (let j = 0; j < 8; j++) {
+    f.get(cols[j]!).get(sc.c).op(Op.i64Add).set(sc.s);
+    f.get(sc.s).i64(M32).op(Op.i64And).set(x[j]!);
+    f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
+  }
+  f.get(sc.c).set(x[8]!);
+  reduceSmallProduct(f, x, q, mc, sc);
+  const s = cols; // free again
+  load(f, s, acc);
+  modAdd(f, s, s, x.slice(0, 8), sc);
+  store(f, acc, s);
+  return f;
+}
+
 /** The raw exports of the emitted module. */
 export interface FrWasmExports {
   memory: WebAssembly.Memory;
@@ -337,6 +374,7 @@ export interface FrWasmExports {
   fold(out: number, lo: number, hi: number, r: number, n: number): void;
   mulSmall(out: number, a: number, aStep: number, k: number, n: number): void;
   mulSmallAdd(out: number, a: number, aStep: number, k: number, n: number): void;
+  dotSmallInto(acc: number, a: number, k: number, n: number): void;
 }
 
 /** The module's bytes (deterministic). */
@@ -350,6 +388,7 @@ export function emitFrModule(): Uint8Array {
     { name: "fold", fn: buildFold() },
     { name: "mulSmall", fn: buildMulSmall(false) },
     { name: "mulSmallAdd", fn: buildMulSmall(true) },
+    { name: "dotSmallInto", fn: buildDotSmallInto() },
   ]);
 }
 
