@@ -18,6 +18,7 @@ import {
   writeLE,
 } from "../../backends/math/commit/curve.js";
 import { FQ_PRIME, instantiateFqWasm } from "../../backends/math/wasm/fq-module.js";
+import { generators, hashToG1 } from "../../backends/math/commit/generators.js";
 import { makeRng } from "./rng.js";
 
 afterEach(() => useCurveWasm(true));
@@ -99,6 +100,17 @@ describe("base-field wasm kernels", () => {
     compressPoint(G1.ZERO, buf, (n - 1) * COMPRESSED_POINT_BYTES);
     buf[(n - 1) * COMPRESSED_POINT_BYTES] = 1; // an identity with a stray bit, in the last chunk
     expect(decompressPoints(buf, 0, n)).toBeNull();
+  });
+
+  it("generators derived in batches (wasm square roots) are hashToG1's, one by one", () => {
+    for (const wasm of [true, false]) {
+      useCurveWasm(wasm);
+      const label = `test/batch-generators/${wasm}`;
+      const first = generators(label, 5);
+      const all = generators(label, 40); // extends the cached prefix by a batch
+      expect(all.slice(0, 5)).toEqual(first);
+      all.forEach((g, i) => expect(g.equals(hashToG1(label, i)), `generator ${i}`).toBe(true));
+    }
   });
 
   it("MSM bases in Montgomery form match the bigint conversion", () => {

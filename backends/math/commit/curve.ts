@@ -216,6 +216,40 @@ export function decompressPoints(bytes: Uint8Array, at: number, count: number): 
 }
 
 /**
+ * For each canonical x (0 <= x < p): a square root of x^3 + 3, or null when it has none (no
+ * curve point has abscissa x). Batched through the wasm kernels when they load.
+ */
+export function curveRhsSqrts(xs: readonly bigint[]): (bigint | null)[] {
+  const fq = fqKernels();
+  const Fp = G1.Fp;
+  if (!fq) {
+    return xs.map((x) => {
+      try {
+        return Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 3n));
+      } catch {
+        return null;
+      }
+    });
+  }
+  const out: (bigint | null)[] = new Array(xs.length);
+  for (let start = 0; start < xs.length; start += FQ_CHUNK) {
+    const m = Math.min(FQ_CHUNK, xs.length - start);
+    const view = new DataView(fq.memory.buffer);
+    const xsAt = CONST_BYTES;
+    const ysAt = xsAt + 32 * m;
+    const okAt = ysAt + 32 * m;
+    for (let i = 0; i < m; i++) {
+      const x = xs[start + i]!;
+      if (x < 0n || x >= FQ_MODULUS) throw new RangeError("curveRhsSqrts: expected coordinates in [0, p)");
+      write256(view, xsAt + 32 * i, x);
+    }
+    fq.sqrtRhs(ysAt, okAt, xsAt, m, okAt + 4 * m);
+    for (let i = 0; i < m; i++) out[start + i] = view.getUint32(okAt + 4 * i, true) === 1 ? read256(view, ysAt + 32 * i) : null;
+  }
+  return out;
+}
+
+/**
  * x·2^256 mod p for each x, as 32-byte little-endian words written at `out + 64·i + offset`
  * (ffjavascript's affine Montgomery layout), through the wasm kernels when they load.
  */
