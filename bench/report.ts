@@ -209,6 +209,11 @@ export function validateResults(json: unknown): string[] {
   return problems;
 }
 
+/** Markdown table rows, one per model and zkc mode: model, mode, then `cells` of that mode's figures. */
+function modeRows(rows: readonly ResultRow[], cells: (z: ZkcFigures) => string[]): string[] {
+  return rows.flatMap((r) => (["auto", "gkr"] as const).map((mode) => `| ${[r.model, mode, ...cells(r.zkc[mode])].join(" | ")} |`));
+}
+
 /** Number formatting for the report: seconds, sizes, ratios. */
 export function fmtS(s: number | null): string {
   if (s === null) return "—";
@@ -298,27 +303,25 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   out.push("");
   out.push("| model | mode | kernels | witness | commitments | kernel proofs |");
   out.push("|---|---|---|---|---|---|");
-  for (const r of rows) {
-    for (const mode of ["auto", "gkr"] as const) {
-      const z = r.zkc[mode];
+  out.push(
+    ...modeRows(rows, (z) => {
       const b = z.proveBreakdown;
       const kernels = z.kernels ? Object.entries(z.kernels).map(([k, n]) => `${n} ${k}`).join(", ") : "—";
       const ks = b ? Object.entries(b.kernelSByBackend).map(([k, s]) => `${k} ${fmtS(s)}`).join(", ") || "—" : "—";
-      out.push(`| ${r.model} | ${mode} | ${kernels} | ${fmtS(b?.witnessS ?? null)} | ${fmtS(b?.commitS ?? null)} | ${ks} |`);
-    }
-  }
+      return [kernels, fmtS(b?.witnessS ?? null), fmtS(b?.commitS ?? null), ks];
+    }),
+  );
   out.push("");
   out.push("zkc verify split (warm call, medians): proof parsing / model files (read, digests, decoding) / checks.");
   out.push("");
   out.push("| model | mode | verify | proof parsing | model files | checks |");
   out.push("|---|---|---|---|---|---|");
-  for (const r of rows) {
-    for (const mode of ["auto", "gkr"] as const) {
-      const z = r.zkc[mode];
+  out.push(
+    ...modeRows(rows, (z) => {
       const b = z.verifyBreakdown ?? null;
-      out.push(`| ${r.model} | ${mode} | ${fmtS(z.verifyS)} | ${fmtS(b?.parseS ?? null)} | ${fmtS(b?.modelLoadS ?? null)} | ${fmtS(b?.checkS ?? null)} |`);
-    }
-  }
+      return [fmtS(z.verifyS), fmtS(b?.parseS ?? null), fmtS(b?.modelLoadS ?? null), fmtS(b?.checkS ?? null)];
+    }),
+  );
   const ptaus = new Map<number, NonNullable<MonolithicFigures["ptau"]>>();
   for (const r of rows) if (r.monolithic.ptau) ptaus.set(r.monolithic.ptau.power, r.monolithic.ptau);
   if (ptaus.size > 0) {
