@@ -126,6 +126,9 @@ function eqOverAxes(points: readonly (readonly bigint[])[], dims: readonly numbe
   return cur;
 }
 
+/** Entries below which `evaluateIntegerMle` takes the table path (measured: about break-even). */
+const SMALL_TENSOR = 8192;
+
 /** Largest |v| the integer path of `evaluateIntegerMle` takes (offset values below 2^16). */
 const SMALL_ABS = 2 ** 15 - 1;
 
@@ -136,7 +139,8 @@ const SMALL_ABS = 2 ** 15 - 1;
  * entries when the last axis allows) groups, f(r) = sum_i eqRows_i * sum_j eqCols_j * v_ij over
  * the real entries only; the inner sums multiply field elements by small integers
  * (`dotSmallInto`: v + o with o = max |v|, minus o * sum_j eqCols_j). For public weights, the
- * verifier's O(parameters) work. Values beyond ±(2^15 - 1) take the table path.
+ * verifier's O(parameters) work. Values beyond ±(2^15 - 1), and tensors of fewer than 8192
+ * entries (where the table is cheaper), take the table path.
  * @throws RangeError for a point of the wrong length or a values array of the wrong size
  */
 export function evaluateIntegerMle(values: Float64Array, shape: readonly number[], point: readonly bigint[]): bigint {
@@ -144,6 +148,8 @@ export function evaluateIntegerMle(values: Float64Array, shape: readonly number[
   if (point.length !== numVars) throw new RangeError(`evaluateIntegerMle: expected a point with ${numVars} coordinates, got ${point.length}`);
   const size = sizeOfShape(shape);
   if (values.length !== size) throw new RangeError(`evaluateIntegerMle: expected ${size} values for shape [${shape.join(", ")}], got ${values.length}`);
+  // small tensors: the table is cheaper than this path's fixed cost (eq tables, per-row calls)
+  if (size < SMALL_TENSOR) return evaluateMle(integerTable(values, shape), point);
   let maxAbs = 0;
   for (let i = 0; i < size; i++) {
     const v = values[i]!;

@@ -12,7 +12,9 @@ import { makeRng } from "./rng.js";
 
 afterEach(() => useKernels("wasm"));
 
-const SHAPES = [[1], [5], [3, 4], [2, 3], [6, 1, 5, 5], [7, 4100], [3, 5000], [130, 70], [1, 1, 1], [2, 2, 3, 3, 2], [1, 8192]];
+// small shapes take the table path; from 8192 entries up the integer path (ranks 2-5, columns
+// merged across axes, rows longer than one dotSmallInto call)
+const SHAPES = [[1], [5], [3, 4], [6, 1, 5, 5], [1, 1, 1], [7, 4100], [3, 5000], [130, 70], [1, 8192], [2, 2, 48, 48], [6, 1, 40, 40], [3, 3, 1000], [2, 3, 2, 30, 26]];
 
 describe("evaluateIntegerMle", () => {
   for (const kind of ["wasm", "ts"] as const) {
