@@ -112,8 +112,9 @@ export function float64At(bytes: Uint8Array, offset: number, count: number): Flo
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 0 || offset + count * 8 > bytes.length) {
     throw new RangeError(`float64At: ${count} values at byte ${offset} exceed the ${bytes.length} bytes`);
   }
-  // a little-endian platform (every one JS runs on in practice) reads the copied bytes as they are
-  if (LITTLE_ENDIAN) return new Float64Array(bytes.slice(offset, offset + count * 8).buffer);
+  // a little-endian platform (every one JS runs on in practice) reads the copied bytes as they are;
+  // Uint8Array's slice copies (a Node Buffer's own slice is a view into a larger buffer)
+  if (LITTLE_ENDIAN) return new Float64Array(Uint8Array.prototype.slice.call(bytes, offset, offset + count * 8).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + i * 8, true);
@@ -133,7 +134,7 @@ export function int32Bytes(values: Int32Array): Uint8Array {
 /** Inverse of `int32Bytes`; RangeError for a length that is not a multiple of 4. */
 export function int32FromBytes(bytes: Uint8Array): Int32Array {
   if (bytes.length % 4 !== 0) throw new RangeError("int32FromBytes: length is not a multiple of 4");
-  if (LITTLE_ENDIAN) return new Int32Array(bytes.slice().buffer);
+  if (LITTLE_ENDIAN) return new Int32Array(Uint8Array.prototype.slice.call(bytes).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Int32Array(bytes.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
