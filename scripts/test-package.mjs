@@ -117,6 +117,22 @@ export const wrong = verify(1, 2, 3);
   writeFileSync(join(consumer, "bundle.mjs"), `import { verify } from "./verifier/verifier.js";\nconst r = await verify("{}");\nif (r.ok !== false) throw new Error("garbage accepted");\nconsole.log("bundled verifier loads; rejects garbage:", r.reason.slice(0, 60));\n`);
   run(process.execPath, ["bundle.mjs"], consumer, { stdio: ["ignore", "inherit", "inherit"] });
   check(true, "zkc compile + export-verifier from the installed package");
+
+  // the examples, by the package's name: Node library use, and the browser verifier bundled for
+  // browsers (esbuild's platform "browser" fails on any Node import) and run on the artifacts
+  execFileSync("cp", ["-r", join(root, "examples"), join(consumer, "examples")]);
+  const example = run(process.execPath, [join("examples", "node", "prove-and-verify.mjs"), join(root, "fixtures/mlp.onnx"), join(root, "fixtures/mlp.input.json")], consumer);
+  check(/verified output/.test(example) && /outputs match the prover's: true/.test(example), "examples/node proves and verifies through the package");
+  run(process.execPath, [join("examples", "browser", "build.mjs")], consumer);
+  writeFileSync(join(consumer, "run-browser-bundle.mjs"), `import { readFileSync } from "node:fs";
+const { verifyAt } = await import("./examples/browser/bundle.js");
+globalThis.fetch = async (url) => ({ ok: true, status: 200, arrayBuffer: async () => { const b = readFileSync(url); return b.buffer.slice(b.byteOffset, b.byteOffset + b.length); } });
+const r = await verifyAt("zkc-out");
+if (!r.ok) throw new Error(r.reason);
+console.log("browser bundle verified zkc-out/proof.bin");
+`);
+  run(process.execPath, ["run-browser-bundle.mjs"], consumer, { stdio: ["ignore", "inherit", "inherit"] });
+  check(true, "examples/browser bundles for browsers and verifies a proof");
   console.log("test:package passed");
 } finally {
   if (keep) console.log(`kept ${work}`);
