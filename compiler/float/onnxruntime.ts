@@ -96,6 +96,7 @@ export async function onnxruntimeRunner(graph: Graph): Promise<OnnxruntimeRunner
   try {
     const bytes = buildModel({
       opset: graph.opset,
+      ...(graph.opsets ? { opsets: { ...graph.opsets } } : {}),
       name: graph.name,
       inputs: graph.inputs.map((v) => ({ name: v.name, dtype: v.dtype, shape: v.shape })),
       outputs: outputs.map((o) => {
