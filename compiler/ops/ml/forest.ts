@@ -28,6 +28,7 @@ export interface Split {
 }
 
 export interface Leaf {
+  /** index of its tree in `roots` */
   tree: number;
   /** weight per target; targets the leaf does not name are absent */
   weights: Map<number, number>;
@@ -88,7 +89,7 @@ class ForestBuilder {
    * `visit(key)` describes a node by its key: a split (with the keys of its children) or a leaf
    * (with its weights). Recursion depth is the tree depth, which exporters keep far below the stack.
    */
-  tree(tree: number, rootKey: string, describe: (key: string) => { label: string; leaf?: Map<number, number>; split?: Omit<Split, "whenTrue" | "whenFalse" | "label"> & { trueKey: string; falseKey: string } }): void {
+  tree(rootKey: string, describe: (key: string) => { label: string; leaf?: Map<number, number>; split?: Omit<Split, "whenTrue" | "whenFalse" | "label"> & { trueKey: string; falseKey: string } }): void {
     const onPath = new Set<string>();
     const walk = (key: string): Child => {
       const d = describe(key);
@@ -96,7 +97,7 @@ class ForestBuilder {
       if (this.seen.has(key)) throw attributeError(this.ctx, `${d.label} is reached twice from the root: each node needs exactly one parent`);
       this.seen.add(key);
       if (d.leaf) {
-        this.leaves.push({ tree, weights: d.leaf });
+        this.leaves.push({ tree: this.roots.length, weights: d.leaf });
         return { leaf: this.leaves.length - 1 };
       }
       const s = d.split!;
@@ -167,7 +168,7 @@ function readClassic(ctx: OpContext, kind: "target" | "class", targets: number, 
     if (roots.length !== 1) {
       throw attributeError(ctx, roots.length === 0 ? `tree ${t} has no root (every node is some node's child): the tree has a cycle` : `tree ${t} has ${roots.length} roots (nodes ${roots.map((i) => nodeIds[i]).join(", ")}); a tree has one`);
     }
-    b.tree(t, String(roots[0]), (k) => {
+    b.tree(String(roots[0]), (k) => {
       const i = Number(k);
       const label = `tree ${t} node ${nodeIds[i]}`;
       const mode = MODES[modes[i]!];
@@ -228,7 +229,7 @@ export function ensembleForest(ctx: OpContext): Forest {
     const b = new ForestBuilder(ctx);
     roots.forEach((r, t) => {
       if (r < 0 || r >= features.length) throw attributeError(ctx, `tree_roots[${t}] = ${r} is not a node index`, `0..${features.length - 1}`, String(r));
-      b.tree(t, `n${r}`, (k) => {
+      b.tree(`n${r}`, (k) => {
         const i = Number(k.slice(1));
         if (k[0] === "l") {
           const w = new Map<number, number>();
