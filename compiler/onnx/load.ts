@@ -96,6 +96,7 @@ function decode(bytes: Uint8Array, source: string, opts: LoadOptions): { decoded
   bindConstants(g.input ?? [], constants, source, opts.constants ?? {});
 
   const inputs = decodeInputs(g.input ?? [], constants, source, opts, warnings);
+  refuseZipMap(g, source);
   const outputs = (g.output ?? []).map((o) => decodeOutput(o, source));
   const declaredDtypes = new Map<string, DType>();
   (g.output ?? []).forEach((o, i) => {
@@ -157,6 +158,21 @@ function defaultOpset(model: OnnxTypes.ModelProto, source: string): number {
     });
   }
   return opset;
+}
+
+/**
+ * ZipMap (ai.onnx.ml) turns class probabilities into a sequence of maps, which is not a tensor
+ * zkc can prove or output: said before the sequence-typed output is, with what to do instead.
+ */
+function refuseZipMap(g: OnnxTypes.IGraphProto, source: string): void {
+  const zip = (g.node ?? []).find((n) => n.opType === "ZipMap" && canonicalDomain(n.domain) === "ai.onnx.ml");
+  if (!zip) return;
+  throw new ZkcError("UNSUPPORTED_FEATURE", "ZipMap outputs the class probabilities as a sequence of maps, which zkc cannot prove or output", {
+    file: source,
+    node: zip.name || "ZipMap",
+    op: "ai.onnx.ml::ZipMap",
+    hint: "export without it, so the probabilities stay a tensor: skl2onnx.to_onnx(model, X, options={\"zipmap\": False}) (or convert_sklearn(..., options={id(model): {\"zipmap\": False}}))",
+  });
 }
 
 /** The model imports a known non-default domain and none of its nodes is in the default domain. */

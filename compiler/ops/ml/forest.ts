@@ -81,7 +81,8 @@ class ForestBuilder {
   readonly splits: Split[] = [];
   readonly leaves: Leaf[] = [];
   readonly roots: Child[] = [];
-  private readonly seen = new Set<string>();
+  /** keys of every node walked so far */
+  readonly seen = new Set<string>();
 
   constructor(private readonly ctx: OpContext) {}
 
@@ -180,6 +181,9 @@ function readClassic(ctx: OpContext, kind: "target" | "class", targets: number, 
         split: { feature: features[i]!, mode, threshold: values[i]!, members: [], trueKey: String(index.get(key(t, trueIds[i]!))), falseKey: String(index.get(key(t, falseIds[i]!))) },
       };
     });
+    // a node its root cannot reach is a broken link (a cycle among the others, a lost parent)
+    const lost = members.find((i) => !b.seen.has(String(i)));
+    if (lost !== undefined) throw attributeError(ctx, `tree ${t} node ${nodeIds[lost]} is not reachable from the root (node ${nodeIds[roots[0]!]}): a cycle or a lost parent`);
   }
   const base = floatsOrTensor(ctx, "base_values", false);
   if (base.length && base.length !== targets) throw attributeError(ctx, `"base_values" has ${base.length} entries for ${targets} ${kind === "class" ? "classes" : "targets"}`, String(targets), String(base.length));
