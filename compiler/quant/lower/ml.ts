@@ -15,7 +15,7 @@ import { Sigmoid_1 } from "../../ops/sigmoid.js";
 import { lowerAsLookup } from "../generic.js";
 import type { LowerContext } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, maxOverLast, notQuantisable, reshape, repeatEach } from "./common.js";
+import { type Lower, filled, maxOverLast, notQuantisable, reshape, repeatEach } from "./common.js";
 import { lowerGreater } from "./logic.js";
 import { lowerSoftmax } from "./reduce.js";
 
@@ -110,13 +110,25 @@ export function postTransformed(ctx: LowerContext, scores: QTensor, t: PostTrans
   throw notQuantisable(ctx, `post_transform ${t} has no quantised lowering yet`, "export with post_transform NONE, LOGISTIC or SOFTMAX");
 }
 
-/** The int64 label at the first maximum of each row of `scores` [rows, width]. */
+/**
+ * The int64 label at the first maximum of each row of `scores` [rows, width], from regular
+ * primitives only (no `argmax` kernel, so a classifier proves in GKR kernels): e_j = [s_j = max]
+ * = clamp(s_j - max + 1, 0, 1) on integers, c = e·U (U upper triangular: the running count of
+ * maxima), first_j = e_j·[c_j <= 1], and label = first·labels, a matmul that also maps the index
+ * to the class label.
+ */
 export function labelsAtArgmax(ctx: LowerContext, scores: QTensor, rows: number, width: number, labels: readonly number[]): QTensor {
   const { q } = ctx;
-  const idx = q.argmax(scores, rows, width, 1, [rows]);
-  if (labels.every((l, i) => l === i)) return idx;
-  const values = Float64Array.from(labels);
-  return q.lookup(idx, { id: `labels:${ctx.node.name}`, lo: 0, values }, 0);
+  const shape = [rows, width];
+  const m = maxOverLast(q, scores, rows, width, [rows]);
+  const e = q.clamp(q.addT(q.subT(scores, q.gather([m], shape, repeatEach(rows, width))), filled(q, shape, 1, scores.scale, "one")), 0, 1, 0);
+  const upper = new Float64Array(width * width);
+  for (let k = 0; k < width; k++) for (let j = k; j < width; j++) upper[k * width + j] = 1;
+  const count = q.matmul(e, q.paramInts(`${ctx.node.name}/running-count`, [width, width], upper, 0), { batch: 1, bBatch: 1, m: rows, k: width, n: width }, shape);
+  const atMostOne = q.clamp(q.subT(filled(q, shape, 2, 0, "two"), count), 0, 1, 0);
+  const first = q.tighten(q.mulT(e, atMostOne), 1);
+  const label = q.matmul(first, q.paramInts(`${ctx.node.name}/labels`, [width, 1], Float64Array.from(labels), 0), { batch: 1, bBatch: 1, m: rows, k: width, n: 1 }, [rows, 1]);
+  return q.tighten(reshape(q, label, [rows]), Math.max(...labels.map(Math.abs)));
 }
 
 export const lowerLinearClassifier: Lower = (inputs, ctx) => {
