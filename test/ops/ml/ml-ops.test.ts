@@ -166,6 +166,31 @@ describe("tree ensembles", () => {
     near(ss!, Array.from(fs!), 2 ** -S * 8);
   });
 
+  it("TreeEnsemble (ai.onnx.ml 5): indexed nodes and leaves, float and quantised; a bad leaf index is an ATTRIBUTE error", () => {
+    // x0 <= 0.5 ? (x2 == 0 ? 3 : 1) : -1, aggregate SUM (1), no post_transform
+    const attrs: Record<string, AttrInput> = {
+      nodes_featureids: attr.ints([0, 2]),
+      nodes_splits: tensor("float32", [2], [0.5, 0]),
+      nodes_modes: tensor("uint8", [2], [0, 4]),
+      nodes_truenodeids: attr.ints([1, 2]),
+      nodes_trueleafs: attr.ints([0, 1]),
+      nodes_falsenodeids: attr.ints([0, 1]),
+      nodes_falseleafs: attr.ints([1, 1]),
+      leaf_targetids: attr.ints([0, 0, 0]),
+      leaf_weights: tensor("float32", [3], [-1, 1, 3]),
+      n_targets: attr.int(1),
+      tree_roots: attr.ints([0]),
+      aggregate_function: attr.int(1),
+    };
+    const o = { op: "TreeEnsemble", attrs, x, mlOpset: 5 };
+    // rows: x0 = 0.2, x2 = 0.3 -> leaf 1; x0 = 0.9 -> leaf 0; x0 = -0.6, x2 = 0 -> leaf 2
+    near(floats(o)[0]!, [1, -1, 3]);
+    near(quantised(o)[0]!, [1, -1, 3], 0);
+    const e = zkcError(() => load({ ...o, attrs: { ...attrs, nodes_falsenodeids: attr.ints([0, 5]) } }));
+    expect(e.code).toBe("ATTRIBUTE");
+    expect(e.reason).toMatch(/tree 0 node 1: its false child leaf 5 is out of range/);
+  });
+
   it("a feature just off a threshold takes the float branch", () => {
     // x0 = 0.5 ± 2 grid steps around tree 0's root threshold, both sides
     const step = 2 ** -S;
