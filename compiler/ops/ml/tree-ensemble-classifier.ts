@@ -1,8 +1,8 @@
 /**
  * TreeEnsembleClassifier (ai.onnx.ml 1, 3): class scores Z [N, classes] (leaf weights summed per
  * class plus base_values, through post_transform) and the label Y [N], the int64 class label at
- * the argmax of the scores. Binary models that score one class only are refused (onnxruntime
- * derives the second column by rules that depend on the weights' signs).
+ * the argmax of the scores (onnxruntime's rule for three or more classes). Two-class models are
+ * refused: onnxruntime labels them by a threshold on one score and rewrites the score columns.
  */
 import { type Tensor, tensor } from "../../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, unsupported } from "../op.js";
@@ -12,12 +12,12 @@ import { argmaxLabels } from "./linear-classifier.js";
 
 export function classifierOf(ctx: OpContext): { forest: Forest; labels: number[] } {
   const labels = classLabels(ctx, "classlabels_int64s", "classlabels_strings");
-  const forest = classifierForest(ctx, labels.length);
-  const ids = ctx.attrs.ints("class_ids");
-  if (labels.length === 2 && ids.every((c) => c === 0)) {
-    throw unsupported(ctx, "a binary TreeEnsembleClassifier that scores one class only", "export the classifier with one score column per class (e.g. a random forest), or use TreeEnsembleRegressor + a threshold");
+  // onnxruntime labels two-class ensembles by thresholds on the second score (0 or 0.5, by the
+  // weights' signs), not by the argmax, and rewrites the scores: not reproduced yet
+  if (labels.length === 2) {
+    throw unsupported(ctx, "a two-class TreeEnsembleClassifier: onnxruntime's binary rules (labels by a threshold on one score, rewritten score columns) are not reproduced yet", "export the binary model as a TreeEnsembleRegressor of the raw score and compare it with the threshold, or train with three or more classes");
   }
-  return { forest, labels };
+  return { forest: classifierForest(ctx, labels.length), labels };
 }
 
 function make(sinceVersion: number): OpDef {

@@ -245,6 +245,10 @@ describe("refused and malformed ONNX-ML models", () => {
     expect(strings.code).toBe("UNSUPPORTED_FEATURE");
     expect(strings.reason).toMatch(/string class labels/);
 
+    const binary = zkcError(() => load({ op: "TreeEnsembleClassifier", attrs: classifierAttrs([0, 1]), x: tensor("float32", [3, 3], ROWS), outputs: ["l", "s"] }));
+    expect(binary.code).toBe("UNSUPPORTED_FEATURE");
+    expect(binary.reason).toMatch(/two-class TreeEnsembleClassifier/);
+
     const zip = zkcError(() =>
       loadModelBytes(
         buildModel({
