@@ -133,6 +133,8 @@ function readClassic(ctx: OpContext, kind: "target" | "class", targets: number, 
   const wValues = floatsOrTensor(ctx, `${kind}_weights`, true);
   sameLengths(ctx, { [`${kind}_treeids`]: wTrees, [`${kind}_nodeids`]: wNodes, [`${kind}_ids`]: wIds, [`${kind}_weights`]: wValues });
 
+  if (!Number.isInteger(targets) || targets < 1) throw attributeError(ctx, `${kind === "class" ? "the class count" : '"n_targets"'} must be at least 1`, ">= 1", String(targets));
+  if (treeIds.length === 0) throw attributeError(ctx, "the ensemble has no nodes: at least one tree is needed");
   const key = (t: number, n: number) => `${t}/${n}`;
   const index = new Map<string, number>();
   treeIds.forEach((t, i) => {
@@ -221,6 +223,8 @@ export function ensembleForest(ctx: OpContext): Forest {
     const aggregate = AGGREGATE_CODES[a.int("aggregate_function", 1)];
     if (!aggregate) throw attributeError(ctx, `unknown aggregate_function ${a.int("aggregate_function")}`, "0 (AVERAGE), 1 (SUM), 2 (MIN) or 3 (MAX)");
     const roots = a.ints("tree_roots");
+    if (!Number.isInteger(targets) || targets < 1) throw attributeError(ctx, '"n_targets" must be at least 1', ">= 1", String(targets));
+    if (roots.length === 0) throw attributeError(ctx, '"tree_roots" is empty: at least one tree is needed');
     // the member sets, NaN-separated, in the order of the BRANCH_MEMBER nodes
     const memberSets: number[][] = [[]];
     if (a.has("membership_values")) for (const v of a.tensor("membership_values").data) Number.isNaN(v) ? memberSets.push([]) : memberSets[memberSets.length - 1]!.push(v);

@@ -4,6 +4,7 @@
  */
 import { type Tensor, tensor } from "../../ir/tensor.js";
 import { type InputInfo, type OpContext, type OpDef, type OutputInfo, required, unsupported } from "../op.js";
+import { attributeError } from "../util/conv-geometry.js";
 import { ML, featureRows, postTransformOf, requireLength } from "./common.js";
 
 /** The linear model of a LinearRegressor or LinearClassifier: weights [outputs, cols] and biases. */
@@ -38,7 +39,9 @@ export function linearScores(x: Tensor, p: LinearPlan): Float64Array {
 
 function targetsOf(ctx: OpContext): number {
   if (postTransformOf(ctx) !== "NONE") throw unsupported(ctx, `LinearRegressor with post_transform ${postTransformOf(ctx)}`, "export the regressor without a post_transform");
-  return ctx.attrs.int("targets", 1);
+  const targets = ctx.attrs.int("targets", 1);
+  if (targets < 1) throw attributeError(ctx, '"targets" must be at least 1', ">= 1", String(targets));
+  return targets;
 }
 
 export const LinearRegressor_1: OpDef = {

@@ -4,22 +4,24 @@
  *  1. every split's feature is gathered into one vector per comparison kind and compared with the
  *     constant thresholds by logic.ts's comparisons (LEQ, LT, EQ; GT, GTE and NEQ are those with
  *     their branches swapped), giving a 0/1 decision per split;
- *  2. a leaf is reached when every decision on its path goes its way: with P [splits, leaves]
- *     holding +1 (the path needs decision 1) or -1 (needs 0), the count of satisfied edges is
- *     D·P + (number of edges that need 0), which equals the depth exactly on the one reached leaf
- *     per tree, so [reached] = clamp(D·P + c - depth + 1, 0, 1): one matmul and one clamp;
- *  3. scores are the leaf indicators times the constant leaf weights (a matmul), then SUM or
- *     AVERAGE (weights divided by the tree count), or MIN/MAX over the per-tree values, plus base.
+ *  2. a leaf is reached when every decision on its path goes its way: with P_t [splits, leaves]
+ *     of tree t holding +1 (the path needs decision 1) or -1 (needs 0), the count of satisfied
+ *     edges is D_t·P_t + (number of edges that need 0), which equals the depth exactly on the one
+ *     reached leaf, so [reached] = clamp(D_t·P_t + c - depth + 1, 0, 1): one matmul batched over
+ *     the trees (padded to the largest tree) and one clamp;
+ *  3. per-tree values are the leaf indicators times the constant leaf weights (a batched matmul),
+ *     then summed over the trees (SUM; AVERAGE with the weights divided by the tree count) or
+ *     their MIN/MAX taken, plus base.
  *
  * A feature within half a grid step of a threshold may take the other branch than in float
  * (logic.ts's rounding rule); every other input takes the float path exactly.
  */
 import { sizeOf, tensor } from "../../ir/tensor.js";
-import { type Forest, type SplitMode, ensembleForest, regressorForest } from "../../ops/ml/forest.js";
+import { type Child, type Forest, type SplitMode, ensembleForest, regressorForest } from "../../ops/ml/forest.js";
 import { classifierOf } from "../../ops/ml/tree-ensemble-classifier.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, filled, maxOverLast, negate, notQuantisable, reshape } from "./common.js";
+import { type Lower, maxOverLast, negate, notQuantisable, reshape } from "./common.js";
 import { lowerEqual, lowerLess, lowerLessOrEqual } from "./logic.js";
 import { featureMatrix, labelsAtArgmax, postTransformed } from "./ml.js";
 
@@ -77,36 +79,75 @@ function decisions(ctx: LowerContext, x: QTensor, f: Forest, rows: number, cols:
   return { d: q.gather(sources, [rows, n], idx, sources.length > 1 ? src : undefined), flipped };
 }
 
-/** [rows, leaves] 0/1: which leaf each tree reaches. */
-function leafIndicators(ctx: LowerContext, x: QTensor, f: Forest, rows: number, cols: number): QTensor {
-  const { q } = ctx;
-  const nL = f.leaves.length;
-  const nS = f.splits.length;
-  if (nS === 0) return filled(q, [rows, nL], 1, 0, "single-leaf-trees");
-  const { d, flipped } = decisions(ctx, x, f, rows, cols);
-  const paths = new Float64Array(nS * nL);
-  const offset = new Float64Array(nL);
-  const walk = (c: Forest["roots"][number], edges: [number, boolean][]) => {
-    if ("leaf" in c) {
-      // satisfied edges minus depth, plus one: 1 on the reached leaf, <= 0 elsewhere
-      let needZero = 0;
-      for (const [j, needsOne] of edges) {
-        paths[j * nL + c.leaf] = needsOne ? 1 : -1;
-        if (!needsOne) needZero++;
+/** Each tree's splits and leaves (indices into the forest's), in walk order. */
+function treeParts(f: Forest): { splits: number[]; leaves: number[] }[] {
+  return f.roots.map((root) => {
+    const part = { splits: [] as number[], leaves: [] as number[] };
+    const walk = (c: Child) => {
+      if ("leaf" in c) part.leaves.push(c.leaf);
+      else {
+        part.splits.push(c.split);
+        walk(f.splits[c.split]!.whenTrue);
+        walk(f.splits[c.split]!.whenFalse);
       }
-      offset[c.leaf] = needZero - edges.length + 1;
-      return;
-    }
-    const s = f.splits[c.split]!;
-    const flip = flipped[c.split]!;
-    walk(s.whenTrue, [...edges, [c.split, !flip]]);
-    walk(s.whenFalse, [...edges, [c.split, flip]]);
-  };
-  for (const root of f.roots) walk(root, []);
-  const z = q.matmul(d, q.paramInts(`${ctx.node.name}/paths`, [nS, nL], paths, 0), { batch: 1, bBatch: 1, m: rows, k: nS, n: nL }, [rows, nL]);
-  const c = new Float64Array(rows * nL);
-  for (let i = 0; i < c.length; i++) c[i] = offset[i % nL]!;
-  return q.clamp(q.addT(z, q.paramInts(`${ctx.node.name}/depths`, [rows, nL], c, 0)), 0, 1, 0);
+    };
+    walk(root);
+    return part;
+  });
+}
+
+/**
+ * Which leaf each tree reaches, [trees, rows, L] 0/1 with L the most leaves of any tree (padding
+ * columns are 0). The path matrices are per tree, [trees, S, L] (S the most splits of any tree),
+ * one batched matmul: their size grows with the trees' sizes, not with the whole forest squared.
+ */
+function leafIndicators(ctx: LowerContext, x: QTensor, f: Forest, parts: ReturnType<typeof treeParts>, rows: number, cols: number): QTensor {
+  const { q } = ctx;
+  const nT = parts.length;
+  const S = Math.max(1, ...parts.map((p) => p.splits.length));
+  const L = Math.max(...parts.map((p) => p.leaves.length));
+  const paths = new Float64Array(nT * S * L);
+  const offset = new Float64Array(nT * rows * L);
+  const splitAt = new Map<number, number>();
+  const leafAt = new Map<number, number>();
+  parts.forEach((p) => {
+    p.splits.forEach((j, k) => splitAt.set(j, k));
+    p.leaves.forEach((l, k) => leafAt.set(l, k));
+  });
+  // no splits at all: every tree is one leaf, reached always
+  const dec = f.splits.length ? decisions(ctx, x, f, rows, cols) : undefined;
+  parts.forEach((p, t) => {
+    const walk = (c: Child, edges: [number, boolean][]) => {
+      if ("leaf" in c) {
+        // satisfied edges minus depth, plus one: 1 on the reached leaf, <= 0 elsewhere
+        const l = leafAt.get(c.leaf)!;
+        let needZero = 0;
+        for (const [j, needsOne] of edges) {
+          paths[(t * S + splitAt.get(j)!) * L + l] = needsOne ? 1 : -1;
+          if (!needsOne) needZero++;
+        }
+        for (let r = 0; r < rows; r++) offset[(t * rows + r) * L + l] = needZero - edges.length + 1;
+        return;
+      }
+      const s = f.splits[c.split]!;
+      // a split exists, so its decisions do
+      const flip = dec!.flipped[c.split]!;
+      walk(s.whenTrue, [...edges, [c.split, !flip]]);
+      walk(s.whenFalse, [...edges, [c.split, flip]]);
+    };
+    walk(f.roots[t]!, []);
+  });
+  const offsets = q.paramInts(`${ctx.node.name}/depths`, [nT, rows, L], offset, 0);
+  if (!dec) return q.clamp(offsets, 0, 1, 0);
+  // the decisions of each tree's splits, [trees, rows, S], zero-padded
+  const nS = f.splits.length;
+  const idx = new Int32Array(nT * rows * S).fill(-1);
+  parts.forEach((p, t) => {
+    for (let r = 0; r < rows; r++) p.splits.forEach((j, k) => (idx[(t * rows + r) * S + k] = r * nS + j));
+  });
+  const d = q.gather([dec.d], [nT, rows, S], idx);
+  const z = q.matmul(d, q.paramInts(`${ctx.node.name}/paths`, [nT, S, L], paths, 0), { batch: nT, bBatch: nT, m: rows, k: S, n: L }, [nT, rows, L]);
+  return q.clamp(q.addT(z, offsets), 0, 1, 0);
 }
 
 /** Aggregated scores plus base values [rows, targets] at the weights' product scale, before post_transform. */
@@ -114,27 +155,26 @@ export function forestRawScores(ctx: LowerContext, X: LowerInput, f: Forest): QT
   const { q } = ctx;
   const cols = X.shape[X.shape.length - 1]!;
   const rows = sizeOf(X.shape) / cols;
-  const ind = leafIndicators(ctx, featureMatrix(ctx, X.value(), rows, cols), f, rows, cols);
-  const nL = f.leaves.length;
+  const parts = treeParts(f);
+  const ind = leafIndicators(ctx, featureMatrix(ctx, X.value(), rows, cols), f, parts, rows, cols);
+  const nT = parts.length;
+  const L = ind.shape[2]!;
   const T = f.targets;
-  const nTrees = f.roots.length;
+  const extreme = f.aggregate === "MIN" || f.aggregate === "MAX";
+  if (extreme && f.leaves.some((leaf) => leaf.weights.size !== T)) {
+    throw notQuantisable(ctx, `aggregate_function ${f.aggregate} with leaves that score only some targets`, "give every leaf a weight for every target, or aggregate with SUM or AVERAGE");
+  }
+  // per-tree values [trees, rows, T]: the reached leaf's weights (MIN works on negated weights)
+  const k = f.aggregate === "AVERAGE" ? 1 / nT : f.aggregate === "MIN" ? -1 : 1;
+  const w = new Float64Array(nT * L * T);
+  parts.forEach((p, t) => p.leaves.forEach((l, j) => f.leaves[l]!.weights.forEach((v, target) => (w[(t * L + j) * T + target] = v * k))));
+  const perTree = q.matmul(ind, q.param(`${ctx.node.name}/leaf-weights`, [nT, L, T], w, "weight"), { batch: nT, bBatch: nT, m: rows, k: L, n: T }, [nT, rows, T]);
   let y: QTensor;
-  if (f.aggregate === "SUM" || f.aggregate === "AVERAGE") {
-    const w = new Float64Array(nL * T);
-    const k = f.aggregate === "AVERAGE" ? 1 / nTrees : 1;
-    f.leaves.forEach((leaf, l) => leaf.weights.forEach((v, t) => (w[l * T + t] = v * k)));
-    y = q.matmul(ind, q.param(`${ctx.node.name}/leaf-weights`, [nL, T], w, "weight"), { batch: 1, bBatch: 1, m: rows, k: nL, n: T }, [rows, T]);
-  } else {
-    // per-tree values, then the extreme over the trees of each target
-    if (f.leaves.some((leaf) => leaf.weights.size !== T)) {
-      throw notQuantisable(ctx, `aggregate_function ${f.aggregate} with leaves that score only some targets`, "give every leaf a weight for every target, or aggregate with SUM or AVERAGE");
-    }
-    const w = new Float64Array(nL * nTrees * T);
-    f.leaves.forEach((leaf, l) => leaf.weights.forEach((v, t) => (w[l * nTrees * T + leaf.tree * T + t] = f.aggregate === "MIN" ? -v : v)));
-    const perTree = q.matmul(ind, q.param(`${ctx.node.name}/leaf-weights`, [nL, nTrees * T], w, "weight"), { batch: 1, bBatch: 1, m: rows, k: nL, n: nTrees * T }, [rows, nTrees * T]);
-    const idx = new Int32Array(rows * T * nTrees);
-    for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) for (let k = 0; k < nTrees; k++) idx[(r * T + t) * nTrees + k] = r * nTrees * T + k * T + t;
-    const m = maxOverLast(q, q.gather([perTree], [rows * T, nTrees], idx), rows * T, nTrees, [rows, T]);
+  if (!extreme) y = q.reduceSum(perTree, 1, nT, rows * T, [rows, T]);
+  else {
+    const idx = new Int32Array(rows * T * nT);
+    for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) for (let j = 0; j < nT; j++) idx[(r * T + t) * nT + j] = (j * rows + r) * T + t;
+    const m = maxOverLast(q, q.gather([perTree], [rows * T, nT], idx), rows * T, nT, [rows, T]);
     y = reshape(q, f.aggregate === "MIN" ? negate(q, m) : m, [rows, T]);
   }
   const base = Float64Array.from({ length: rows * T }, (_, i) => f.base[i % T]!);

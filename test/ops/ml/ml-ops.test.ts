@@ -191,6 +191,47 @@ describe("tree ensembles", () => {
     expect(e.reason).toMatch(/tree 0 node 1: its false child leaf 5 is out of range/);
   });
 
+  it("single-leaf trees: one beside split trees, and a forest of leaves only", () => {
+    const r = regressorAttrs("SUM");
+    const withLeaf: Record<string, AttrInput> = {
+      ...r,
+      nodes_treeids: attr.ints([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 7]),
+      nodes_nodeids: attr.ints([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0]),
+      nodes_featureids: attr.ints([0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0]),
+      nodes_values: attr.floats([0.5, -0.25, 0, 0, 0, 0.1, 0, -0.3, 0, 0, 0]),
+      nodes_modes: attr.strings(["BRANCH_LEQ", "BRANCH_LT", "LEAF", "LEAF", "LEAF", "BRANCH_GT", "LEAF", "BRANCH_GTE", "LEAF", "LEAF", "LEAF"]),
+      nodes_truenodeids: attr.ints([1, 3, 0, 0, 0, 1, 0, 3, 0, 0, 0]),
+      nodes_falsenodeids: attr.ints([2, 4, 0, 0, 0, 2, 0, 4, 0, 0, 0]),
+      target_treeids: attr.ints([0, 0, 0, 1, 1, 1, 7]),
+      target_nodeids: attr.ints([3, 4, 2, 1, 3, 4, 0]),
+      target_ids: attr.ints([0, 0, 0, 0, 0, 0, 0]),
+      target_weights: attr.floats([1, 2, -1, 0.5, 0.25, -0.75, 0.5]),
+    };
+    const o = { op: "TreeEnsembleRegressor", attrs: withLeaf, x };
+    near(floats(o)[0]!, SUMS.map((v) => v + 0.5));
+    near(quantised(o)[0]!, SUMS.map((v) => v + 0.5), 2 ** -S * 2);
+    const leaves = {
+      op: "TreeEnsembleRegressor",
+      x,
+      attrs: {
+        nodes_treeids: attr.ints([0, 1]),
+        nodes_nodeids: attr.ints([0, 0]),
+        nodes_featureids: attr.ints([0, 0]),
+        nodes_values: attr.floats([0, 0]),
+        nodes_modes: attr.strings(["LEAF", "LEAF"]),
+        nodes_truenodeids: attr.ints([0, 0]),
+        nodes_falsenodeids: attr.ints([0, 0]),
+        target_treeids: attr.ints([0, 1]),
+        target_nodeids: attr.ints([0, 0]),
+        target_ids: attr.ints([0, 0]),
+        target_weights: attr.floats([0.75, -0.25]),
+        aggregate_function: attr.string("MAX"),
+      },
+    };
+    near(floats(leaves)[0]!, [0.75, 0.75, 0.75]);
+    near(quantised(leaves)[0]!, [0.75, 0.75, 0.75], 2 ** -S);
+  });
+
   it("a feature just off a threshold takes the float branch", () => {
     // x0 = 0.5 ± 2 grid steps around tree 0's root threshold, both sides
     const step = 2 ** -S;
@@ -229,6 +270,7 @@ describe("refused and malformed ONNX-ML models", () => {
       [{ nodes_modes: attr.strings(["BRANCH_LEQ", "BRANCH_XX", "LEAF", "LEAF", "LEAF", "BRANCH_GT", "LEAF", "BRANCH_GTE", "LEAF", "LEAF"]) }, /tree 0 node 1 has unknown mode "BRANCH_XX"/],
       [{ target_ids: attr.ints([0, 0, 0, 0, 0, 3]) }, /target_ids\[5\] = 3 is out of range for 1 targets/],
       [{ target_nodeids: attr.ints([3, 4, 2, 1, 3, 0]) }, /names tree 1 node 0, which is a BRANCH_GT node/],
+      [{ n_targets: attr.int(0) }, /"n_targets" must be at least 1/],
     ];
     for (const [patch, reason] of cases) {
       const e = zkcError(() => load(tree(patch)), String(reason));
