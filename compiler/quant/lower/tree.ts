@@ -3,7 +3,8 @@
  *
  *  1. every split's feature is gathered into one vector per comparison kind and compared with the
  *     constant thresholds by logic.ts's comparisons (LEQ, LT, EQ; GT, GTE and NEQ are those with
- *     their branches swapped), giving a 0/1 decision per split;
+ *     their branches swapped; BRANCH_MEMBER an Equal per set member, summed), giving a 0/1
+ *     decision per split;
  *  2. a leaf is reached when every decision on its path goes its way: with P_t [splits, leaves]
  *     of tree t holding +1 (the path needs decision 1) or -1 (needs 0), the count of satisfied
  *     edges is D_t·P_t + (number of edges that need 0), which equals the depth exactly on the one
@@ -21,7 +22,7 @@ import { type Child, type Forest, type SplitMode, ensembleForest, regressorFores
 import { classifierOf } from "../../ops/ml/tree-ensemble-classifier.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, maxOverLast, negate, notQuantisable, reshape } from "./common.js";
+import { type Lower, filled, maxOverLast, negate, notQuantisable, reshape } from "./common.js";
 import { lowerEqual, lowerLess, lowerLessOrEqual } from "./logic.js";
 import { featureMatrix, labelsAtArgmax, postTransformed } from "./ml.js";
 
@@ -36,18 +37,56 @@ const BASE: Record<Exclude<SplitMode, "MEMBER">, [BaseMode, boolean]> = {
 };
 const COMPARE: Record<BaseMode, Lower> = { LEQ: lowerLessOrEqual, LT: lowerLess, EQ: lowerEqual };
 
+/**
+ * BRANCH_MEMBER decisions [rows, splits]: the feature equals some member of the split's set, as
+ * clamp(Σ_k [x = m_k], 0, 1): one Equal per (split, member) pair and a 0/1 matmul summing each
+ * split's pairs (members rounding to one grid point count once).
+ */
+function memberDecisions(ctx: LowerContext, x: QTensor, f: Forest, splits: number[], rows: number, cols: number): QTensor {
+  const { q } = ctx;
+  const pairs = splits.flatMap((j, k) => f.splits[j]!.members.map((m) => ({ j, k, m })));
+  if (pairs.length === 0) return filled(q, [rows, splits.length], 0, 0, "empty-sets");
+  const P = pairs.length;
+  const idx = new Int32Array(rows * P);
+  for (let r = 0; r < rows; r++) pairs.forEach((p, i) => (idx[r * P + i] = r * cols + f.splits[p.j]!.feature));
+  const g = q.gather([x], [rows, P], idx);
+  const features: LowerInput = { name: `${ctx.node.name}/features-MEMBER`, shape: [rows, P], dtype: "float32", value: () => g };
+  const values: LowerInput = {
+    name: `${ctx.node.name}/members`,
+    shape: [1, P],
+    dtype: "float32",
+    constant: tensor("float32", [1, P], pairs.map((p) => p.m)),
+    value: () => {
+      throw notQuantisable(ctx, "set members are compared as constants");
+    },
+  };
+  const [eq] = lowerEqual([features, values], { ...ctx, outputs: [{ dtype: "bool", shape: [rows, P] }] });
+  const sum = new Float64Array(P * splits.length);
+  pairs.forEach((p, i) => (sum[i * splits.length + p.k] = 1));
+  const hits = q.matmul(eq!, q.paramInts(`${ctx.node.name}/member-sets`, [P, splits.length], sum, 0), { batch: 1, bBatch: 1, m: rows, k: P, n: splits.length }, [rows, splits.length]);
+  return q.clamp(hits, 0, 1, 0);
+}
+
 /** One 0/1 decision per split, [rows, splits], and per split whether 1 means "the false branch". */
 function decisions(ctx: LowerContext, x: QTensor, f: Forest, rows: number, cols: number): { d: QTensor; flipped: boolean[] } {
   const { q } = ctx;
   const groups = new Map<BaseMode, number[]>();
+  const members: number[] = [];
   const flipped = f.splits.map((s, j) => {
-    if (s.mode === "MEMBER") throw notQuantisable(ctx, `${s.label} is a BRANCH_MEMBER split, which has no quantised lowering yet`, "export the trees with threshold splits");
+    if (s.mode === "MEMBER") {
+      members.push(j);
+      return false;
+    }
     const [base, flip] = BASE[s.mode];
     groups.set(base, [...(groups.get(base) ?? []), j]);
     return flip;
   });
   const sources: QTensor[] = [];
   const where = new Map<number, [number, number]>();
+  if (members.length) {
+    members.forEach((j, k) => where.set(j, [0, k]));
+    sources.push(memberDecisions(ctx, x, f, members, rows, cols));
+  }
   for (const [mode, js] of groups) {
     const m = js.length;
     const idx = new Int32Array(rows * m);

@@ -116,6 +116,19 @@ describe("linear models", () => {
     near(qs!, Array.from(scores!), 2 ** -S * 8);
   });
 
+  it("two coefficient rows for two labels: the argmax, as onnxruntime gives", async () => {
+    const x = tensor("float32", [3, 3], ROWS);
+    const o = { op: "LinearClassifier", attrs: { coefficients: attr.floats([1, 0, 0, 0, 1, 0]), intercepts: attr.floats([0, 0.5]), classlabels_ints: attr.ints([4, 7]) }, x, outputs: ["label", "scores"] };
+    // scores [0.2, 0], [0.9, 0.5], [-0.6, 0.6]
+    const [label, scores] = floats(o);
+    expect(Array.from(label!)).toEqual([4, 4, 7]);
+    near(scores!, [0.2, 0, 0.9, 0.5, -0.6, 0.6]);
+    const want = await runOrt(buildModel(spec(o)), { x });
+    expect(Array.from(want.label!.data)).toEqual([4, 4, 7]);
+    near(want.scores!.data, Array.from(scores!), 1e-6);
+    expect(Array.from(quantised(o)[0]!)).toEqual([4, 4, 7]);
+  });
+
   it("a binary LinearClassifier scores [-s, s] (LOGISTIC: [σ(-s), σ(s)]), as onnxruntime does", async () => {
     const o = { op: "LinearClassifier", attrs: { coefficients: attr.floats([1, -1, 0.5]), intercepts: attr.floats([-0.5]), classlabels_ints: attr.ints([0, 1]), post_transform: attr.string("LOGISTIC") }, x: x23, outputs: ["label", "scores"] };
     // s = 1 + 2 + 1.5 - 0.5 = 4, 0.5 - 0 - 0.5 - 0.5 = -0.5
@@ -186,6 +199,28 @@ describe("tree ensembles", () => {
     // rows: x0 = 0.2, x2 = 0.3 -> leaf 1; x0 = 0.9 -> leaf 0; x0 = -0.6, x2 = 0 -> leaf 2
     near(floats(o)[0]!, [1, -1, 3]);
     near(quantised(o)[0]!, [1, -1, 3], 0);
+    // BRANCH_MEMBER: x1 in {0.1, -0.5, 7} ? 2 : -2, float and quantised
+    const member = {
+      op: "TreeEnsemble",
+      mlOpset: 5,
+      // the features as float32 values, as a model sees them, so 0.1 is the member 0.1
+      x: tensor("float32", [3, 3], ROWS.map(Math.fround)),
+      attrs: {
+        ...attrs,
+        nodes_featureids: attr.ints([1]),
+        nodes_splits: tensor("float32", [1], [0]),
+        nodes_modes: tensor("uint8", [1], [6]),
+        nodes_truenodeids: attr.ints([0]),
+        nodes_trueleafs: attr.ints([1]),
+        nodes_falsenodeids: attr.ints([1]),
+        nodes_falseleafs: attr.ints([1]),
+        leaf_targetids: attr.ints([0, 0]),
+        leaf_weights: tensor("float32", [2], [2, -2]),
+        membership_values: tensor("float32", [3], [0.1, -0.5, 7]),
+      },
+    };
+    near(floats(member)[0]!, [2, -2, 2]);
+    near(quantised(member)[0]!, [2, -2, 2], 0);
     const e = zkcError(() => load({ ...o, attrs: { ...attrs, nodes_falsenodeids: attr.ints([0, 5]) } }));
     expect(e.code).toBe("ATTRIBUTE");
     expect(e.reason).toMatch(/tree 0 node 1: its false child leaf 5 is out of range/);
