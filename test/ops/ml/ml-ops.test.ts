@@ -14,6 +14,7 @@ import { DEFAULT_CONFIG } from "../../../compiler/quant/builder.js";
 import { collectRanges } from "../../../compiler/quant/calibrate.js";
 import { quantiseGraph } from "../../../compiler/quant/quantise.js";
 import { dequantise, quantiseInput, runProgram } from "../../../runtime/witness.js";
+import { mulberry32 } from "../../../compiler/util/rng.js";
 import { runOrt } from "../../frontend/helpers.js";
 import { CLASS_SCORES, ROWS, SUMS, classifierAttrs, regressorAttrs } from "./trees.js";
 
@@ -315,6 +316,32 @@ describe("refused and malformed ONNX-ML models", () => {
     }
     // the control: the same model unpatched loads
     expect(() => load(tree({}))).not.toThrow();
+  });
+
+  it("seeded mutations of the tree arrays give a result or a typed error, never a crash", () => {
+    const next = mulberry32(77);
+    const base = regressorAttrs("SUM");
+    const arrays = Object.entries(base).filter(([, v]) => typeof v === "object" && "type" in v && (v.type === "ints" || v.type === "floats"));
+    let typed = 0;
+    for (let n = 0; n < 300; n++) {
+      const [name, v] = arrays[Math.floor(next() * arrays.length)]! as [string, { type: "ints" | "floats"; value: number[] }];
+      const value = [...v.value];
+      const kind = Math.floor(next() * 3);
+      if (kind === 0) value.pop();
+      else if (kind === 1) value[Math.floor(next() * value.length)] = Math.floor(next() * 14) - 2;
+      else value.push(Math.floor(next() * 12));
+      const o = tree({ [name]: { type: v.type, value } as AttrInput });
+      try {
+        quantised(o);
+        floats(o);
+      } catch (e) {
+        if (!(e instanceof ZkcError)) throw new Error(`mutation ${n} of ${name} (${value}): ${String(e)}`);
+        expect(e.code, `mutation ${n} of ${name}: ${e.message}`).not.toBe("INTERNAL");
+        typed++;
+      }
+    }
+    // most mutations break the trees; the rest still evaluate
+    expect(typed).toBeGreaterThan(100);
   });
 
   it("string class labels, ZipMap, unknown domains and opsets are refused with what to do", () => {
