@@ -8,7 +8,7 @@ import { ZkcError } from "../errors.js";
 import type { AttrValue, Graph, Node } from "../ir/graph.js";
 import { type DecodedGraph, inferGraph } from "../ir/infer.js";
 import { type DType, type Tensor, type ValueInfo, shapeToString, sizeOf, stridesOf } from "../ir/tensor.js";
-import { DOMAIN_OPSETS, MAX_OPSET, MIN_OPSET, canonicalDomain, isSupported, qualifiedOp, supportedOps } from "../ops/registry.js";
+import { DOMAIN_OPSETS, MAX_OPSET, MIN_OPSET, ML_DOMAIN, canonicalDomain, isKnownDomain, isSupported, qualifiedOp, supportedOps } from "../ops/registry.js";
 import { dtypeFromOnnx } from "./dtypes.js";
 import { onnx, toNumber, type LongLike, type OnnxTypes } from "./proto.js";
 import { decodeTensorProto } from "./tensor-proto.js";
@@ -165,7 +165,7 @@ function defaultOpset(model: OnnxTypes.ModelProto, source: string): number {
  * zkc can prove or output: said before the sequence-typed output is, with what to do instead.
  */
 function refuseZipMap(g: OnnxTypes.IGraphProto, source: string): void {
-  const zip = (g.node ?? []).find((n) => n.opType === "ZipMap" && canonicalDomain(n.domain) === "ai.onnx.ml");
+  const zip = (g.node ?? []).find((n) => n.opType === "ZipMap" && canonicalDomain(n.domain) === ML_DOMAIN);
   if (!zip) return;
   throw new ZkcError("UNSUPPORTED_FEATURE", "ZipMap outputs the class probabilities as a sequence of maps, which zkc cannot prove or output", {
     file: source,
@@ -178,7 +178,7 @@ function refuseZipMap(g: OnnxTypes.IGraphProto, source: string): void {
 /** The model imports a known non-default domain and none of its nodes is in the default domain. */
 function usesOnlyOtherKnownDomains(model: OnnxTypes.ModelProto): boolean {
   const imports = (model.opsetImport ?? []).map((o) => canonicalDomain(o.domain));
-  return imports.some((d) => d !== "" && d in DOMAIN_OPSETS) && (model.graph?.node ?? []).every((n) => canonicalDomain(n.domain) !== "");
+  return imports.some((d) => d !== "" && isKnownDomain(d)) && (model.graph?.node ?? []).every((n) => canonicalDomain(n.domain) !== "");
 }
 
 /**
@@ -190,8 +190,8 @@ function domainOpsets(model: OnnxTypes.ModelProto, source: string): Record<strin
   const out: Record<string, number> = {};
   for (const entry of model.opsetImport ?? []) {
     const domain = canonicalDomain(entry.domain);
-    const range = DOMAIN_OPSETS[domain];
-    if (domain === "" || !range) continue;
+    if (domain === "" || !isKnownDomain(domain)) continue;
+    const range = DOMAIN_OPSETS[domain]!;
     const v = toNumber(entry.version as LongLike);
     if (v > range.max || v < range.min) {
       throw new ZkcError("UNSUPPORTED_OPSET", `the model uses opset ${v} of the ${domain} domain`, {
@@ -453,7 +453,7 @@ function checkOpsSupported(nodes: Node[], source: string): void {
   if (bad.length === 0) return;
   const first = bad[0]!;
   const kinds = [...new Set(bad.map((n) => qualifiedOp(n.domain, n.opType)))];
-  const custom = bad.some((n) => !(canonicalDomain(n.domain) in DOMAIN_OPSETS));
+  const custom = bad.some((n) => !isKnownDomain(canonicalDomain(n.domain)));
   throw new ZkcError(
     "UNSUPPORTED_OP",
     `${kinds.length === 1 ? "op" : "ops"} ${kinds.map((k) => `"${k}"`).join(", ")} ${kinds.length === 1 ? "is" : "are"} not supported (${bad.length} node${bad.length === 1 ? "" : "s"})`,

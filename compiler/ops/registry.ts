@@ -8,6 +8,7 @@ import { ZkcError } from "../errors.js";
 import type { Node } from "../ir/graph.js";
 import type { OpDef } from "./op.js";
 import { ALL_OPS } from "./all.js";
+import { ML } from "./ml/common.js";
 
 /** Newest default-domain opset whose semantics zkc implements. */
 export const MAX_OPSET = 25;
@@ -15,7 +16,7 @@ export const MAX_OPSET = 25;
 export const MIN_OPSET = 1;
 
 /** The ONNX-ML domain. */
-export const ML_DOMAIN = "ai.onnx.ml";
+export const ML_DOMAIN = ML;
 /** Newest ai.onnx.ml opset whose semantics zkc implements. */
 export const MAX_ML_OPSET = 5;
 
@@ -24,6 +25,11 @@ export const DOMAIN_OPSETS: Readonly<Record<string, { min: number; max: number }
   "": { min: MIN_OPSET, max: MAX_OPSET },
   [ML_DOMAIN]: { min: 1, max: MAX_ML_OPSET },
 };
+
+/** A domain zkc reads ("" or ai.onnx.ml). */
+export function isKnownDomain(domain: string): boolean {
+  return Object.hasOwn(DOMAIN_OPSETS, domain);
+}
 
 /** "ai.onnx" is the default domain spelt out. */
 export function canonicalDomain(domain: string | null | undefined): string {
@@ -71,7 +77,7 @@ export function opsetOf(node: Node, graph: OpsetSource): number {
   if (domain === "") return graph.opset;
   const v = graph.opsets?.[domain];
   if (v === undefined) {
-    if (!(domain in DOMAIN_OPSETS)) return 0; // resolveOp names the unknown domain
+    if (!isKnownDomain(domain)) return 0; // resolveOp names the unknown domain
     throw new ZkcError("MODEL_FORMAT", `node uses domain "${domain}" but the model imports no opset of it`, {
       file: graph.source,
       node: node.name,
@@ -89,7 +95,7 @@ export function opsetOf(node: Node, graph: OpsetSource): number {
 export function resolveOp(node: Node, opset: number, source: string): OpDef {
   const domain = canonicalDomain(node.domain);
   const where = { file: source, node: node.name, op: qualifiedOp(domain, node.opType) };
-  if (!(domain in DOMAIN_OPSETS)) {
+  if (!isKnownDomain(domain)) {
     throw new ZkcError("UNSUPPORTED_OP", `op from domain "${node.domain}" is not supported`, {
       ...where,
       hint: `zkc supports the default ONNX domain and ${ML_DOMAIN}; re-export the model without custom ops. Supported ops: ${supportedOps().join(", ")}`,
