@@ -18,7 +18,8 @@ export const infoCommand: CommandModule<object, Args> = {
     const fmt = (v: { name: string; dtype: string; shape: number[] }) => `  ${v.name}: ${v.dtype} [${v.shape.join(", ")}]`;
     const counts = new Map<string, number>();
     for (const n of graph.nodes) counts.set(n.opType, (counts.get(n.opType) ?? 0) + 1);
-    console.log(`model ${args.model} (opset ${graph.opset})`);
+    const domains = Object.entries(graph.opsets ?? {}).map(([d, v]) => `, ${d} ${v}`).join("");
+    console.log(`model ${args.model} (opset ${graph.opset}${domains})`);
     console.log("inputs:\n" + graph.inputs.map(fmt).join("\n"));
     console.log("outputs:\n" + graph.outputs.map(fmt).join("\n"));
     console.log("ops:\n" + [...counts].map(([op, c]) => `  ${op} x${c}`).join("\n"));

@@ -6,7 +6,7 @@ import { ZkcError } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import { opContext } from "../ir/infer.js";
 import { type Tensor, shapeToString, sizeOf } from "../ir/tensor.js";
-import { resolveOp } from "../ops/registry.js";
+import { opsetOf, resolveOp } from "../ops/registry.js";
 
 export interface RunOptions {
   /** keep every intermediate value in the result (default: outputs only) */
@@ -47,8 +47,9 @@ export function runFloat(graph: Graph, feeds: Record<string, Tensor>, opts: RunO
   const keep = new Set(graph.outputs.map((o) => o.name));
 
   graph.nodes.forEach((node, i) => {
-    const def = resolveOp(node, graph.opset, graph.source);
-    const ctx = opContext(node, graph.opset, graph.source);
+    const opset = opsetOf(node, graph);
+    const def = resolveOp(node, opset, graph.source);
+    const ctx = opContext(node, opset, graph.source);
     const inputs = node.inputs.map((name) => (name === "" ? undefined : env.get(name)));
     let outs: Tensor[];
     try {

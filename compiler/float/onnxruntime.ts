@@ -70,7 +70,8 @@ export function loadOnnxruntime(): Promise<OrtModule | string> {
 export async function onnxruntimeRunner(graph: Graph): Promise<OnnxruntimeRunner | string> {
   const ort = await loadOnnxruntime();
   if (typeof ort === "string") return ort;
-  const custom = graph.nodes.find((n) => n.domain !== "" && n.domain !== "ai.onnx");
+  // onnxruntime implements ai.onnx.ml too: such nodes are written back with their domain
+  const custom = graph.nodes.find((n) => n.domain !== "" && n.domain !== "ai.onnx" && graph.opsets?.[n.domain] === undefined);
   if (custom) return `node "${custom.name}" (${custom.opType}) is in domain "${custom.domain}"`;
   const outputs: string[] = [];
   const seen = new Set<string>();
@@ -96,6 +97,7 @@ export async function onnxruntimeRunner(graph: Graph): Promise<OnnxruntimeRunner
   try {
     const bytes = buildModel({
       opset: graph.opset,
+      ...(graph.opsets ? { opsets: { ...graph.opsets } } : {}),
       name: graph.name,
       inputs: graph.inputs.map((v) => ({ name: v.name, dtype: v.dtype, shape: v.shape })),
       outputs: outputs.map((o) => {
@@ -103,7 +105,7 @@ export async function onnxruntimeRunner(graph: Graph): Promise<OnnxruntimeRunner
         return { name: o, dtype: v.dtype, shape: v.shape };
       }),
       initializers,
-      nodes: graph.nodes.map((n) => ({ op: n.opType, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs, name: n.name })),
+      nodes: graph.nodes.map((n) => ({ op: n.opType, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs, name: n.name, ...(n.domain ? { domain: n.domain } : {}) })),
     });
     session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "disabled", logSeverityLevel: 3 });
   } catch (e) {

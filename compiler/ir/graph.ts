@@ -38,6 +38,8 @@ export interface Graph {
   source: string;
   /** opset version of the default domain */
   opset: number;
+  /** opset versions the model imports for the other domains zkc knows (ai.onnx.ml) */
+  opsets?: Readonly<Record<string, number>>;
   /** runtime inputs (initializers excluded) */
   inputs: ValueInfo[];
   outputs: ValueInfo[];

@@ -9,7 +9,7 @@ import type { Graph, Node } from "./graph.js";
 import type { Tensor, ValueInfo } from "./tensor.js";
 import { shapeToString } from "./tensor.js";
 import { Attrs, type InputInfo, type OpContext } from "../ops/op.js";
-import { resolveOp } from "../ops/registry.js";
+import { opsetOf, resolveOp } from "../ops/registry.js";
 
 /** A graph as decoded, before inference: values holds inputs and constants only. */
 export type DecodedGraph = Omit<Graph, "values">;
@@ -22,7 +22,7 @@ export function opContext(node: Node, opset: number, source: string): OpContext 
 const MAX_FOLD_ELEMENTS = 1 << 24;
 
 export function inferGraph(decoded: DecodedGraph): Graph {
-  const { source, opset } = decoded;
+  const { source } = decoded;
   const values = new Map<string, ValueInfo>();
   const constants = new Map(decoded.constants);
   for (const [name, t] of constants) values.set(name, { name, dtype: t.dtype, shape: [...t.shape] });
@@ -30,8 +30,9 @@ export function inferGraph(decoded: DecodedGraph): Graph {
 
   const kept: Node[] = [];
   for (const node of decoded.nodes) {
-    const def = resolveOp(node, opset, source);
-    const ctx = opContext(node, opset, source);
+    const nodeOpset = opsetOf(node, decoded);
+    const def = resolveOp(node, nodeOpset, source);
+    const ctx = opContext(node, nodeOpset, source);
     const inputs: (InputInfo | undefined)[] = node.inputs.map((name) => {
       if (name === "") return undefined;
       const info = values.get(name);

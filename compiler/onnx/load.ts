@@ -8,7 +8,7 @@ import { ZkcError } from "../errors.js";
 import type { AttrValue, Graph, Node } from "../ir/graph.js";
 import { type DecodedGraph, inferGraph } from "../ir/infer.js";
 import { type DType, type Tensor, type ValueInfo, shapeToString, sizeOf, stridesOf } from "../ir/tensor.js";
-import { MAX_OPSET, MIN_OPSET, isSupported, supportedOps } from "../ops/registry.js";
+import { DOMAIN_OPSETS, MAX_OPSET, MIN_OPSET, ML_DOMAIN, canonicalDomain, isKnownDomain, isSupported, qualifiedOp, supportedOps } from "../ops/registry.js";
 import { dtypeFromOnnx } from "./dtypes.js";
 import { onnx, toNumber, type LongLike, type OnnxTypes } from "./proto.js";
 import { decodeTensorProto } from "./tensor-proto.js";
@@ -74,6 +74,7 @@ export function decodeModel(bytes: Uint8Array, source: string, opts: LoadOptions
 function decode(bytes: Uint8Array, source: string, opts: LoadOptions): { decoded: DecodedGraph; declaredDtypes: Map<string, DType> } {
   const model = parseModel(bytes, source);
   const opset = defaultOpset(model, source);
+  const opsets = domainOpsets(model, source);
   const g = model.graph;
   if (!g) {
     throw new ZkcError("MODEL_FORMAT", "the model has no graph", {
@@ -95,6 +96,7 @@ function decode(bytes: Uint8Array, source: string, opts: LoadOptions): { decoded
   bindConstants(g.input ?? [], constants, source, opts.constants ?? {});
 
   const inputs = decodeInputs(g.input ?? [], constants, source, opts, warnings);
+  refuseZipMap(g, source);
   const outputs = (g.output ?? []).map((o) => decodeOutput(o, source));
   const declaredDtypes = new Map<string, DType>();
   (g.output ?? []).forEach((o, i) => {
@@ -108,7 +110,7 @@ function decode(bytes: Uint8Array, source: string, opts: LoadOptions): { decoded
   checkOpsSupported(nodes, source);
   const sorted = topoSort(nodes, source);
 
-  return { decoded: { name: g.name ?? "", source, opset, inputs, outputs, nodes: sorted, constants, warnings }, declaredDtypes };
+  return { decoded: { name: g.name ?? "", source, opset, opsets, inputs, outputs, nodes: sorted, constants, warnings }, declaredDtypes };
 }
 
 function parseModel(bytes: Uint8Array, source: string): OnnxTypes.ModelProto {
@@ -140,6 +142,7 @@ function defaultOpset(model: OnnxTypes.ModelProto, source: string): number {
   let opset: number;
   if (entry) opset = toNumber(entry.version as LongLike);
   else if (toNumber(model.irVersion as LongLike) < 3) opset = 1; // IR < 3 predates opset_import
+  else if (usesOnlyOtherKnownDomains(model)) opset = MAX_OPSET; // a pure ai.onnx.ml model needs no default opset
   else {
     throw new ZkcError("MODEL_FORMAT", "the model imports no default-domain opset", {
       file: source,
@@ -155,6 +158,52 @@ function defaultOpset(model: OnnxTypes.ModelProto, source: string): number {
     });
   }
   return opset;
+}
+
+/**
+ * ZipMap (ai.onnx.ml) turns class probabilities into a sequence of maps, which is not a tensor
+ * zkc can prove or output: said before the sequence-typed output is, with what to do instead.
+ */
+function refuseZipMap(g: OnnxTypes.IGraphProto, source: string): void {
+  const zip = (g.node ?? []).find((n) => n.opType === "ZipMap" && canonicalDomain(n.domain) === ML_DOMAIN);
+  if (!zip) return;
+  throw new ZkcError("UNSUPPORTED_FEATURE", "ZipMap outputs the class probabilities as a sequence of maps, which zkc cannot prove or output", {
+    file: source,
+    node: zip.name || "ZipMap",
+    op: "ai.onnx.ml::ZipMap",
+    hint: "export without it, so the probabilities stay a tensor: skl2onnx.to_onnx(model, X, options={\"zipmap\": False}) (or convert_sklearn(..., options={id(model): {\"zipmap\": False}}))",
+  });
+}
+
+/** The model imports a known non-default domain and none of its nodes is in the default domain. */
+function usesOnlyOtherKnownDomains(model: OnnxTypes.ModelProto): boolean {
+  const imports = (model.opsetImport ?? []).map((o) => canonicalDomain(o.domain));
+  return imports.some((d) => d !== "" && isKnownDomain(d)) && (model.graph?.node ?? []).every((n) => canonicalDomain(n.domain) !== "");
+}
+
+/**
+ * Opset imports of the other domains zkc knows (ai.onnx.ml), each checked against its supported
+ * range like the default domain's. Imports of unknown domains are left alone: a node that uses
+ * one is refused by name (UNSUPPORTED_OP).
+ */
+function domainOpsets(model: OnnxTypes.ModelProto, source: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of model.opsetImport ?? []) {
+    const domain = canonicalDomain(entry.domain);
+    if (domain === "" || !isKnownDomain(domain)) continue;
+    const range = DOMAIN_OPSETS[domain]!;
+    const v = toNumber(entry.version as LongLike);
+    if (v > range.max || v < range.min) {
+      throw new ZkcError("UNSUPPORTED_OPSET", `the model uses opset ${v} of the ${domain} domain`, {
+        file: source,
+        expected: `${range.min}..${range.max}`,
+        got: String(v),
+        hint: `re-export with ${domain} opset ${range.max} or older (skl2onnx: target_opset={"": 17, "${domain}": ${Math.min(range.max, 3)}})`,
+      });
+    }
+    out[domain] = Math.max(out[domain] ?? 0, v);
+  }
+  return out;
 }
 
 /** A sparse tensor (values + indices + dims) as a dense tensor with zeros elsewhere. */
@@ -403,16 +452,16 @@ function checkOpsSupported(nodes: Node[], source: string): void {
   const bad = nodes.filter((n) => !isSupported(n.opType, n.domain));
   if (bad.length === 0) return;
   const first = bad[0]!;
-  const kinds = [...new Set(bad.map((n) => (n.domain ? `${n.domain}::${n.opType}` : n.opType)))];
-  const custom = bad.some((n) => n.domain !== "");
+  const kinds = [...new Set(bad.map((n) => qualifiedOp(n.domain, n.opType)))];
+  const custom = bad.some((n) => !isKnownDomain(canonicalDomain(n.domain)));
   throw new ZkcError(
     "UNSUPPORTED_OP",
     `${kinds.length === 1 ? "op" : "ops"} ${kinds.map((k) => `"${k}"`).join(", ")} ${kinds.length === 1 ? "is" : "are"} not supported (${bad.length} node${bad.length === 1 ? "" : "s"})`,
     {
       file: source,
       node: first.name,
-      op: first.domain ? `${first.domain}::${first.opType}` : first.opType,
-      hint: `${custom ? "zkc supports the default ONNX domain only; re-export without custom ops. " : ""}supported ops: ${supportedOps().join(", ")}`,
+      op: qualifiedOp(first.domain, first.opType),
+      hint: `${custom ? "zkc supports the default ONNX domain and ai.onnx.ml only; re-export without custom ops. " : ""}supported ops: ${supportedOps().join(", ")}`,
     },
   );
 }

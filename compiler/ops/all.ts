@@ -186,4 +186,19 @@ const SHAPE_OPS: OpDef[] = [
   ScatterND_18, Scatter_9, ScatterElements_11, ScatterElements_16, ScatterElements_18, OneHot_9, EyeLike_9,
 ];
 
-export const ALL_OPS: readonly OpDef[] = [...MATH_OPS, ...NN_OPS, ...SHAPE_OPS];
+// --- ONNX-ML (ai.onnx.ml): classical models as skl2onnx and onnxmltools export them ---
+import { ArrayFeatureExtractor_1 } from "./ml/array-feature-extractor.js";
+import { Binarizer_1 } from "./ml/binarizer.js";
+import { LinearClassifier_1 } from "./ml/linear-classifier.js";
+import { LinearRegressor_1 } from "./ml/linear-regressor.js";
+import { Normalizer_1 } from "./ml/normalizer.js";
+import { Scaler_1 } from "./ml/scaler.js";
+import { TreeEnsemble_5 } from "./ml/tree-ensemble.js";
+import { TreeEnsembleClassifier_1, TreeEnsembleClassifier_3 } from "./ml/tree-ensemble-classifier.js";
+import { TreeEnsembleRegressor_1, TreeEnsembleRegressor_3 } from "./ml/tree-ensemble-regressor.js";
+const ML_OPS: OpDef[] = [
+  ArrayFeatureExtractor_1, Binarizer_1, LinearClassifier_1, LinearRegressor_1, Normalizer_1, Scaler_1, TreeEnsemble_5,
+  TreeEnsembleClassifier_1, TreeEnsembleClassifier_3, TreeEnsembleRegressor_1, TreeEnsembleRegressor_3,
+];
+
+export const ALL_OPS: readonly OpDef[] = [...MATH_OPS, ...NN_OPS, ...SHAPE_OPS, ...ML_OPS];

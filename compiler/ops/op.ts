@@ -25,7 +25,7 @@ export interface InputInfo {
 
 export interface OpContext {
   node: Node;
-  /** default-domain opset of the model */
+  /** the model's opset of the node's domain (default domain or ai.onnx.ml) */
   opset: number;
   /** model file, for errors */
   source: string;
@@ -34,6 +34,8 @@ export interface OpContext {
 
 export interface OpDef {
   opType: string;
+  /** the op's domain: absent or "" for the default ONNX domain, "ai.onnx.ml" for ONNX-ML */
+  domain?: string;
   /** first opset version with these semantics; the registry picks the highest <= model opset */
   sinceVersion: number;
   /**

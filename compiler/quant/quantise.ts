@@ -6,7 +6,7 @@ import { ZkcError } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import { opContext } from "../ir/infer.js";
 import { isFloat, sizeOf } from "../ir/tensor.js";
-import { resolveOp } from "../ops/registry.js";
+import { opsetOf, resolveOp } from "../ops/registry.js";
 import { ProgramBuilder, type QuantConfig } from "./builder.js";
 import type { LowerContext, LowerInput, ValueRange } from "./lower-context.js";
 import { loweringOf } from "./lower/table.js";
@@ -56,8 +56,9 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
   };
 
   for (const node of graph.nodes) {
-    const def = resolveOp(node, graph.opset, graph.source);
-    const base = opContext(node, graph.opset, graph.source);
+    const opset = opsetOf(node, graph);
+    const def = resolveOp(node, opset, graph.source);
+    const base = opContext(node, opset, graph.source);
     q.where = { file: graph.source, node: node.name, op: node.opType };
     const lower = loweringOf(def);
     if (!lower) {

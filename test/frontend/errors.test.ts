@@ -121,7 +121,7 @@ describe("unsupported content", () => {
     const e = loadError(buildModel(spec));
     expect(e.code).toBe("UNSUPPORTED_OP");
     expect(e.details.op).toBe("com.microsoft::Transpose");
-    expect(e.details.hint).toMatch(/default ONNX domain only/);
+    expect(e.details.hint).toMatch(/default ONNX domain and ai.onnx.ml only/);
   });
 
   it("a string input and a complex64 initializer", () => {

@@ -8,10 +8,12 @@ import { type Lower, notQuantisable } from "./common.js";
 import * as ew from "./elementwise.js";
 import * as lin from "./linear.js";
 import * as logic from "./logic.js";
+import * as ml from "./ml.js";
 import { lowerPad } from "./movement.js";
 import * as pool from "./pool.js";
 import * as red from "./reduce.js";
 import * as rec from "./recurrent.js";
+import * as tree from "./tree.js";
 
 type LowerFactory = (def: OpDef) => Lower;
 
@@ -154,6 +156,16 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   ScatterElements: scatter,
   Scatter: scatter,
   ScatterND: scatter,
+  // ONNX-ML (ai.onnx.ml): linear models, feature transforms and tree ensembles (ml.ts, tree.ts)
+  Scaler: fixed(ml.lowerScaler),
+  Normalizer: fixed(ml.lowerNormalizer),
+  Binarizer: fixed(ml.lowerBinarizer),
+  ArrayFeatureExtractor: traced([0]),
+  LinearRegressor: fixed(ml.lowerLinearRegressor),
+  LinearClassifier: fixed(ml.lowerLinearClassifier),
+  TreeEnsembleRegressor: fixed(tree.lowerTreeEnsembleRegressor),
+  TreeEnsembleClassifier: fixed(tree.lowerTreeEnsembleClassifier),
+  TreeEnsemble: fixed(tree.lowerTreeEnsemble),
 };
 
 /** The lowering of an op: its own, else the table's, else undefined. */
