@@ -121,8 +121,13 @@ export const lowerEqual: Lower = (inputs, ctx) => {
   const [A, B] = [inputs[0]!, inputs[1]!];
   const a = A.constant ? constantOnGrid(q, A, shape, partner(B), "nearest") : broadcastTo(q, A.value(), shape);
   const b = B.constant ? constantOnGrid(q, B, shape, partner(A), "nearest") : broadcastTo(q, B.value(), shape);
-  return [complement(q, nonZero(q, q.subT(a, b)))];
+  return [equalOnGrid(q, a, b)];
 };
+
+/** [a = b] for integer tensors of one shape: 1 - sign(a - b)^2, a 0/1 tensor at scale 0. */
+export function equalOnGrid(q: ProgramBuilder, a: QTensor, b: QTensor): QTensor {
+  return complement(q, nonZero(q, q.subT(a, b)));
+}
 
 export const lowerNot: Lower = (inputs, ctx) => [complement(ctx.q, boolOperand(ctx.q, inputs[0]!, ctx.outputs[0]!.shape))];
 

@@ -7,7 +7,9 @@ import { sizeOf } from "../../ir/tensor.js";
 import { cachedWindowIndexMap, paddedWindowCounts } from "../../ops/util/conv-geometry.js";
 import { poolPlan } from "../../ops/util/pool-plan.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, maxOverLast, mulByConstant, notQuantisable } from "./common.js";
+import { type Lower, maxOverLast, mulByConstant, negate, notQuantisable } from "./common.js";
+import { rowNorms } from "./norm.js";
+import { inputSpan, tableOnRange } from "./reduce.js";
 
 /** Gathers every window into a row: [planes * outSpatial, K]; padding reads source 1 (or zero). */
 function windows(q: Parameters<Lower>[1]["q"], x: QTensor, planes: number, HW: number, OHW: number, K: number, win: Int32Array, pad: QTensor | null): QTensor {
@@ -55,6 +57,31 @@ export const lowerAveragePool: Lower = (inputs, ctx) => {
     for (let p = 0; p < plan.planes; p++) inv[p * OHW + o] = 1 / Math.max(1, c);
   }
   return [mulByConstant(q, sums, inv, "1/count")];
+};
+
+/**
+ * LpPool: the p-norm of each gathered window (padding reads 0 and adds nothing). p = 1 and 2 are
+ * exact sums (then a sqrt table for p = 2); any other p >= 1 looks up |x|^p, sums, and looks up
+ * the p-th root, both tables over the range the calibrated input allows.
+ */
+export const lowerLpPool: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const X = inputs[0]!;
+  const x = X.value();
+  const p = ctx.attrs.float("p", 2);
+  if (!(p >= 1) || !Number.isFinite(p)) throw notQuantisable(ctx, `LpPool with p = ${p}: only finite p >= 1 is a norm`, "use p >= 1");
+  const plan = poolPlan(ctx, x.shape);
+  const K = sizeOf(plan.geom.kernelShape);
+  const OHW = sizeOf(plan.geom.outShape);
+  const rows = windows(q, x, plan.planes, sizeOf(plan.geom.inShape), OHW, K, cachedWindowIndexMap(plan.geom), null);
+  const span = inputSpan(ctx, X, x);
+  if (p === 1 || p === 2) return [rowNorms(ctx, rows, plan.planes * OHW, K, p, span, plan.outShape)];
+  const powers = tableOnRange(ctx, q.maxT(rows, negate(q, rows)), (v) => v ** p, span, `abs^${p}`);
+  const sums = q.reduceSum(powers, plan.planes * OHW, K, 1, plan.outShape);
+  // the root's domain: what the calibrated output allows (a tighter grid), else the inputs' bound
+  const out = ctx.range(ctx.node.outputs[0]!);
+  const hi = out ? Math.min(K * span ** p, (Math.max(Math.abs(out.min), Math.abs(out.max)) * q.config.rangeMargin) ** p) : K * span ** p;
+  return [tableOnRange(ctx, sums, (v) => v ** (1 / p), hi, `root${p}`)];
 };
 
 function globalPool(kind: "avg" | "max"): Lower {

@@ -5,10 +5,12 @@
 import type { OpDef } from "../../ops/op.js";
 import { lowerAsLookup, lowerByTracing } from "../generic.js";
 import { type Lower, notQuantisable } from "./common.js";
+import { lowerEinsum } from "./einsum.js";
 import * as ew from "./elementwise.js";
 import * as lin from "./linear.js";
 import * as logic from "./logic.js";
 import { lowerPad } from "./movement.js";
+import * as norm from "./norm.js";
 import * as pool from "./pool.js";
 import * as red from "./reduce.js";
 import * as rec from "./recurrent.js";
@@ -97,6 +99,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   IsInf: fixed(logic.lowerNeverTrue),
   // linear algebra, convolution, normalisation
   MatMul: fixed(lin.lowerMatMul),
+  Einsum: fixed(lowerEinsum),
   Gemm: fixed(lin.lowerGemm),
   Conv: fixed(lin.lowerConv),
   ConvTranspose: fixed(lin.lowerConvTranspose),
@@ -105,6 +108,8 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   InstanceNormalization: fixed(red.lowerInstanceNorm),
   GroupNormalization: fixed(red.lowerGroupNorm),
   LRN: fixed(red.lowerLRN),
+  LpNormalization: fixed(norm.lowerLpNormalization),
+  MeanVarianceNormalization: fixed(norm.lowerMeanVarianceNormalization),
   // recurrent: unrolled over the sequence
   RNN: fixed(rec.lowerRNN),
   GRU: fixed(rec.lowerGRU),
@@ -114,6 +119,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   AveragePool: fixed(pool.lowerAveragePool),
   GlobalAveragePool: fixed(pool.lowerGlobalAveragePool),
   GlobalMaxPool: fixed(pool.lowerGlobalMaxPool),
+  LpPool: fixed(pool.lowerLpPool),
   // reductions
   ReduceSum: fixed(red.lowerReduceSum),
   ReduceMean: fixed(red.lowerReduceMean),
@@ -130,6 +136,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   ReduceProd: fixed(red.lowerReduceProd),
   Softmax: fixed(red.lowerSoftmax),
   LogSoftmax: fixed(red.lowerLogSoftmax),
+  Hardmax: fixed(red.lowerHardmax),
   // data movement: traced through the op's own semantics
   Identity: traced([0]),
   Dropout: traced([0]),
