@@ -59,4 +59,4 @@ export { parseInputs, parseSamples, type InputValues } from "../runtime/inputs.j
 export { decodeProgram } from "../runtime/link/program-file.js";
 export { inspectHtml, type InspectData } from "../cli/inspect-html.js";
 // types only: the queue code (bullmq, ioredis) loads when a prove is given `queue`
-export type { QueueProveOptions, QueueStats } from "../runtime/queue/coordinator.js";
+export type { QueueProveOptions, QueueStats } from "../runtime/queue/options.js";

@@ -36,7 +36,8 @@ import { MemoryTensorStore, kernelJob, runKernelJob } from "./jobs.js";
 import { proveKernelTask, type KernelTaskResult } from "./kernel-task.js";
 import { createKernelPool, kernelTask, workerModel } from "./pool/pool.js";
 import runKernelTask from "./pool/kernel-worker.js";
-import type { QueueProveOptions, QueueStats } from "./queue/coordinator.js";
+import type { QueueProveOptions, QueueStats } from "./queue/options.js";
+import { loadQueueModule } from "./queue/options.js";
 import { verifyIndependentKernel } from "./verify.js";
 
 /** Progress of one step of `prove`. */
@@ -334,7 +335,7 @@ async function proveIndependent(model: LinkedModel, registry: BackendRegistry<Ba
   if (opts.queue) {
     // kernel tasks on the queue's workers; each result is verified here against the coordinator's
     // own fresh claims and boundary values before it is recorded
-    const { proveOnQueue } = await import("./queue/coordinator.js");
+    const { proveOnQueue } = await loadQueueModule(() => import("./queue/coordinator.js"));
     const shared = await workerModel(model, registry, ctx.files);
     const taskDigest = (i: number) => kernelTs[i]!.digest();
     const valueAt = (t: string, point: bigint[]) => evaluateMle(integerTable(ctx.valueOf(t), shapeOf(t)), point);

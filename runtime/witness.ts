@@ -5,7 +5,7 @@
  */
 import { ZkcError } from "../compiler/errors.js";
 import { quantiseValue } from "../compiler/quant/builder.js";
-import type { QProgram } from "../compiler/quant/prim.js";
+import { atOrigin, type QProgram } from "../compiler/quant/prim.js";
 import { evalPrim } from "../compiler/quant/semantics.js";
 
 export interface QuantisedInput {
@@ -52,7 +52,13 @@ export function runProgram(program: QProgram, inputs: ReadonlyMap<string, Float6
     if (!v) throw new ZkcError("INPUT", `missing value for input "${name}"`);
     env.set(name, v);
   }
-  for (const p of program.prims) env.set(p.out, evalPrim(p, env));
+  program.prims.forEach((p, i) => {
+    try {
+      env.set(p.out, evalPrim(p, env));
+    } catch (e) {
+      throw e instanceof ZkcError ? atOrigin(e, program.origins?.[i], `primitive ${p.op}`) : e;
+    }
+  });
   return env;
 }
 

@@ -109,6 +109,10 @@ export const wrong = verify(1, 2, 3);
   run("npx", ["--no-install", "zkc", "prove", "--input", join(root, "fixtures/mlp.input.json"), "--quiet"], consumer);
   run("npx", ["--no-install", "zkc", "verify"], consumer);
   check(true, "zkc prove + verify from the installed package");
+  // queue proving's packages are optional peers: without them, a clear error that names them
+  run("npx", ["--no-install", "zkc", "compile", join(root, "fixtures/mlp.onnx"), "--calibrate", join(root, "fixtures/mlp.input.json"), "--linking", "independent", "--dir", "indep", "--quiet"], consumer);
+  const queued = spawnSync("npx", ["--no-install", "zkc", "prove", "--dir", "indep", "--input", join(root, "fixtures/mlp.input.json"), "--queue", "redis://127.0.0.1:1", "--quiet"], { cwd: consumer, encoding: "utf8" });
+  check(queued.status !== 0 && /npm install bullmq@6 ioredis@6/.test(queued.stderr), `zkc prove --queue without bullmq names the packages to install (exit ${queued.status}: ${queued.stderr.trim().split("\n")[0]})`);
   run("npx", ["--no-install", "zkc", "export-verifier", "--out", "verifier"], consumer);
   writeFileSync(join(consumer, "bundle.mjs"), `import { verify } from "./verifier/verifier.js";\nconst r = await verify("{}");\nif (r.ok !== false) throw new Error("garbage accepted");\nconsole.log("bundled verifier loads; rejects garbage:", r.reason.slice(0, 60));\n`);
   run(process.execPath, ["bundle.mjs"], consumer, { stdio: ["ignore", "inherit", "inherit"] });

@@ -15,7 +15,7 @@ import { type Tensor, tensor } from "../compiler/ir/tensor.js";
 import { loadModelBytes } from "../compiler/onnx/load.js";
 import type { AccuracyReport } from "../compiler/quant/accuracy.js";
 import type { QuantConfig } from "../compiler/quant/builder.js";
-import { type Feeds, calibrateAsync, randomSamples } from "../compiler/quant/calibrate.js";
+import { type Feeds, SEARCH_MARGIN, calibrateAsync, randomSamples } from "../compiler/quant/calibrate.js";
 import type { CostConstants } from "../compiler/plan/cost.js";
 import type { BackendMode } from "../compiler/plan/select.js";
 import type { Backend, BackendRegistry, BackendVerifier } from "../backends/contract.js";
@@ -31,7 +31,7 @@ import { abortedError, checkAborted } from "./abort.js";
 import { compileModel, type PlanRow } from "./compile.js";
 import { openArtifacts, readInputFile, readJsonFile, writeDirAtomic } from "./files.js";
 import { terminateWorkers } from "./workers.js";
-import type { QueueProveOptions } from "../runtime/queue/coordinator.js";
+import type { QueueProveOptions } from "../runtime/queue/options.js";
 
 // ---------------------------------------------------------------------------------------------
 // inputs
@@ -86,11 +86,13 @@ function calibrationFeeds(graph: Graph, data: CalibrationData): Feeds[] {
 /** What the calibration chose and how accurate it is (`quantisation.json` of the directory). */
 export interface QuantisationReport {
   config: QuantConfig;
-  /** every scale tried, cheapest first */
+  /** every scale tried, cheapest first; `met` when its worst relative L2 error is within `searchLimit` */
   tried: { scale: number; relL2: number; met: boolean }[];
   metTarget: boolean;
   /** the accuracy target: relative L2 error of every output */
   target: number;
+  /** what the search held the calibration samples to: target / SEARCH_MARGIN (new inputs vary more) */
+  searchLimit: number;
   accuracy: AccuracyReport;
   /** how many calibration samples were the caller's and how many were synthetic */
   samples: { given: number; synthetic: number };
@@ -240,7 +242,8 @@ async function compileSteps(model: Uint8Array | string, o: CompileApiOptions): P
   progress({ phase: "calibrate", done: 0, total: 1 });
   let given: Feeds[] = [];
   if (o.calibrate !== undefined) given = calibrationFeeds(graph, o.calibrate);
-  else warn("random-calibration", "no calibration data (options.calibrate): calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
+  // a model without inputs has nothing to calibrate on: its values are constants
+  else if (graph.inputs.length > 0) warn("random-calibration", "no calibration data (options.calibrate): calibrating on random inputs in [-1, 1]; pass representative inputs for accurate scales");
   // random samples in the observed range widen the calibration beyond the few given inputs
   const samples = [...given, ...randomSamples(graph, 16, 1, given)];
   // float values from onnxruntime-node when it is installed (a dev dependency), else the interpreter
@@ -255,13 +258,20 @@ async function compileSteps(model: Uint8Array | string, o: CompileApiOptions): P
     tried: cal.tried,
     metTarget: cal.metTarget,
     target,
+    searchLimit: cal.searchLimit,
     accuracy: cal.accuracy,
     samples: { given: cal.userSamples, synthetic: cal.syntheticSamples },
     floatEngine: cal.floatEngine,
     notes: [...cal.notes],
   };
   progress({ phase: "calibrate", done: 1, total: 1, quantisation });
-  if (!cal.metTarget) warn("target-not-met", `no scale met the target relative L2 error ${target}; kept the most accurate one`);
+  if (!cal.metTarget) {
+    const kept = cal.tried.find((t) => t.scale === cal.config.activationScale);
+    warn(
+      "target-not-met",
+      `no scale kept the worst relative L2 error on the calibration samples within ${cal.searchLimit} (the target ${target} with a ${SEARCH_MARGIN}× margin for new inputs); kept the most accurate one, scale 2^${cal.config.activationScale}${kept ? ` at rel L2 ${Number(kept.relL2.toPrecision(3))}` : ""}`,
+    );
+  }
   checkAborted(signal, "after calibration");
 
   const compiled = await compileModel(graph, cal, {
@@ -422,7 +432,7 @@ export async function prove(artifacts: ArtifactsSource, inputs: string | InputSe
     const { signal } = options;
     checkAborted(signal, "before proving");
     const { manifest, files } = open(artifacts);
-    const infos = manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
+    const infos = manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, shape: e.shape }));
     const values = typeof inputs === "string" ? parseInputs(readJsonFile(inputs, "input file"), infos, inputs) : parseInputs(plainInputSet(inputs), infos, "inputs");
     const bundle = await proveBundle(manifest, files, values, {
       ...(options.backends ? { backends: options.backends } : {}),

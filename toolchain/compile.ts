@@ -11,7 +11,7 @@ import type { Graph } from "../compiler/ir/graph.js";
 import type { CalibrationResult } from "../compiler/quant/calibrate.js";
 import type { QProgram } from "../compiler/quant/prim.js";
 import type { CostConstants, CostEstimate } from "../compiler/plan/cost.js";
-import { opsSummary } from "../compiler/plan/partition.js";
+import { kernelOps } from "../compiler/plan/partition.js";
 import { planModel, WHOLE_MODEL_KERNEL } from "../compiler/plan/plan.js";
 import type { BackendMode } from "../compiler/plan/select.js";
 import type { Backend, BackendRegistry } from "../backends/contract.js";
@@ -182,7 +182,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
   const shapeText = (names: readonly string[]) => names.map((n) => `[${program.tensors.get(n)!.shape.join("x")}]`).join(" ");
   const plan: PlanRow[] = manifest.kernels.map((e) => ({
     kernel: e.name,
-    ops: e.kind === "prims" || e.kind === "whole-model" ? opsSummary(program, e) : "poseidon hash + MLE claim",
+    ops: e.kind === "prims" || e.kind === "whole-model" ? kernelOps(program, e) : "poseidon hash + MLE claim",
     shapes: `${shapeText(e.inputs)} -> ${shapeText(e.outputs) || "(hash)"}`,
     backend: e.backend,
     estimate: e.estimate[e.backend]!,

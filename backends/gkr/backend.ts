@@ -19,7 +19,7 @@ import { absorbNonlinearCommitments, commitNonlinearWitness, finishNonlinearVeri
 
 /** The driver's kernel for a spec, with the public inputs it reads (claims on them end in the kernel). */
 function driverKernel(spec: KernelSpec, publicInputs: ReadonlyMap<string, Float64Array>): Kernel {
-  const base: Kernel = { name: spec.name, prims: spec.prims, tensors: spec.tensors };
+  const base: Kernel = { name: spec.name, prims: spec.prims, tensors: spec.tensors, ...(spec.origins ? { origins: spec.origins } : {}) };
   const publicValues = new Map<string, Float64Array>();
   for (const [t, v] of publicInputs) if (spec.tensors.has(t)) publicValues.set(t, v);
   return publicValues.size ? { ...base, publicValues } : base;

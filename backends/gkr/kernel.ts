@@ -45,7 +45,7 @@
  *    one per tensor; the rest (auxiliary tensors) pass unchanged. These are `inputClaims`.
  */
 import { ZkcError } from "../../compiler/errors.js";
-import { primInputs, type Prim, type PrimOp, type QProgram } from "../../compiler/quant/prim.js";
+import { primInputs, type Prim, type PrimOp, type PrimOrigin, type QProgram } from "../../compiler/quant/prim.js";
 import type { FrVector } from "../math/field.js";
 import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
@@ -66,6 +66,8 @@ export interface Kernel {
   /** stable name (absorbed into the transcript, used in errors) */
   name: string;
   prims: readonly Prim[];
+  /** per primitive, the ONNX node it was lowered from (errors name it), when known */
+  origins?: readonly PrimOrigin[];
   /** at least every tensor the primitives read or write (`QProgram.tensors` fits) */
   tensors: ReadonlyMap<string, KernelTensor>;
   /** values of public inputs the verifier knows (besides params, which carry their values) */

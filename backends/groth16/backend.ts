@@ -32,7 +32,13 @@ export const MAX_GROTH16_CONSTRAINTS = 2 ** 20 - 64;
 const GROTH16_HARNESS_MS = 1100;
 
 /** The kernel as a program (whole-model mode compiles a program). */
-const programOf = (k: KernelSpec): QProgram => ({ tensors: new Map(k.tensors), prims: [...k.prims], inputs: [...k.inputs], outputs: [...k.outputs] });
+const programOf = (k: KernelSpec): QProgram => ({
+  tensors: new Map(k.tensors),
+  prims: [...k.prims],
+  inputs: [...k.inputs],
+  outputs: [...k.outputs],
+  ...(k.origins ? { origins: [...k.origins] } : {}),
+});
 
 const circuits = new WeakMap<KernelSpec, Groth16KernelCircuit>();
 const wholeCircuits = new WeakMap<KernelSpec, WholeModelCircuit>();

@@ -294,7 +294,9 @@ export class R1csBuilder {
       else if (k === "privateInput") prvIn.push(id);
       else if (k === "internal") internals.push(id);
     }
-    order.push(...pubIn, ...prvIn, ...internals);
+    // a loop, not push(...list): spreading a list passes every element as an argument, which
+    // overflows the call stack past ~120k wires
+    for (const list of [pubIn, prvIn, internals]) for (const id of list) order.push(id);
     if (order.length !== n) internal("wire remapping lost wires");
     const finalOf = new Int32Array(n);
     order.forEach((local, fin) => (finalOf[local] = fin));

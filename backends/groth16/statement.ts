@@ -67,7 +67,7 @@
  * the true values). Tensors of kind "input" (model inputs) are user data: if a gadget needs a
  * pre-bounded value, the circuit must range-check it (witness generation clamps nothing).
  */
-import type { Prim, QTensor } from "../../compiler/quant/prim.js";
+import type { Prim, PrimOrigin, QTensor } from "../../compiler/quant/prim.js";
 import { FR_MODULUS } from "../math/field.js";
 import { sha256 } from "../math/sha256.js";
 import type { BuiltCircuit } from "./r1cs.js";
@@ -78,6 +78,8 @@ export interface Groth16KernelSpec {
   name: string;
   /** primitives in execution order (may be empty: a commit kernel) */
   prims: readonly Prim[];
+  /** per primitive, the ONNX node it was lowered from (errors name it), when known */
+  origins?: readonly PrimOrigin[];
   /** every tensor the primitives touch, plus the inputs/outputs; params carry `values` */
   tensors: ReadonlyMap<string, Pick<QTensor, "name" | "shape" | "scale" | "maxAbs" | "kind" | "values">>;
   /** tensors read from outside the kernel (not params), in statement order */

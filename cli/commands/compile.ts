@@ -26,9 +26,9 @@ interface Args {
 }
 
 /** The accuracy report as printed at compile time. */
-export function accuracyTable(cal: { accuracy: AccuracyReport }): string {
+export function accuracyTable(cal: { accuracy: AccuracyReport; searchLimit?: number }): string {
   return table(
-    ["output", "max abs error", "mean rel error", "rel L2 (worst)", "argmax agreement"],
+    ["output", "max abs error", "mean rel error", cal.searchLimit !== undefined ? `rel L2 (worst; limit ${short(cal.searchLimit)})` : "rel L2 (worst)", "argmax agreement"],
     cal.accuracy.outputs.map((o) => [o.name, short(o.maxAbsError), short(o.meanRelError), short(o.worstRelL2), `${(o.argmaxAgreement * 100).toFixed(1)}%`]),
   );
 }
@@ -111,7 +111,9 @@ export const compileCommand: CommandModule<object, Args> = {
           const q = p.quantisation;
           const s = q.config.activationScale;
           console.log(`quantisation: scale 2^${s} for inputs and activations, ${q.config.paramBits !== undefined ? `weights at ${q.config.paramBits} bits each` : `weights at scale 2^${q.config.paramScale}`}`);
-          console.log(`  tried: ${q.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", met" : ""})`).join(", ")}`);
+          // the limit the search applied, in the same words as the warning and the table header
+          console.log(`  target rel L2 ${short(q.target)}: a scale is kept when its worst rel L2 on the calibration samples is at most ${short(q.searchLimit)} (a ${short(q.target / q.searchLimit)}× margin for new inputs)`);
+          console.log(`  tried: ${q.tried.map((t) => `2^${t.scale} (rel L2 ${short(t.relL2)}${t.met ? ", within the limit" : ""})`).join(", ")}`);
           for (const n of q.notes) console.error(`note: ${n}`);
           console.log(`accuracy against float on ${q.accuracy.samples} calibration samples (${q.samples.given} given, ${q.samples.synthetic} synthetic):\n${accuracyTable(q)}`);
         } else if (p.phase === "build") {

@@ -54,7 +54,7 @@ export const proveCommand: CommandModule<object, Args> = {
     if (args.store !== undefined && args.queue === undefined) throw new ZkcError("USAGE", "--store goes with --queue");
     if (args.queue !== undefined && args.workers > 1) throw new ZkcError("USAGE", "--queue and --workers do not go together: the queue's workers prove the kernels");
     const art = openArtifacts(args.dir);
-    const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, dtype: "float32" as const, shape: e.shape }));
+    const infos = art.manifest.quantisation.inputs.map((e) => ({ name: e.onnxName, shape: e.shape }));
     const values = parseInputs(readJsonFile(args.input, "input file"), infos, args.input);
     const bar = stepsDone({ quiet: args.quiet });
     const t0 = Date.now();

@@ -29,7 +29,8 @@ export const workerCommand: CommandModule<object, Args> = {
     positiveInt("concurrency", args.concurrency, 64);
     positiveInt("lock-duration", args["lock-duration"], 3_600_000);
     positiveInt("stalled-interval", args["stalled-interval"], 3_600_000);
-    const { startQueueWorker } = await import("../../runtime/queue/worker.js");
+    const { loadQueueModule } = await import("../../runtime/queue/options.js");
+    const { startQueueWorker } = await loadQueueModule(() => import("../../runtime/queue/worker.js"));
     const worker = await startQueueWorker({
       url: args.queue,
       concurrency: args.concurrency,

@@ -5,7 +5,7 @@
  * (`backends/contract.ts` extends this with build, prove and verify) reach the planner as a list,
  * in the registry's order, which is also the order of ties and of the estimates in the manifest.
  */
-import type { Prim, QTensor } from "../quant/prim.js";
+import type { Prim, PrimOrigin, QTensor } from "../quant/prim.js";
 import type { CostConstants, CostEstimate } from "./cost.js";
 
 /**
@@ -26,6 +26,8 @@ export interface KernelSpec {
   to: number;
   /** the primitives [from, to), in execution order */
   prims: readonly Prim[];
+  /** per primitive, the ONNX node it was lowered from, when the program records it (errors name it) */
+  origins?: readonly PrimOrigin[];
   /** every tensor the kernel touches (inputs, params, outputs, intermediates); params carry values */
   tensors: ReadonlyMap<string, QTensor>;
   /** tensors read from outside the kernel that are not params, in first-use order */

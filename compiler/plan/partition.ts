@@ -134,3 +134,27 @@ export function opsSummary(program: QProgram, part: Pick<KernelPart, "from" | "t
   }
   return out.join(", ");
 }
+
+/**
+ * The ONNX nodes of a kernel by op type with counts, in order of first appearance, e.g.
+ * "Conv×2, Relu×2"; undefined when the program does not record origins.
+ */
+export function nodesSummary(program: QProgram, part: Pick<KernelPart, "from" | "to">): string | undefined {
+  if (!program.origins) return undefined;
+  const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const o of program.origins.slice(part.from, part.to)) {
+    const key = `${o.op}\u0000${o.node}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    counts.set(o.op, (counts.get(o.op) ?? 0) + 1);
+  }
+  return [...counts].map(([op, n]) => (n > 1 ? `${op}×${n}` : op)).join(", ");
+}
+
+/** A kernel's ops cell: its ONNX nodes with the primitives beside them, e.g. "Conv×2, Relu×2 (matmul×2, …)". */
+export function kernelOps(program: QProgram, part: Pick<KernelPart, "from" | "to">): string {
+  const prims = opsSummary(program, part);
+  const nodes = nodesSummary(program, part);
+  return nodes ? `${nodes} (${prims})` : prims;
+}

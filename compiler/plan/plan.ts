@@ -56,7 +56,9 @@ export function kernelSpec(
     names.add(p.out);
   }
   const tensors = new Map([...names].map((n) => [n, program.tensors.get(n)!] as const));
-  return { name: k.name, kind: k.kind, from: k.from, to: k.to, prims, tensors, inputs: [...k.inputs], params: [...k.params], outputs: [...k.outputs] };
+  const spec: KernelSpec = { name: k.name, kind: k.kind, from: k.from, to: k.to, prims, tensors, inputs: [...k.inputs], params: [...k.params], outputs: [...k.outputs] };
+  if (program.origins) spec.origins = program.origins.slice(k.from, k.to);
+  return spec;
 }
 
 /**
@@ -117,7 +119,7 @@ function planWholeModel(program: QProgram, opts: PlanOptions, backend: PlannerBa
   if (opts.hashedInputs.length > 0 || opts.hashedOutputs.length > 0) {
     throw new ZkcError("USAGE", `whole-model mode (${mode}) proves public inputs and outputs; use --backend auto for hashed`, {
       expected: `--input-visibility public --output-visibility public with ${mode}`,
-      got: `hashed ${[...opts.hashedInputs, ...opts.hashedOutputs].join(", ")}`,
+      got: `hashed ${[...opts.hashedInputs, ...opts.hashedOutputs].map((t) => program.tensors.get(t)?.onnxName ?? t).join(", ")}`,
       hint: "drop the hashed visibility, or compile with --backend auto to hash inputs or outputs",
     });
   }

@@ -4,8 +4,8 @@
  * value, any bound that could leave the safe range (SAFE_MAX_ABS).
  */
 import { ZkcError } from "../errors.js";
-import type { LookupTable, Prim, QProgram, QTensor } from "./prim.js";
-import { SAFE_MAX_ABS } from "./prim.js";
+import type { LookupTable, Prim, PrimOrigin, QProgram, QTensor } from "./prim.js";
+import { SAFE_MAX_ABS, tensorLabel } from "./prim.js";
 
 /** Fixed-point settings of one quantisation. */
 export interface QuantConfig {
@@ -51,6 +51,8 @@ export class ProgramBuilder {
   readonly prims: Prim[] = [];
   readonly inputs: string[] = [];
   readonly outputs: string[] = [];
+  /** per primitive, the ONNX node that emitted it (see `attribute`) */
+  readonly origins: PrimOrigin[] = [];
   /** source file and node being lowered, for error messages */
   where: { file?: string; node?: string; op?: string } = {};
   private counter = 0;
@@ -58,7 +60,15 @@ export class ProgramBuilder {
   constructor(readonly config: QuantConfig) {}
 
   program(): QProgram {
-    return { tensors: this.tensors, prims: this.prims, inputs: this.inputs, outputs: this.outputs };
+    const p: QProgram = { tensors: this.tensors, prims: this.prims, inputs: this.inputs, outputs: this.outputs };
+    // only a complete record is one: a program built partly by hand has none
+    if (this.origins.length === this.prims.length && this.prims.length > 0) p.origins = this.origins;
+    return p;
+  }
+
+  /** Records `origin` as the ONNX node of every primitive emitted since the last call. */
+  attribute(origin: PrimOrigin): void {
+    while (this.origins.length < this.prims.length) this.origins.push(origin);
   }
 
   private fresh(hint: string): string {
@@ -67,7 +77,9 @@ export class ProgramBuilder {
 
   private add(t: QTensor): QTensor {
     if (!(t.maxAbs <= SAFE_MAX_ABS)) {
-      throw new ZkcError("QUANTISATION", `tensor "${t.onnxName ?? t.name}" could hold values up to 2^${Math.log2(t.maxAbs).toFixed(1)}, beyond the safe limit 2^${Math.log2(SAFE_MAX_ABS)}`, {
+      // an intermediate has no ONNX name yet: name it by what it is, the node is in `where`
+      const what = this.where.node !== undefined || t.onnxName ? tensorLabel(t.name, t) : `tensor "${t.name}"`;
+      throw new ZkcError("QUANTISATION", `${what} could hold values up to 2^${Math.log2(t.maxAbs).toFixed(1)}, beyond the safe limit 2^${Math.log2(SAFE_MAX_ABS)}`, {
         ...this.where,
         hint: "lower the quantisation scales (--scale, --param-scale) or the calibrated input range",
       });
@@ -114,6 +126,17 @@ export class ProgramBuilder {
   label(t: QTensor, onnxName: string): QTensor {
     if (!t.onnxName) t.onnxName = onnxName;
     return t;
+  }
+
+  /**
+   * A new tensor equal to `x` (a scale by 1 that is always emitted): gives a graph output its own
+   * tensor when it would otherwise be a graph input, a constant, another output or a value named
+   * after another ONNX value, so the statement proves output = source like any other result.
+   */
+  copy(x: QTensor): QTensor {
+    const out = this.intermediate("copy", x.shape, x.scale, x.maxAbs);
+    this.prims.push({ op: "scale", in: x.name, out: out.name, factor: 1 });
+    return out;
   }
 
   markOutput(t: QTensor): void {
@@ -292,6 +315,26 @@ export class ProgramBuilder {
     const out = this.intermediate("div", num.shape, num.scale + shift - den.scale, Math.ceil((num.maxAbs * 2 ** shift) / denMin) + 1);
     this.prims.push({ op: "divide", num: num.name, den: den.name, out: out.name, shift });
     return out;
+  }
+
+  /**
+   * num * 2^shift / den for a denominator of any sign, zero included (ONNX Div of floats). The
+   * sign is handled apart: |den| = max(den, -den) and the sign bit neg = clamp(-den, 0, 1) (1
+   * exactly where den <= -1), both proven by range checks; q = floor(num * 2^shift / max(|den|, 1))
+   * is the proven division, and the result is q - 2·q·neg. A zero denominator divides by 1, so
+   * x/0 comes out as a large value of x's sign that the final clamp saturates at ±`limit` (the
+   * calibrated output range): the quantised form of ±inf. 0/0 gives 0 (float: NaN).
+   */
+  divideSigned(num: QTensor, denIn: QTensor, shift: number, limit: number): QTensor {
+    const den = this.conform(denIn, num.shape);
+    const negDen = this.scaleBy(den, -1);
+    const absDen = this.maxT(den, negDen);
+    const safeDen = this.clamp(absDen, 1, Math.max(1, absDen.maxAbs));
+    const isNeg = this.clamp(negDen, 0, 1, 0);
+    const quot = this.divide(num, safeDen, shift, 1);
+    // isNeg is proven 0 or 1, so q - 2·q·isNeg is ±q: its bound is q's
+    const signed = this.tighten(this.subT(quot, this.scaleBy(this.mulT(quot, isNeg), 2)), quot.maxAbs);
+    return this.clamp(signed, -limit, limit);
   }
 
   argmax(x: QTensor, outer: number, reduce: number, inner: number, shape: number[]): QTensor {

@@ -41,9 +41,12 @@ class RangeCollector {
     const d = t.data;
     for (let i = 0; i < d.length; i++) {
       const v = d[i]!;
+      // ±inf and NaN (x/0, log 0) have no place on a fixed-point grid: ranges hold finite values
+      if (!Number.isFinite(v)) continue;
       if (v < min) min = v;
       if (v > max) max = v;
     }
+    if (min > max) return; // nothing finite
     const r = this.ranges.get(name);
     this.ranges.set(name, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
   }
@@ -85,7 +88,9 @@ export async function floatPassOnnxruntime(graph: Graph, samples: readonly Feeds
  * runs the model, else the interpreter; a failure (not the package's absence) is kept as a note.
  */
 export async function floatPass(graph: Graph, samples: readonly Feeds[], engine: "auto" | FloatEngine = "auto"): Promise<FloatPass> {
-  if (engine !== "interpreter") {
+  // a graph folded to constants has nothing to run (and onnxruntime refuses a graph without nodes)
+  const nothingToRun = graph.nodes.length === 0 && engine === "auto";
+  if (engine !== "interpreter" && !nothingToRun) {
     const r = await floatPassOnnxruntime(graph, samples);
     if (typeof r !== "string") return r;
     const absent = r.startsWith("onnxruntime-node is not available");
@@ -133,12 +138,21 @@ export function randomSamples(graph: Graph, count: number, seed: number, seeds: 
   return out;
 }
 
+/**
+ * A scale is accepted when its worst relative L2 error on the calibration samples is at most
+ * target / SEARCH_MARGIN: inputs beyond the samples vary more. Reports state this limit.
+ */
+export const SEARCH_MARGIN = 2;
+
 export interface CalibrationResult {
   config: QuantConfig;
+  /** the target asked for, and the limit the search held the calibration samples to (target / SEARCH_MARGIN) */
+  target: number;
+  searchLimit: number;
   program: QProgram;
   ranges: Map<string, ValueRange>;
   accuracy: AccuracyReport;
-  /** every setting tried, cheapest first, with whether it met the target */
+  /** every setting tried, cheapest first, with whether it met the search limit */
   tried: { scale: number; relL2: number; met: boolean; samples: number }[];
   metTarget: boolean;
   /** samples the caller gave (e.g. --calibrate), and seeded random ones added to them */
@@ -192,15 +206,15 @@ export function calibrate(graph: Graph, samples: readonly Feeds[], opts: Calibra
   const float = opts.float ?? floatPassInterpreter(graph, samples);
   const { ranges } = float;
   const userSamples = Math.min(samples.length, Math.max(0, opts.userSamples ?? samples.length));
-  const info = { userSamples, syntheticSamples: samples.length - userSamples, floatEngine: float.engine, notes: float.notes };
+  const info = { userSamples, syntheticSamples: samples.length - userSamples, floatEngine: float.engine, notes: float.notes, target, searchLimit: target / SEARCH_MARGIN };
   const scales = opts.scale !== undefined ? [opts.scale] : (opts.scales ?? [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16]);
   const configFor = (s: number): QuantConfig =>
     // weights get their own scales (s + 4 bits of precision) unless the user fixed one
     opts.paramScale !== undefined
       ? { ...DEFAULT_CONFIG, inputScale: s, activationScale: s, paramScale: opts.paramScale }
       : { ...DEFAULT_CONFIG, inputScale: s, activationScale: s, paramScale: 0, paramBits: s + 4 };
-  // the search keeps a factor-two margin: calibration samples are few, new inputs vary more
-  const limit = target / 2;
+  // calibration samples are few and new inputs vary more: a scale must beat the target by a margin
+  const limit = target / SEARCH_MARGIN;
   const tried: CalibrationResult["tried"] = [];
   let best: Omit<CalibrationResult, "tried" | "metTarget" | keyof typeof info> | undefined;
   let lastError: unknown;

@@ -8,6 +8,8 @@
  * primitive names its dimensions (matmul, reduceSum, argmax).
  */
 
+import { ZkcError } from "../errors.js";
+
 export type PrimOp =
   | "matmul"
   | "add"
@@ -91,10 +93,42 @@ export interface QTensor {
   onnxName?: string;
 }
 
+/** The ONNX node a primitive was lowered from, for errors and plans in the model's own terms. */
+export interface PrimOrigin {
+  /** the node's name (the frontend names unnamed nodes `<op>_<index>`) */
+  node: string;
+  /** its op type, e.g. "Conv" */
+  op: string;
+}
+
+/**
+ * A tensor in the model's words: the ONNX value it represents, else the step that computes it
+ * ("the matmul step" for "matmul#250"): internal names mean nothing to the model's author.
+ */
+export function tensorLabel(name: string, t?: Pick<QTensor, "onnxName">): string {
+  return t?.onnxName ? `value "${t.onnxName}"` : `the ${name.replace(/#\d+$/, "")} step`;
+}
+
+/**
+ * A ZkcError raised while handling one primitive, retold at the ONNX node it was lowered from
+ * (the node and op type replace the internal location, which is kept in the reason).
+ */
+export function atOrigin(e: ZkcError, origin: PrimOrigin | undefined, where: string): ZkcError {
+  if (!origin) return e;
+  const copy = new ZkcError(e.code, `${e.reason} (${where})`, { ...e.details, node: origin.node, op: origin.op });
+  copy.stack = e.stack;
+  return copy;
+}
+
 /** A whole integer program: tensors, primitives in execution order, graph inputs and outputs. */
 export interface QProgram {
   tensors: Map<string, QTensor>;
   prims: Prim[];
+  /**
+   * per primitive (same index), the ONNX node it comes from; present for programs quantised from
+   * a graph, absent for programs read back from program.json or written by hand
+   */
+  origins?: PrimOrigin[];
   /** graph inputs in graph order, with the scale their float values are quantised at */
   inputs: string[];
   /** graph outputs in graph order */

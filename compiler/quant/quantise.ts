@@ -98,9 +98,21 @@ export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: Readonl
       const info = graph.values.get(name)!;
       env.set(name, q.label(saturate(q, outs[i]!, isFloat(info.dtype) ? ranges.get(name) : undefined), name));
     });
+    q.attribute({ node: node.name, op: node.opType });
   }
 
   q.where = { file: graph.source };
-  for (const o of graph.outputs) q.markOutput(materialise(o.name));
+  const marked = new Set<string>();
+  for (const o of graph.outputs) {
+    let t = materialise(o.name);
+    // an output that is an input, a constant, an earlier output or a value of another name (Identity,
+    // Reshape of an output) gets a proven copy: the statement then binds it under its own name
+    if (t.kind !== "intermediate" || marked.has(t.name) || t.onnxName !== o.name) {
+      t = q.label(q.copy(t), o.name);
+      q.attribute({ node: `output ${o.name}`, op: "Identity" });
+    }
+    marked.add(t.name);
+    q.markOutput(t);
+  }
   return q.program();
 }

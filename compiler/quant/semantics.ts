@@ -4,7 +4,7 @@
  * in Float64Array; static bounds (SAFE_MAX_ABS) keep every intermediate below 2^53, so float64
  * arithmetic here is exact.
  */
-import { internal } from "../errors.js";
+import { ZkcError, internal } from "../errors.js";
 import type { Prim } from "./prim.js";
 import { gemmAccumulate, stridedPackB } from "../ops/util/gemm.js";
 
@@ -142,7 +142,12 @@ export function evalPrim(p: Prim, env: ReadonlyMap<string, Float64Array>): Float
       const den = get(p.den);
       const out = new Float64Array(num.length);
       for (let i = 0; i < num.length; i++) {
-        if (!(den[i]! > 0)) internal(`divide: denominator ${den[i]} is not positive`);
+        if (!(den[i]! > 0)) {
+          // the plain division is chosen only for a divisor positive on every calibration sample
+          throw new ZkcError("INPUT", `the divisor is ${den[i]} at position ${i}, but this division was compiled for a positive divisor (it was positive on every calibration sample)`, {
+            hint: "compile again with calibration inputs for which the divisor can be zero or negative (--calibrate): zkc then proves the division for any sign",
+          });
+        }
         out[i] = divideValue(num[i]!, den[i]!, p.shift);
       }
       return out;

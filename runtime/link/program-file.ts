@@ -7,7 +7,7 @@
  * a malformed file never crashes later code.
  */
 import { ZkcError } from "../../compiler/errors.js";
-import type { LookupTable, Prim, PrimOp, QProgram, QTensor, TensorKind } from "../../compiler/quant/prim.js";
+import type { LookupTable, Prim, PrimOp, PrimOrigin, QProgram, QTensor, TensorKind } from "../../compiler/quant/prim.js";
 import { float64At, float64Bytes, fromBase64, int32Bytes, int32FromBytes, toBase64 } from "./codec.js";
 
 export const PROGRAM_FORMAT = "zkc-program";
@@ -42,7 +42,9 @@ export function encodeProgram(program: QProgram): { program: Uint8Array; weights
     tensors.push(e);
   }
   const prims = program.prims.map(encodePrim);
-  const json = JSON.stringify({ format: PROGRAM_FORMAT, version: PROGRAM_VERSION, inputs: program.inputs, outputs: program.outputs, tensors, prims });
+  const doc: Record<string, unknown> = { format: PROGRAM_FORMAT, version: PROGRAM_VERSION, inputs: program.inputs, outputs: program.outputs, tensors, prims };
+  if (program.origins) doc.origins = encodeOrigins(program.origins);
+  const json = JSON.stringify(doc);
   const weights = new Uint8Array(offset);
   let at = 0;
   for (const c of chunks) {
@@ -50,6 +52,22 @@ export function encodeProgram(program: QProgram): { program: Uint8Array; weights
     at += c.length;
   }
   return { program: new TextEncoder().encode(json), weights };
+}
+
+/** Origins as the distinct ONNX nodes ([name, op] pairs) and each primitive's index among them. */
+function encodeOrigins(origins: readonly PrimOrigin[]): { nodes: [string, string][]; prims: number[] } {
+  const nodes: [string, string][] = [];
+  const at = new Map<string, number>();
+  const prims = origins.map((o) => {
+    const key = `${o.node}\u0000${o.op}`;
+    let i = at.get(key);
+    if (i === undefined) {
+      i = nodes.push([o.node, o.op]) - 1;
+      at.set(key, i);
+    }
+    return i;
+  });
+  return { nodes, prims };
 }
 
 function encodePrim(p: Prim): Record<string, unknown> {
@@ -192,5 +210,17 @@ export function decodeProgram(programBytes: Uint8Array, weightsBytes: Uint8Array
     }
     return out as unknown as Prim;
   });
-  return { tensors, prims, inputs, outputs };
+  const program: QProgram = { tensors, prims, inputs, outputs };
+  if (doc.origins !== undefined) program.origins = decodeOrigins(doc.origins, prims.length, bad);
+  return program;
+}
+
+function decodeOrigins(x: unknown, count: number, bad: (field: string, expected: string) => never): PrimOrigin[] {
+  if (!isObj(x) || !Array.isArray(x.nodes) || !Array.isArray(x.prims)) return bad("origins", "{nodes, prims}");
+  const nodes = (x.nodes as unknown[]).map((n, i): PrimOrigin => {
+    if (!Array.isArray(n) || n.length !== 2 || typeof n[0] !== "string" || typeof n[1] !== "string") return bad(`origins.nodes[${i}]`, "[node name, op type]");
+    return { node: n[0], op: n[1] };
+  });
+  if (x.prims.length !== count) bad("origins.prims", `${count} entries, one per primitive`);
+  return (x.prims as unknown[]).map((i, j) => (Number.isSafeInteger(i) && (i as number) >= 0 && (i as number) < nodes.length ? nodes[i as number]! : bad(`origins.prims[${j}]`, "an index into origins.nodes")));
 }

@@ -18,6 +18,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { Queue, QueueEvents, type Job } from "bullmq";
+import type { QueueProveOptions, QueueStats } from "./options.js";
+export type { QueueProveOptions, QueueStats } from "./options.js";
 import type { Redis } from "ioredis";
 import { ZkcError } from "../../compiler/errors.js";
 import { decodeValue } from "../link/codec.js";
@@ -27,26 +29,6 @@ import { QUEUE_NAME, QUEUE_PREFIX, connectRedis, connectionOptions, jobData, job
 import { DirBlobStore, RedisBlobStore, type BlobStore } from "./store.js";
 
 /** Options of a queue prove. */
-export interface QueueProveOptions {
-  /** redis://HOST:PORT */
-  url: string;
-  /** a directory shared with the workers for the run's files, instead of Redis keys */
-  store?: string;
-  /** tries per kernel: BullMQ attempts of one job, and results that may be rejected (default 3) */
-  attempts?: number;
-  /** called once every kernel job is queued */
-  onQueued?: (run: string, jobs: number) => void;
-}
-
-/** What the queue did, for the prove's stats. */
-export interface QueueStats {
-  run: string;
-  /** jobs queued, re-queued tries included */
-  jobs: number;
-  /** results the coordinator's check refused (each re-queued while tries were left) */
-  rejected: { kernel: string; attempt: number; reason: string }[];
-}
-
 /** A check of a worker's result: the result to assemble (derived claims), or why it is refused. */
 export type ResultCheck = (index: number, result: KernelTaskResult) => Promise<{ ok: true; result: KernelTaskResult } | { ok: false; reason: string }>;
 

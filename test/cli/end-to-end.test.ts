@@ -123,7 +123,7 @@ describe("zkc on the fixture MLP", () => {
   it("inspect prints the plan with measured times and writes the graph page", async () => {
     const i = await zkc(["inspect", "--dir", "out", "--html", "plan.html"], work);
     expect(i.code, i.stderr).toBe(0);
-    expect(i.stdout).toMatch(/k0\s+matmul/);
+    expect(i.stdout).toMatch(/k0\s+Gemm, Relu \(matmul/);
     const html = readFileSync(join(work, "plan.html"), "utf8");
     expect(html).toMatch(/<svg id="graph"/);
     expect(html).toMatch(/k0 · gkr/);

@@ -31,6 +31,7 @@ const CASES: Case[] = [
   { name: "Mul two tensors", x: [3, 4], node: { op: "Mul", inputs: ["x", "x"] } },
   { name: "Div by constant", x: [3, 4], node: { op: "Div", inputs: ["x", "b"] }, init: { b: randT([4], 0.5, 2) } },
   { name: "Div by positive tensor", x: [2, 5], node: { op: "Div", inputs: ["b", "x"] }, init: { b: randT([2, 5]) }, range: [0.5, 2] },
+  { name: "Div by negative tensor (sign-handling form)", x: [2, 5], node: { op: "Div", inputs: ["b", "x"] }, init: { b: randT([2, 5]) }, range: [-2, -0.5] },
   { name: "Neg", x: [7], node: { op: "Neg" } },
   { name: "Abs", x: [7], node: { op: "Abs" } },
   { name: "Relu", x: [4, 5], node: { op: "Relu" } },

@@ -251,7 +251,10 @@ export function auxWitness(p: NonlinearPrim, values: (tensor: string) => Float64
       const t = new Float64Array(num.length);
       for (let i = 0; i < num.length; i++) {
         if (!(den[i]! > 0)) {
-          throw new ZkcError("QUANTISATION", `divide -> "${p.out}": denominator ${den[i]} at index ${i} is not positive`, { op: "divide" });
+          throw new ZkcError("INPUT", `the divisor is ${den[i]} at position ${i}, but this division was compiled for a positive divisor`, {
+            op: "divide",
+            hint: "compile again with calibration inputs for which the divisor can be zero or negative (--calibrate): zkc then proves the division for any sign",
+          });
         }
         q[i] = divideValue(num[i]!, den[i]!, p.shift);
         rem[i] = num[i]! * 2 ** p.shift - q[i]! * den[i]!;

@@ -15,7 +15,7 @@
  * `proveKernelWithCommitments` / `verifyKernelWithCommitments` run all three steps.
  */
 import { ZkcError } from "../../../compiler/errors.js";
-import type { Prim } from "../../../compiler/quant/prim.js";
+import { atOrigin, type Prim } from "../../../compiler/quant/prim.js";
 import type { Transcript } from "../../math/transcript.js";
 import { verifyMsmChecks, type MsmCheck, type MsmEngine } from "../../math/commit/index.js";
 import { proveKernel, verifyKernel, type Kernel, type KernelProof, type KernelVerdict, type ProveKernelOptions } from "../kernel.js";
@@ -127,7 +127,7 @@ export async function commitNonlinearWitness(
         ...(opts.tamperPadded ? { tamperPadded: (name: string, padded: Float64Array) => opts.tamperPadded!(p, name, padded) } : {}),
       });
     } catch (e) {
-      throw e instanceof ZkcError ? e.withDetails({ op: p.op }) : e;
+      throw e instanceof ZkcError ? (kernel.origins?.[i] ? atOrigin(e, kernel.origins[i], `kernel "${kernel.name}", primitive ${p.op}`) : e.withDetails({ op: p.op })) : e;
     }
     session.relations.set(p, rel);
     message.prims.push({ index: i, op: p.op, commitments: rel.commitments });

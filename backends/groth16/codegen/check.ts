@@ -161,7 +161,7 @@ export function checkCodegenCircuit(r1cs: R1cs, assumptions: readonly FinalAssum
   const sortedAssumed = [...assumedSet].sort((a, b) => a - b);
   const order: number[] = [];
   for (let w = 0; w < firstInternal; w++) order.push(w);
-  order.push(...sortedAssumed);
+  for (const w of sortedAssumed) order.push(w); // no spread: the list can be longer than the call stack allows
   for (let w = firstInternal; w < r1cs.nWires; w++) if (!assumedSet.has(w)) order.push(w);
   const newOf = new Int32Array(r1cs.nWires);
   order.forEach((old, neu) => (newOf[old] = neu));

@@ -26,11 +26,11 @@
  * `checkCodegenCircuit` verifies that structure in the R1CS, then takes the bits as determined.
  */
 import { ZkcError, internal } from "../../../compiler/errors.js";
-import type { Prim, PrimOp, QTensor } from "../../../compiler/quant/prim.js";
+import { atOrigin, tensorLabel, type Prim, type PrimOp, type PrimOrigin, type QTensor } from "../../../compiler/quant/prim.js";
 import { floorDiv, toSigned } from "../field.js";
 import { fromBits, toBits } from "../gadgets/bits.js";
 import { select } from "../gadgets/compare.js";
-import { LinComb, type BuiltCircuit, type R1csBuilder, type Signal, type WireId } from "../r1cs.js";
+import { LinComb, type R1csBuilder, type Signal, type WireId } from "../r1cs.js";
 import { tableAtBits } from "./table.js";
 
 /** What the compiler needs to know about a tensor (a subset of QTensor). */
@@ -122,7 +122,7 @@ function constantTensor(values: ArrayLike<number>): CircuitTensor {
 /** A tensor from signals, refusing bounds that could leave the exact range. */
 function tensorOf(st: CompileState, out: string, signals: Signal[], lo: number, hi: number, nonNegative?: Signal[]): CircuitTensor {
   if (!(Math.abs(lo) <= MAX_INTERVAL && Math.abs(hi) <= MAX_INTERVAL)) {
-    throw new ZkcError("QUANTISATION", `tensor "${out}" could hold values in [${lo}, ${hi}], beyond 2^52`, {
+    throw new ZkcError("QUANTISATION", `${tensorLabel(out, st.tensors.get(out))} could hold values in [${lo}, ${hi}], beyond 2^52`, {
       node: st.where,
       op: "groth16 codegen",
       hint: "lower the quantisation scales so intermediate products stay below 2^50",
@@ -560,25 +560,13 @@ export function compilePrim(st: CompileState, p: Prim): void {
 }
 
 /** Compiles primitives in order (their inputs must be in `st.env` or be params). */
-export function compilePrims(st: CompileState, prims: readonly Prim[]): void {
-  for (const p of prims) st.b.scoped(p.out, () => compilePrim(st, p));
+export function compilePrims(st: CompileState, prims: readonly Prim[], origins?: readonly PrimOrigin[]): void {
+  prims.forEach((p, i) => {
+    try {
+      st.b.scoped(p.out, () => compilePrim(st, p));
+    } catch (e) {
+      throw e instanceof ZkcError ? atOrigin(e, origins?.[i], `${st.where}, primitive ${p.op}`) : e;
+    }
+  });
 }
 
-/**
- * `b.build()`, turning the builder's call-stack overflow on very large circuits (it spreads wire
- * lists into `push`; roughly 120k internal wires) into an error that says what to do.
- */
-export function buildOrExplain(b: R1csBuilder, where: string): BuiltCircuit {
-  try {
-    return b.build();
-  } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new ZkcError("UNSUPPORTED_FEATURE", `${where}: ${b.nConstraints} constraints and ${b.nWires} wires are more than the R1CS builder can freeze`, {
-        node: where,
-        op: "groth16 codegen",
-        hint: "split the run into smaller Groth16 kernels or route it to the GKR backend",
-      });
-    }
-    throw e;
-  }
-}

@@ -28,7 +28,7 @@ import { mleEvaluate } from "../gadgets/mle.js";
 import { commitTensor } from "../gadgets/poseidon.js";
 import { LinComb, R1csBuilder, type BuiltCircuit, type Signal } from "../r1cs.js";
 import { checkCodegenCircuit, finalAssumptions, type CodegenCheckReport } from "./check.js";
-import { bitLength, buildOrExplain, compilePrims, compileState, type PrimCost } from "./compile.js";
+import { bitLength, compilePrims, compileState, type PrimCost } from "./compile.js";
 
 /** MLE of a tensor (GKR layout: per-axis padding, variable 0 = most significant) at a point, in circuit. */
 export function tensorMleInCircuit(b: R1csBuilder, values: readonly Signal[], shape: readonly number[], point: readonly Signal[]): Signal {
@@ -87,7 +87,7 @@ function emitKernel(spec: Groth16KernelSpec, b: R1csBuilder, a: Groth16KernelAss
     st.env.set(name, { signals, lo: -t.maxAbs, hi: t.maxAbs });
     inputSignals.push(signals);
   }
-  compilePrims(st, spec.prims);
+  compilePrims(st, spec.prims, spec.origins);
   const outputSignals = spec.outputs.map((name) => {
     const t = st.env.get(name);
     if (!t) throw new ZkcError("INTERNAL", `kernel output "${name}" is not produced by its primitives`, { node: where });
@@ -139,7 +139,7 @@ export function compileGroth16Kernel(spec: Groth16KernelSpec): CompiledKernel {
   const emit = (b: R1csBuilder, a: Groth16KernelAssignment | undefined) => emitKernel(spec, b, a);
   const b0 = new R1csBuilder({ strict: false });
   const st0 = emit(b0, undefined);
-  const built0 = buildOrExplain(b0, where);
+  const built0 = b0.build();
   const nPublic = groth16SignalCount(spec);
   if (built0.publicSignals.length !== nPublic) {
     throw new ZkcError("INTERNAL", `kernel ${spec.name}: ${built0.publicSignals.length} public signals, the statement has ${nPublic}`, { node: where });
@@ -161,7 +161,7 @@ export function compileGroth16Kernel(spec: Groth16KernelSpec): CompiledKernel {
       }
       const b = new R1csBuilder();
       emit(b, assignment);
-      return buildOrExplain(b, where);
+      return b.build();
     },
   };
 }

@@ -18,7 +18,7 @@ import { rangeCheck } from "../gadgets/bits.js";
 import { setupGroth16, type Groth16Keys, type KeyOptions } from "../keys.js";
 import { proveGroth16, verifyGroth16, type Groth16Proof, type VerifyResult } from "../prove.js";
 import { LinComb, R1csBuilder, type BuiltCircuit, type R1cs } from "../r1cs.js";
-import { bitLength, buildOrExplain, compilePrims, compileState, type PrimCost } from "./compile.js";
+import { bitLength, compilePrims, compileState, type PrimCost } from "./compile.js";
 import { checkCodegenCircuit, finalAssumptions, type CodegenCheckReport, type FinalAssumption } from "./check.js";
 
 /** One tensor's place among the public signals. */
@@ -119,7 +119,7 @@ export function countWholeModel(program: QProgram, options: WholeModelOptions = 
     st.env.set(name, { signals, lo: -t.maxAbs, hi: t.maxAbs });
     publicSignals += n;
   }
-  compilePrims(st, program.prims);
+  compilePrims(st, program.prims, program.origins);
   for (const name of program.outputs) {
     const t = st.env.get(name)!;
     b.outputs(t.signals, name);
@@ -159,7 +159,7 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
       const binding = options.binding;
       b.scoped("binding", () => b.assertEqual(b.publicInput(binding, "binding"), b.constant(binding)));
     }
-    compilePrims(st, program.prims);
+    compilePrims(st, program.prims, program.origins);
     program.outputs.forEach((name) => {
       const t = st.env.get(name)!;
       b.scoped(`output/${name}`, () => b.outputs(t.signals, name));
@@ -170,7 +170,7 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
   const setup = (unused: ReadonlySet<number>) => {
     const b = new R1csBuilder({ strict: false });
     const st = emit(b, undefined, unused);
-    return { st, built: buildOrExplain(b, "whole model") };
+    return { st, built: b.build() };
   };
   let { st: st0, built: built0 } = setup(new Set());
   const unused = unusedPublicInputs(built0);
@@ -225,7 +225,7 @@ export function buildWholeModelCircuit(program: QProgram, options: WholeModelOpt
       }
       const b = new R1csBuilder();
       emit(b, values, unused);
-      const built = buildOrExplain(b, "whole model");
+      const built = b.build();
       if (sha256Hex(writeR1cs(built.r1cs)) !== digest) {
         throw new ZkcError("INTERNAL", "the circuit built with real inputs differs from the one built for setup", { hint: "this is a bug in the Groth16 code generator (structure must not depend on values); please report it" });
       }

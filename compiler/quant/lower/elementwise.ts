@@ -40,7 +40,12 @@ export const lowerMul: Lower = (inputs, ctx) => {
   return [q.toScale(q.mulT(a, b), q.config.activationScale)];
 };
 
-/** Div: by a constant = times its reciprocal; by a positive tensor = proven integer division. */
+/**
+ * Div: by a constant = times its reciprocal; by a tensor = proven integer division. A divisor
+ * positive on every calibration sample gets the plain division (den > 0 is part of its proof); one
+ * that can be zero or negative gets the sign-handling form (`ProgramBuilder.divideSigned`), whose
+ * x/0 saturates at the calibrated output range.
+ */
 export const lowerDiv: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const shape = ctx.outputs[0]!.shape;
@@ -52,16 +57,21 @@ export const lowerDiv: Lower = (inputs, ctx) => {
     return [q.rescale(q.mulT(x, w), w.scale)];
   }
   const r = ctx.range(B.name);
-  if (!r || r.min <= 0) {
-    throw notQuantisable(ctx, "division by a tensor is proven only when the divisor is positive on every calibration sample", "calibrate with inputs that keep the divisor positive, or rewrite the model");
-  }
   const num = broadcastTo(q, A.value(), shape);
   const den = broadcastTo(q, B.value(), shape);
   const act = q.config.activationScale;
   const shift = act - num.scale + den.scale;
   const n = shift >= 0 ? num : q.scaleBy(num, 2 ** -shift, num.scale - shift);
-  const denMin = Math.max(1, Math.floor(r.min * 2 ** den.scale / 2));
-  return [q.divide(n, den, Math.max(0, shift), denMin)];
+  if (r && r.min > 0) {
+    const denMin = Math.max(1, Math.floor(r.min * 2 ** den.scale / 2));
+    return [q.divide(n, den, Math.max(0, shift), denMin)];
+  }
+  // saturation at the calibrated output range (finite values only), widened by the margin
+  const out = ctx.range(ctx.node.outputs[0]!);
+  const real = out ? Math.max(Math.abs(out.min), Math.abs(out.max)) * q.config.rangeMargin : Infinity;
+  const bound = (n.maxAbs * 2 ** Math.max(0, shift)) + 1;
+  const limit = Number.isFinite(real) ? Math.min(bound, Math.max(1, Math.ceil(real * 2 ** act))) : bound;
+  return [q.divideSigned(n, den, Math.max(0, shift), limit)];
 };
 
 export const lowerNeg: Lower = (inputs, ctx) => [negate(ctx.q, inputs[0]!.value())];
