@@ -105,6 +105,7 @@ const CASES: Case[] = [
   { name: "LpNormalization p 1", x: [3, 5], node: { op: "LpNormalization", attrs: { p: 1, axis: 1 } } },
   { name: "LpNormalization p 2 axis 0", x: [4, 3], node: { op: "LpNormalization", attrs: { p: 2, axis: 0 } } },
   { name: "MeanVarianceNormalization", x: [2, 3, 4, 4], node: { op: "MeanVarianceNormalization" }, opset: 13 },
+  { name: "RMSNormalization axis 1, broadcast scale", x: [2, 3, 8], node: { op: "RMSNormalization", inputs: ["x", "s"], attrs: { axis: 1, epsilon: 1e-3 } }, init: { s: randT([1, 8]) }, opset: 23 },
   { name: "LpPool p 2 padded", x: [1, 2, 5, 5], node: { op: "LpPool", attrs: { kernel_shape: [2, 2], pads: [1, 1, 0, 0], p: 2 } } },
   { name: "LpPool p 3", x: [1, 2, 6], node: { op: "LpPool", attrs: { kernel_shape: [3], strides: [1], p: 3 } } },
   { name: "Transpose", x: [2, 3, 4], node: { op: "Transpose", attrs: { perm: [2, 0, 1] } } },

@@ -1,13 +1,15 @@
 /**
- * LpNormalization and MeanVarianceNormalization: sums, a table (sqrt, or the reciprocal standard
+ * LpNormalization, MeanVarianceNormalization and RMSNormalization: sums, a table (sqrt, or the reciprocal standard
  * deviation of the shared normalisation rows) and a proven division or product.
  */
 import { sizeOf } from "../../ir/tensor.js";
 import { normaliseAxis } from "../../ops/op.js";
 import type { LowerContext } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, moveAxisBack, moveAxisLast, negate, notQuantisable, repeatEach, reshape } from "./common.js";
-import { groupReduced, inputSpan, normalisedRows, tableOnRange } from "./reduce.js";
+import { type Lower, moveAxisBack, moveAxisLast, mulByConstant, negate, notQuantisable, repeatEach, reshape } from "./common.js";
+import { broadcastIndex } from "../../ops/util/broadcast.js";
+import { rmsPlan } from "../../ops/rms-normalization.js";
+import { groupReduced, inputSpan, inverseStdByTable, normalisedRows, tableOnRange } from "./reduce.js";
 
 /**
  * The p-norm (p = 1, 2) of each row of `t` ([rows, len]) at the activation scale: the sum of
@@ -65,4 +67,28 @@ export const lowerMeanVarianceNormalization: Lower = (inputs, ctx) => {
   const back = new Int32Array(idx.length);
   for (let o = 0; o < idx.length; o++) back[idx[o]!] = o;
   return [q.gather([y], x.shape, back)];
+};
+
+/**
+ * RMSNormalization: the mean of x² per normalised row, 1/sqrt(. + eps) by the table
+ * LayerNormalization uses, times x and the constant Scale.
+ */
+export const lowerRMSNormalization: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const [X, Sc] = inputs;
+  if (!Sc?.constant) throw notQuantisable(ctx, "RMSNormalization needs a constant scale");
+  const x = X!.value();
+  const { axis, rows, cols } = rmsPlan(ctx, x, Sc.constant);
+  const eps = ctx.attrs.float("epsilon", 1e-5);
+  const flat = [rows, cols];
+  const xf = reshape(q, x, flat);
+  const squares = q.rescale(q.mulT(xf, xf), x.scale);
+  const meanSquare = mulByConstant(q, q.reduceSum(squares, rows, cols, 1, [rows]), new Float64Array(rows).fill(1 / cols), "1/len");
+  const rstd = inverseStdByTable(ctx, X!, x, meanSquare, (v) => 1 / Math.sqrt(v + eps));
+  const normed = q.rescale(q.mulT(xf, q.gather([rstd], flat, repeatEach(rows, cols))), rstd.scale);
+  const sIdx = broadcastIndex(Sc.constant.shape, x.shape.slice(axis));
+  const gamma = Float64Array.from({ length: rows * cols }, (_, i) => Sc.constant!.data[sIdx[i % cols]!]!);
+  const g = q.param(Sc.name, flat, gamma, "weight");
+  const y = q.rescale(q.mulT(normed, g), g.scale);
+  return [reshape(q, q.toScale(y, q.config.activationScale), x.shape)];
 };

@@ -339,19 +339,29 @@ export function normalisedRows(ctx: LowerContext, X: LowerInput, x: QTensor, row
   const sq = q.rescale(q.mulT(d, d), s); // scale s
   const variance = mulByConstant(q, q.reduceSum(sq, rows, len, 1, [rows]), new Float64Array(rows).fill(1 / len), "1/len");
 
-  // reciprocal square root by table over [0, vmax]; vmax from the calibrated input range
+  const rstd = inverseStdByTable(ctx, X, x, variance, inverseStd);
+  const rs = rstd.scale;
+  const y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
+  return { y, mean, rstd, flat };
+}
+
+/**
+ * The factor `inverseStd(variance)` per row by table over [0, span²] (the span of the node's
+ * input `X` from its calibrated range), at the input's scale + 6: 1/sqrt(var) varies fast where
+ * var is small. `step` is the table's grid step.
+ */
+export function inverseStdByTable(ctx: LowerContext, X: LowerInput, x: QTensor, variance: QTensor, inverseStd: (v: number, step: number) => number): QTensor {
+  const { q } = ctx;
   const span = inputSpan(ctx, X, x);
   const vmax = span * span;
-  let t = s;
+  let t = x.scale;
   while (t > 0 && vmax * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
   const hiI = Math.max(1, Math.ceil(vmax * 2 ** t));
-  const rs = s + 6; // extra output precision: 1/sqrt(var) varies fast where var is small
+  const rs = x.scale + 6;
   const values = new Float64Array(hiI + 1);
   for (let j = 0; j <= hiI; j++) values[j] = quantiseValue(inverseStd(j / 2 ** t, 2 ** -t), rs);
   const vq = q.clamp(q.toScale(variance, t), 0, hiI);
-  const rstd = q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
-  const y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
-  return { y, mean, rstd, flat };
+  return q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
 }
 
 /**

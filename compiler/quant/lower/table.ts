@@ -110,6 +110,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   LRN: fixed(red.lowerLRN),
   LpNormalization: fixed(norm.lowerLpNormalization),
   MeanVarianceNormalization: fixed(norm.lowerMeanVarianceNormalization),
+  RMSNormalization: fixed(norm.lowerRMSNormalization),
   // recurrent: unrolled over the sequence
   RNN: fixed(rec.lowerRNN),
   GRU: fixed(rec.lowerGRU),
