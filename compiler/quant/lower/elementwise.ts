@@ -2,8 +2,10 @@
  * Lowerings of element-wise ops: arithmetic with numpy broadcasting, ReLU-like clamps, max/min
  * and every unary function as a lookup table over its calibrated domain.
  */
+import { ZkcError } from "../../errors.js";
 import { sizeOf } from "../../ir/tensor.js";
 import type { OpDef } from "../../ops/op.js";
+import { broadcastIndex } from "../../ops/util/broadcast.js";
 import { quantiseValue } from "../builder.js";
 import { lowerAsLookup } from "../generic.js";
 import type { QTensor } from "../prim.js";
@@ -196,3 +198,37 @@ export function lowerPow(def: OpDef): Lower {
 export function lowerUnary(def: OpDef): Lower {
   return lowerAsLookup(def.run);
 }
+
+/**
+ * Mod by a constant divisor d (non-zero), on x's grid (d rounded onto it; integers exactly):
+ * fmod = 0 (Python %, the divisor's sign): x - d·floor(x/d), the floor a proven `divide` of
+ * sign(d)·x by |d|; fmod = 1 (C fmod, the dividend's sign): sign(x)·(|x| - |d|·floor(|x|/|d|)).
+ * The division proves 0 <= rem < |d|, so the remainder is bounded by the largest |d|.
+ */
+export const lowerMod: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const shape = ctx.outputs[0]!.shape;
+  const [A, B] = [inputs[0]!, inputs[1]!];
+  if (!B.constant) {
+    throw new ZkcError("UNSUPPORTED_FEATURE", `input 1 ("${B.name}") must be known at compile time to quantise Mod: a runtime divisor is not proven yet`, {
+      file: ctx.source,
+      node: ctx.node.name,
+      op: ctx.node.opType,
+      hint: "export the model with a constant divisor",
+    });
+  }
+  const x = broadcastTo(q, A.value(), shape);
+  const at = broadcastIndex(B.constant.shape, shape);
+  const d = Float64Array.from(at, (i) => quantiseValue(B.constant!.data[i]!, x.scale));
+  if (d.some((v) => v === 0)) throw notQuantisable(ctx, `Mod by a divisor that is 0 on x's grid (constant "${B.name}")`, "use a non-zero divisor");
+  const absD = q.paramInts(`|${B.name}|`, shape, d.map(Math.abs), x.scale);
+  const bound = absD.maxAbs;
+  if (ctx.attrs.int("fmod", 0) === 1) {
+    const absX = q.maxT(x, negate(q, x));
+    const rem = q.tighten(q.subT(absX, q.mulT(q.divide(absX, absD, 0), absD)), bound);
+    return [q.tighten(q.mulT(q.clamp(x, -1, 1, 0), rem), bound)];
+  }
+  const signed = q.mulT(x, q.paramInts(`sign(${B.name})`, shape, d.map(Math.sign), 0));
+  const quotient = q.divide(signed, absD, 0);
+  return [q.tighten(q.subT(x, q.mulT(quotient, q.paramInts(B.name, shape, d, x.scale))), bound)];
+};

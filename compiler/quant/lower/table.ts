@@ -47,6 +47,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   Sum: fixed(ew.lowerSum),
   Mean: fixed(ew.lowerMean),
   Pow: ew.lowerPow,
+  Mod: fixed(ew.lowerMod),
   // unary functions as tables from their own float semantics
   Sigmoid: lookup,
   Tanh: lookup,
