@@ -181,3 +181,34 @@ describe("Mod on integers by a constant divisor", () => {
     expect(() => calibrate(g, [{ x: tensorOf("int32", [2], [1, 2]) }], { scale: 8 })).toThrow(/divisor that is 0 on x's grid \(constant "zero"\)/);
   });
 });
+
+describe("BitShift by constant amounts", () => {
+  const model = (direction: string, amounts: number[]) =>
+    loadModelBytes(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: "x", dtype: "uint16", shape: [6] }],
+        outputs: [{ name: "y" }],
+        initializers: { k: tensorOf("uint16", [6], amounts) },
+        nodes: [{ op: "BitShift", inputs: ["x", "k"], outputs: ["y"], attrs: { direction } }],
+      }),
+      `shift-${direction}.onnx`,
+    );
+  const feeds = { x: tensorOf("uint16", [6], [0, 1, 7, 255, 1000, 4095]) };
+
+  for (const [direction, amounts, want] of [
+    ["LEFT", [1, 2, 3, 4, 0, 4], [0, 4, 56, 4080, 1000, 65520]],
+    ["RIGHT", [1, 0, 2, 4, 3, 13], [0, 1, 1, 15, 125, 0]],
+  ] as const) {
+    it(`${direction}: exactly the float interpreter's values`, () => {
+      const g = model(direction, [...amounts]);
+      expect(Array.from(runFloat(g, feeds).get("y")!.data)).toEqual(want);
+      expect(measureAccuracy(g, calibrate(g, [feeds], { scale: 8 }).program, [feeds]).outputs[0]!.maxAbsError).toBe(0);
+    });
+  }
+
+  it("a LEFT shift that could wrap around is refused", () => {
+    const g = model("LEFT", [8, 8, 8, 8, 8, 8]);
+    expect(() => calibrate(g, [feeds], { scale: 8 })).toThrow(/could pass 65535.*wrap-around/);
+  });
+});

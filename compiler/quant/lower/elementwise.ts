@@ -232,3 +232,36 @@ export const lowerMod: Lower = (inputs, ctx) => {
   const quotient = q.divide(signed, absD, 0);
   return [q.tighten(q.subT(x, q.mulT(quotient, q.paramInts(B.name, shape, d, x.scale))), bound)];
 };
+
+const UNSIGNED_MAX: Readonly<Record<string, number>> = { uint8: 255, uint16: 65535, uint32: 4294967295 };
+
+/**
+ * BitShift by constant amounts k: LEFT multiplies by 2^k, RIGHT is floor(x / 2^k), a proven
+ * `divide` by the constant 2^k. Bits shifted past the type's width wrap around in ONNX; that is
+ * not reproduced, so a LEFT shift whose calibrated (or static) input range could overflow is refused.
+ */
+export const lowerBitShift: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const shape = ctx.outputs[0]!.shape;
+  const [A, B] = [inputs[0]!, inputs[1]!];
+  if (!B.constant) {
+    throw new ZkcError("UNSUPPORTED_FEATURE", `input 1 ("${B.name}") must be known at compile time to quantise BitShift: runtime shift amounts are not proven yet`, {
+      file: ctx.source,
+      node: ctx.node.name,
+      op: ctx.node.opType,
+      hint: "export the model with constant shift amounts",
+    });
+  }
+  const x = broadcastTo(q, A.value(), shape);
+  const at = broadcastIndex(B.constant.shape, shape);
+  const powers = Float64Array.from(at, (i) => 2 ** B.constant!.data[i]!);
+  const p = q.paramInts(`2^${B.name}`, shape, powers, 0);
+  if (ctx.attrs.string("direction") === "RIGHT") return [q.divide(x, p, 0)];
+  const r = ctx.range(A.name);
+  const hi = (r ? r.max : x.maxAbs) * p.maxAbs;
+  const max = UNSIGNED_MAX[ctx.outputs[0]!.dtype];
+  if (max !== undefined && hi > max) {
+    throw notQuantisable(ctx, `BitShift LEFT of "${A.name}" could pass ${max} (${r ? "calibrated" : "static"} range up to ${r ? r.max : x.maxAbs}, shifted by up to ${Math.log2(p.maxAbs)} bits), and zkc does not reproduce wrap-around`, "mask the input first, or calibrate with inputs that do not overflow");
+  }
+  return [q.mulT(x, p)];
+};

@@ -48,6 +48,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   Mean: fixed(ew.lowerMean),
   Pow: ew.lowerPow,
   Mod: fixed(ew.lowerMod),
+  BitShift: fixed(ew.lowerBitShift),
   // unary functions as tables from their own float semantics
   Sigmoid: lookup,
   Tanh: lookup,
