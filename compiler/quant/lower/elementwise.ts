@@ -2,14 +2,13 @@
  * Lowerings of element-wise ops: arithmetic with numpy broadcasting, ReLU-like clamps, max/min
  * and every unary function as a lookup table over its calibrated domain.
  */
-import { ZkcError } from "../../errors.js";
 import { sizeOf } from "../../ir/tensor.js";
 import type { OpDef } from "../../ops/op.js";
 import { broadcastIndex } from "../../ops/util/broadcast.js";
 import { quantiseValue } from "../builder.js";
 import { lowerAsLookup } from "../generic.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, broadcastTo, constantAs, mulByConstant, negate, notQuantisable, operand } from "./common.js";
+import { type Lower, broadcastTo, constantAs, constantInput, mulByConstant, negate, notQuantisable, operand } from "./common.js";
 
 /** Add / Sub: a constant operand is quantised at the other operand's scale (no rescale). */
 function addLike(kind: "add" | "sub"): Lower {
@@ -209,17 +208,10 @@ export const lowerMod: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const shape = ctx.outputs[0]!.shape;
   const [A, B] = [inputs[0]!, inputs[1]!];
-  if (!B.constant) {
-    throw new ZkcError("UNSUPPORTED_FEATURE", `input 1 ("${B.name}") must be known at compile time to quantise Mod: a runtime divisor is not proven yet`, {
-      file: ctx.source,
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      hint: "export the model with a constant divisor",
-    });
-  }
+  const divisor = constantInput(ctx, B, 1, "a runtime divisor is not proven yet", "export the model with a constant divisor");
   const x = broadcastTo(q, A.value(), shape);
-  const at = broadcastIndex(B.constant.shape, shape);
-  const d = Float64Array.from(at, (i) => quantiseValue(B.constant!.data[i]!, x.scale));
+  const at = broadcastIndex(divisor.shape, shape);
+  const d = Float64Array.from(at, (i) => quantiseValue(divisor.data[i]!, x.scale));
   if (d.some((v) => v === 0)) throw notQuantisable(ctx, `Mod by a divisor that is 0 on x's grid (constant "${B.name}")`, "use a non-zero divisor");
   const absD = q.paramInts(`|${B.name}|`, shape, d.map(Math.abs), x.scale);
   const bound = absD.maxAbs;
@@ -244,17 +236,10 @@ export const lowerBitShift: Lower = (inputs, ctx) => {
   const { q } = ctx;
   const shape = ctx.outputs[0]!.shape;
   const [A, B] = [inputs[0]!, inputs[1]!];
-  if (!B.constant) {
-    throw new ZkcError("UNSUPPORTED_FEATURE", `input 1 ("${B.name}") must be known at compile time to quantise BitShift: runtime shift amounts are not proven yet`, {
-      file: ctx.source,
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      hint: "export the model with constant shift amounts",
-    });
-  }
+  const amounts = constantInput(ctx, B, 1, "runtime shift amounts are not proven yet", "export the model with constant shift amounts");
   const x = broadcastTo(q, A.value(), shape);
-  const at = broadcastIndex(B.constant.shape, shape);
-  const powers = Float64Array.from(at, (i) => 2 ** B.constant!.data[i]!);
+  const at = broadcastIndex(amounts.shape, shape);
+  const powers = Float64Array.from(at, (i) => 2 ** amounts.data[i]!);
   const p = q.paramInts(`2^${B.name}`, shape, powers, 0);
   if (ctx.attrs.string("direction") === "RIGHT") return [q.divide(x, p, 0)];
   const r = ctx.range(A.name);
