@@ -24,6 +24,8 @@ export interface ZkcFigures {
   verifyCpuS: number | null;
   /** the prover's own split (first run): witness, commitments, kernel proofs per backend */
   proveBreakdown: { witnessS: number; commitS: number; kernelSByBackend: Record<string, number> } | null;
+  /** the warm verification's split (medians over the runs): proof parsing, loading the model files (read, digests, decoding), the checks */
+  verifyBreakdown: { parseS: number; modelLoadS: number; checkS: number } | null;
   proveRuns: number[];
   verifyRuns: number[];
 }
@@ -112,7 +114,7 @@ export interface ResultRow {
 
 /** An empty zkc figure set. */
 export function emptyZkc(): ZkcFigures {
-  return { compileS: null, setupS: null, proveS: null, verifyS: null, verifyColdS: null, proofBytes: null, peakRssMB: null, kernels: null, compileCpuS: null, proveCpuS: null, verifyCpuS: null, proveBreakdown: null, proveRuns: [], verifyRuns: [] };
+  return { compileS: null, setupS: null, proveS: null, verifyS: null, verifyColdS: null, proofBytes: null, peakRssMB: null, kernels: null, compileCpuS: null, proveCpuS: null, verifyCpuS: null, proveBreakdown: null, verifyBreakdown: null, proveRuns: [], verifyRuns: [] };
 }
 
 /** An empty monolithic figure set. */
@@ -207,6 +209,11 @@ export function validateResults(json: unknown): string[] {
   return problems;
 }
 
+/** Markdown table rows, one per model and zkc mode: model, mode, then `cells` of that mode's figures. */
+function modeRows(rows: readonly ResultRow[], cells: (z: ZkcFigures) => string[]): string[] {
+  return rows.flatMap((r) => (["auto", "gkr"] as const).map((mode) => `| ${[r.model, mode, ...cells(r.zkc[mode])].join(" | ")} |`));
+}
+
 /** Number formatting for the report: seconds, sizes, ratios. */
 export function fmtS(s: number | null): string {
   if (s === null) return "—";
@@ -296,15 +303,25 @@ export function renderMarkdown(rows: readonly ResultRow[], info: RunInfo): strin
   out.push("");
   out.push("| model | mode | kernels | witness | commitments | kernel proofs |");
   out.push("|---|---|---|---|---|---|");
-  for (const r of rows) {
-    for (const mode of ["auto", "gkr"] as const) {
-      const z = r.zkc[mode];
+  out.push(
+    ...modeRows(rows, (z) => {
       const b = z.proveBreakdown;
       const kernels = z.kernels ? Object.entries(z.kernels).map(([k, n]) => `${n} ${k}`).join(", ") : "—";
       const ks = b ? Object.entries(b.kernelSByBackend).map(([k, s]) => `${k} ${fmtS(s)}`).join(", ") || "—" : "—";
-      out.push(`| ${r.model} | ${mode} | ${kernels} | ${fmtS(b?.witnessS ?? null)} | ${fmtS(b?.commitS ?? null)} | ${ks} |`);
-    }
-  }
+      return [kernels, fmtS(b?.witnessS ?? null), fmtS(b?.commitS ?? null), ks];
+    }),
+  );
+  out.push("");
+  out.push("zkc verify split (warm call, medians): proof parsing / model files (read, digests, decoding) / checks.");
+  out.push("");
+  out.push("| model | mode | verify | proof parsing | model files | checks |");
+  out.push("|---|---|---|---|---|---|");
+  out.push(
+    ...modeRows(rows, (z) => {
+      const b = z.verifyBreakdown ?? null;
+      return [fmtS(z.verifyS), fmtS(b?.parseS ?? null), fmtS(b?.modelLoadS ?? null), fmtS(b?.checkS ?? null)];
+    }),
+  );
   const ptaus = new Map<number, NonNullable<MonolithicFigures["ptau"]>>();
   for (const r of rows) if (r.monolithic.ptau) ptaus.set(r.monolithic.ptau.power, r.monolithic.ptau);
   if (ptaus.size > 0) {

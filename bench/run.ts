@@ -192,6 +192,11 @@ async function measureZkc(row: ResultRow, spec: ModelSpec, scale: number, backen
   fig.verifyRuns = verified.runs;
   fig.verifyColdS = medianOf(verified.results, "verifyColdS");
   fig.verifyCpuS = medianOf(verified.results, "verifyCpuS");
+  fig.verifyBreakdown = {
+    parseS: medianOf(verified.results, "verifyParseS"),
+    modelLoadS: medianOf(verified.results, "verifyModelLoadS"),
+    checkS: medianOf(verified.results, "verifyCheckS"),
+  };
 }
 
 async function measureMonolithic(row: ResultRow, spec: ModelSpec, scale: number): Promise<void> {

@@ -1,7 +1,12 @@
 /**
  * The kernel graph as a self-contained HTML page: kernels as boxes coloured by backend, tensors
  * on the edges, estimated (and, after a prove, measured) costs, and the plan table below.
+ *
+ * The graph is laid out here, at page-generation time, by dagre (a layered top-to-bottom DAG
+ * layout: ranks by dependency, crossings reduced, edges routed around boxes, edge labels placed
+ * beside their edges); the page is plain SVG with no script and no network access.
  */
+import dagre from "@dagrejs/dagre";
 import type { Manifest } from "../runtime/manifest.js";
 import type { PlanRow } from "../toolchain/compile.js";
 import { defaultBackends } from "../backends/registry.js";
@@ -30,9 +35,60 @@ interface GraphNode {
   label: string;
   sub: string;
   colour: string;
-  level: number;
-  row: number;
   title: string;
+}
+
+/** Box size and spacing of the graph, in SVG units (CSS pixels at 100%). */
+const BOX = { width: 190, height: 64 };
+const SPACING = { nodesep: 30, ranksep: 56, edgesep: 12, margin: 20 };
+/** Edge label box: about 6.5 units a character at the 11 px label font. */
+const labelSize = (text: string) => ({ width: Math.ceil(text.length * 6.5) + 8, height: 14 });
+
+export interface GraphLayout {
+  width: number;
+  height: number;
+  /** top-left corner of each node's box (BOX sized) */
+  boxes: Map<string, { x: number; y: number }>;
+  /** each edge's route (first point on its source box, last on its target box) and label centre */
+  edges: { from: string; to: string; tensor: string; points: { x: number; y: number }[]; label: { x: number; y: number } }[];
+}
+
+/**
+ * Layered top-to-bottom layout of a DAG: `edges` may repeat a node pair (two tensors between the
+ * same kernels); every edge keeps its own route and label.
+ */
+export function layoutGraph(nodes: readonly string[], edges: readonly { from: string; to: string; tensor: string; label: string }[]): GraphLayout {
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: "TB", nodesep: SPACING.nodesep, ranksep: SPACING.ranksep, edgesep: SPACING.edgesep, marginx: SPACING.margin, marginy: SPACING.margin });
+  for (const id of nodes) g.setNode(id, { width: BOX.width, height: BOX.height });
+  edges.forEach((e, i) => g.setEdge(e.from, e.to, { ...labelSize(e.label), labelpos: "r", labeloffset: 4 }, `${i}`));
+  dagre.layout(g);
+  const boxes = new Map<string, { x: number; y: number }>();
+  for (const id of nodes) {
+    const n = g.node(id);
+    boxes.set(id, { x: n.x - BOX.width / 2, y: n.y - BOX.height / 2 });
+  }
+  const routed = edges.map((e, i) => {
+    const label = g.edge(e.from, e.to, `${i}`);
+    return { from: e.from, to: e.to, tensor: e.tensor, points: (label.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y })), label: { x: label.x ?? 0, y: label.y ?? 0 } };
+  });
+  const graph = g.graph();
+  return { width: Math.ceil(graph.width ?? 0), height: Math.ceil(graph.height ?? 0), boxes, edges: routed };
+}
+
+/** An SVG path through `points`, its bends rounded (quadratic curves through the midpoints). */
+function routePath(points: readonly { x: number; y: number }[]): string {
+  const f = (v: number) => Math.round(v * 10) / 10;
+  if (points.length === 0) return "";
+  const [first, ...rest] = points;
+  let d = `M${f(first!.x)},${f(first!.y)}`;
+  for (let i = 0; i < rest.length - 1; i++) {
+    const a = rest[i]!;
+    const b = rest[i + 1]!;
+    d += ` Q${f(a.x)},${f(a.y)} ${f((a.x + b.x) / 2)},${f((a.y + b.y) / 2)}`;
+  }
+  const last = rest.at(-1);
+  return last ? `${d} L${f(last.x)},${f(last.y)}` : d;
 }
 
 export function inspectHtml(d: InspectData): string {
@@ -40,19 +96,18 @@ export function inspectHtml(d: InspectData): string {
   const producer = new Map<string, string>();
   for (const i of m.quantisation.inputs) producer.set(i.name, "in");
   const nodes = new Map<string, GraphNode>();
-  const levelOf = new Map<string, number>([["in", 0]]);
-  nodes.set("in", { id: "in", label: "inputs", sub: m.quantisation.inputs.map((i) => i.onnxName).join(", "), colour: IO_COLOUR, level: 0, row: 0, title: "model inputs" });
+  nodes.set("in", { id: "in", label: "inputs", sub: m.quantisation.inputs.map((i) => i.onnxName).join(", "), colour: IO_COLOUR, title: "model inputs" });
   const plan = new Map(d.plan.map((r) => [r.kernel, r]));
-  const edges: { from: string; to: string; tensor: string }[] = [];
+  const shapeOf = (t: string) => {
+    const s = d.shapes.get(t);
+    return s ? `[${s.join("×")}]` : "";
+  };
+  const edges: { from: string; to: string; tensor: string; label: string }[] = [];
   for (const k of m.kernels) {
-    let level = 1;
     for (const t of k.inputs) {
       const p = producer.get(t);
-      if (p === undefined) continue;
-      edges.push({ from: p, to: k.name, tensor: t });
-      level = Math.max(level, levelOf.get(p)! + 1);
+      if (p !== undefined) edges.push({ from: p, to: k.name, tensor: t, label: shapeOf(t) });
     }
-    levelOf.set(k.name, level);
     for (const t of k.outputs) producer.set(t, k.name);
     const row = plan.get(k.name);
     const measured = d.measured?.get(k.name);
@@ -62,53 +117,29 @@ export function inspectHtml(d: InspectData): string {
       label: `${k.name} · ${k.backend}`,
       sub: row?.ops ?? k.kind,
       colour: colourOf(k.backend),
-      level,
-      row: 0,
       title: `${k.name} (${k.backend})\n${row?.ops ?? ""}\n${row?.shapes ?? ""}\nestimated: ${est ? fmtS(est.proveSeconds) : "?"}${measured !== undefined ? `, measured ${fmtS(measured)}` : ""}\n${k.reason}`,
     });
   }
-  const outLevel = Math.max(...levelOf.values()) + 1;
-  nodes.set("out", { id: "out", label: "outputs", sub: m.quantisation.outputs.map((o) => o.onnxName).join(", "), colour: IO_COLOUR, level: outLevel, row: 0, title: "model outputs" });
+  nodes.set("out", { id: "out", label: "outputs", sub: m.quantisation.outputs.map((o) => o.onnxName).join(", "), colour: IO_COLOUR, title: "model outputs" });
   for (const o of m.quantisation.outputs) {
     const p = producer.get(o.name);
-    if (p !== undefined) edges.push({ from: p, to: "out", tensor: o.name });
+    if (p !== undefined) edges.push({ from: p, to: "out", tensor: o.name, label: shapeOf(o.name) });
   }
-  // rows within a level, in execution order
-  const perLevel = new Map<number, number>();
-  for (const n of nodes.values()) {
-    n.row = perLevel.get(n.level) ?? 0;
-    perLevel.set(n.level, n.row + 1);
-  }
-  const W = 190;
-  const H = 64;
-  const GX = 70;
-  const GY = 40;
-  const maxRows = Math.max(...perLevel.values());
-  const width = (outLevel + 1) * (W + GX) + 40;
-  const height = maxRows * (H + GY) + 60;
-  const pos = (n: GraphNode) => ({ x: 20 + n.level * (W + GX), y: 30 + n.row * (H + GY) });
-  const shapeOf = (t: string) => {
-    const s = d.shapes.get(t);
-    return s ? `[${s.join("×")}]` : "";
-  };
-  const edgeSvg = edges
+  const layout = layoutGraph([...nodes.keys()], edges);
+  const { width, height } = layout;
+  const W = BOX.width;
+  const H = BOX.height;
+  const edgeSvg = layout.edges
     .map((e) => {
-      const a = pos(nodes.get(e.from)!);
-      const b = pos(nodes.get(e.to)!);
-      const x1 = a.x + W;
-      const y1 = a.y + H / 2;
-      const x2 = b.x;
-      const y2 = b.y + H / 2;
-      const mx = (x1 + x2) / 2;
       const committed = m.committedTensors.includes(e.tensor);
       return `<g><title>${esc(e.tensor)} ${esc(shapeOf(e.tensor))}${committed ? " (Poseidon-committed)" : ""}</title>
-<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" fill="none" stroke="${committed ? "#9333ea" : "#94a3b8"}" stroke-width="2" marker-end="url(#arrow)"${committed ? ' stroke-dasharray="6 3"' : ""}/>
-<text x="${mx}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle" class="edge">${esc(shapeOf(e.tensor))}</text></g>`;
+<path d="${routePath(e.points)}" fill="none" stroke="${committed ? "#9333ea" : "#94a3b8"}" stroke-width="2" marker-end="url(#arrow)"${committed ? ' stroke-dasharray="6 3"' : ""}/>
+<text x="${Math.round(e.label.x)}" y="${Math.round(e.label.y) + 4}" text-anchor="middle" class="edge">${esc(shapeOf(e.tensor))}</text></g>`;
     })
     .join("\n");
   const nodeSvg = [...nodes.values()]
     .map((n) => {
-      const p = pos(n);
+      const p = layout.boxes.get(n.id)!;
       return `<g class="node"><title>${esc(n.title)}</title>
 <rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="8" fill="${n.colour}"/>
 <text x="${p.x + 10}" y="${p.y + 24}" class="label">${esc(n.label)}</text>

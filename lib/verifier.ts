@@ -4,7 +4,7 @@
  * runtime/verify.ts; test/package checks this file adds nothing else). This file only re-exports,
  * so the modules behind it can move without changing the package's public surface.
  */
-export { verify, type VerifiedOutput, type VerifyResult, type VerifyOptions } from "../runtime/verify.js";
+export { verify, type VerifiedOutput, type VerifyResult, type VerifyOptions, type VerifyTimings } from "../runtime/verify.js";
 export { defaultVerifiers } from "../backends/verifiers.js";
 export { parseManifest, type Manifest } from "../runtime/manifest.js";
 export { parseProof, type ParsedProof, type ProofBundle } from "../runtime/proof.js";

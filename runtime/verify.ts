@@ -12,8 +12,9 @@ import { ZkcError } from "../compiler/errors.js";
 import { claimTargets, type BackendRegistry, type BackendVerifier, type BundleContext, type ProofSection } from "../backends/contract.js";
 import { PendingClaims, isField, verifyCombine, type Claim } from "../backends/math/claims.js";
 import { decodeCommitment, openingCheck, verifyMsmChecks, type MsmCheck } from "../backends/math/commit/hyrax.js";
-import { integerTable, numVarsOfShape, sizeOfShape } from "../backends/math/layout.js";
-import { evaluateMle } from "../backends/math/mle.js";
+import { initCurveWasm } from "../backends/math/commit/curve.js";
+import { initKernels, wasmKernels } from "../backends/math/kernels.js";
+import { evaluateIntegerMle, numVarsOfShape, sizeOfShape } from "../backends/math/layout.js";
 import { defaultVerifiers } from "../backends/verifiers.js";
 import { parseManifest, type Manifest } from "./manifest.js";
 import type { ProofBundle } from "./proof.js";
@@ -36,7 +37,17 @@ export interface VerifiedOutput {
   hash?: string;
 }
 
-export type VerifyResult = { ok: true; outputs: VerifiedOutput[] } | { ok: false; reason: string };
+/** Where a verification's time went (milliseconds of wall time). */
+export interface VerifyTimings {
+  /** parsing the manifest and the proof */
+  parseMs: number;
+  /** reading the side files (program, weights, keys) through `files`, checking their digests, decoding them and rebuilding the kernels */
+  modelLoadMs: number;
+  /** the checks themselves: transcript, every kernel's proof, commitment openings, public claims */
+  checkMs: number;
+}
+
+export type VerifyResult = { ok: true; outputs: VerifiedOutput[]; timings: VerifyTimings } | { ok: false; reason: string };
 
 class Reject extends Error {}
 const reject = (reason: string): never => {
@@ -61,18 +72,32 @@ export interface VerifyOptions {
  */
 export async function verify(manifest: Manifest | unknown, proof: unknown, files: (name: string) => Promise<Uint8Array>, opts: VerifyOptions = {}): Promise<VerifyResult> {
   try {
+    const t0 = performance.now();
+    await loadVerifierWasm();
     const m = parseManifest(manifest);
     const insecure = insecureSetupReason(m);
     if (insecure !== undefined && !opts.allowInsecureDevKeys) return { ok: false, reason: insecure };
     const parsed = parseAnyProof(proof, opts.backends ?? defaultVerifiers);
     if (!parsed.ok) return { ok: false, reason: `malformed proof: field ${parsed.field}: ${parsed.reason}` };
+    const t1 = performance.now();
     const model = await loadLinkedModel(m, files, opts.backends ?? defaultVerifiers);
-    return await verifyBundle(model, parsed.proof, files, opts);
+    const t2 = performance.now();
+    const outputs = await verifyBundle(model, parsed.proof, files, opts);
+    return { ok: true, outputs, timings: { parseMs: t1 - t0, modelLoadMs: t2 - t1, checkMs: performance.now() - t2 } };
   } catch (e) {
     if (e instanceof Reject) return { ok: false, reason: e.message };
     if (e instanceof ZkcError) return { ok: false, reason: e.message };
     return { ok: false, reason: `verification failed: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * The wasm field kernels, compiled asynchronously where synchronous compilation is refused (a
+ * browser's main thread); without them the verifier runs its bigint and TS fallbacks, slower.
+ */
+async function loadVerifierWasm(): Promise<void> {
+  if (!wasmKernels()) await initKernels();
+  await initCurveWasm();
 }
 
 function checkPublicStatement(model: LinkedModel, p: ProofBundle): VerifiedOutput[] {
@@ -105,7 +130,8 @@ function checkPublicStatement(model: LinkedModel, p: ProofBundle): VerifiedOutpu
   });
 }
 
-async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: string) => Promise<Uint8Array>, opts: VerifyOptions): Promise<VerifyResult> {
+/** The checks of a loaded model and a parsed proof: the verified outputs, or a `Reject`. */
+async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: string) => Promise<Uint8Array>, opts: VerifyOptions): Promise<VerifiedOutput[]> {
   const { manifest, program } = model;
   const q = manifest.quantisation;
   const outputs = checkPublicStatement(model, p);
@@ -151,7 +177,7 @@ async function verifyBundle(model: LinkedModel, p: ProofBundle, files: (name: st
     await verifyChained(model, sections, ctx, expectClaim);
   }
   if (claimAt !== p.claims.length) reject(`the proof lists ${p.claims.length} boundary claims, the verification derived ${claimAt}`);
-  return { ok: true, outputs };
+  return outputs;
 }
 
 /** Mirror of the prover's chained walk (runtime/prove.ts `proveChained`). */
@@ -169,7 +195,7 @@ async function verifyChained(model: LinkedModel, sections: ProofSection[], ctx: 
     if (e.visibility !== "public") continue;
     const shape = program.tensors.get(e.name)!.shape;
     const point = transcript.challenges(`${BUNDLE_LABELS.outputPoint}/${e.name}`, numVarsOfShape(shape));
-    pending.add({ tensor: e.name, point, value: evaluateMle(integerTable(ctx.publicOutputs.get(e.name)!, shape), point) });
+    pending.add({ tensor: e.name, point, value: evaluateIntegerMle(ctx.publicOutputs.get(e.name)!, shape, point) });
   }
 
   for (let i = model.kernels.length - 1; i >= 0; i--) {
@@ -191,8 +217,8 @@ async function verifyChained(model: LinkedModel, sections: ProofSection[], ctx: 
   for (const [t, claims] of pending.entries()) {
     const values = ctx.publicInputs.get(t);
     if (!values) reject(`claims on "${t}" are left undischarged`);
-    const table = integerTable(values!, program.tensors.get(t)!.shape);
-    for (const c of claims) if (evaluateMle(table, c.point) !== c.value) reject(`a claim on the public input "${t}" is false`);
+    const shape = program.tensors.get(t)!.shape;
+    for (const c of claims) if (evaluateIntegerMle(values!, shape, c.point) !== c.value) reject(`a claim on the public input "${t}" is false`);
   }
 }
 
@@ -283,7 +309,7 @@ async function checkKernel(model: LinkedModel, i: number, section: ProofSection,
       kt.absorbField(INDEPENDENT_LABELS.claimValue, value);
     } else {
       const pub = kctx.publicOutputs.get(t) ?? reject(`kernel ${k.entry.name}: "${t}" is neither committed nor a public output`);
-      value = evaluateMle(integerTable(pub, shapeOf(t)), point);
+      value = evaluateIntegerMle(pub, shapeOf(t), point);
     }
     fresh.push({ claim: { tensor: t, point, value }, opened: opened(t) });
     claims.set(t, [{ tensor: t, point, value }]);
@@ -295,7 +321,7 @@ async function checkKernel(model: LinkedModel, i: number, section: ProofSection,
     if (opened(c.tensor)) continue;
     // a public input or output: the verifier evaluates the claim itself
     const pub = kctx.publicInputs.get(c.tensor) ?? kctx.publicOutputs.get(c.tensor) ?? reject(`kernel ${k.entry.name}: a claim on "${c.tensor}" is left undischarged`);
-    if (evaluateMle(integerTable(pub, shapeOf(c.tensor)), c.point) !== c.value) reject(`a claim on the public tensor "${c.tensor}" is false`);
+    if (evaluateIntegerMle(pub, shapeOf(c.tensor), c.point) !== c.value) reject(`a claim on the public tensor "${c.tensor}" is false`);
   }
   const r = await k.backend.finish?.(kctx);
   if (r && !r.ok) reject(`kernel ${k.entry.name}: ${r.reason}`);

@@ -6,10 +6,12 @@
  *
  * Options: --quick (smaller sizes), --no-bigint-sumcheck (skip the slow bigint sumcheck reference).
  */
-import { FR_MODULUS as P, Fr, FrVector, innerProduct, vecAddScaledInts, vecMul, vecMulSmall, vecScaleInts } from "../backends/math/field.js";
+import * as snarkjs from "snarkjs";
+import { FR_MODULUS as P, Fr, FrVector, batchInvert, innerProduct, readMont, vecAdd, vecAddScaledInts, vecMul, vecMulSmall, vecScaleInts } from "../backends/math/field.js";
 import { kernels, useKernels } from "../backends/math/kernels.js";
 import { proveSumcheck, verifySumcheck } from "../backends/math/sumcheck.js";
 import { Transcript } from "../backends/math/transcript.js";
+import { bestMs } from "./best-of.js";
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
@@ -31,15 +33,7 @@ function rng(seed: bigint) {
   };
 }
 
-function best(reps: number, fn: () => void): number {
-  let bestMs = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    bestMs = Math.min(bestMs, performance.now() - t0);
-  }
-  return bestMs;
-}
+const best = bestMs;
 
 function check(ok: boolean, what: string): void {
   if (!ok) {
@@ -152,6 +146,85 @@ for (const kind of ["wasm", "ts"] as const) {
   for (let i = 0; i < size; i++) ipBig = (ipBig + cBig[i]!) % P;
   check(ip === ipBig, `${kind} innerProduct`);
   row(`${kind} innerProduct (mul+add)`, size / (ipMs / 1000));
+}
+
+// ffjavascript's wasm Fr (wasmcurves, what snarkjs uses) against ours on the same vectors. Both
+// keep elements as 8 little-endian u32 Montgomery limbs with R = 2^256, so our limbs are copied
+// into its wasm memory as they are. ffjavascript has no vector mul/add: its kernels take one
+// element per call (frm_mul, frm_add), plus frm_batchInverse over a whole vector. Its wasm
+// memory is a fixed small heap, so these run on 2^12 elements (rates are per element).
+{
+  const N = 4096;
+  useKernels("wasm");
+  const curve = (await snarkjs.curves.getCurveFromName("bn128", { singleThread: true })) as {
+    Fr: { mul(a: Uint8Array, b: Uint8Array): Uint8Array; e(v: bigint): Uint8Array };
+    tm: { alloc(bytes: number): number; u8: Uint8Array; instance: { exports: Record<string, (...a: number[]) => void> } };
+    terminate(): Promise<void>;
+  };
+  const ex = curve.tm.instance.exports;
+  const a = FrVector.fromBigints(aBig.slice(0, N));
+  const b = FrVector.fromBigints(bBig.slice(0, N));
+  const pa = curve.tm.alloc(N * 32);
+  const pb = curve.tm.alloc(N * 32);
+  const pc = curve.tm.alloc(N * 32);
+  const mem = () => curve.tm.u8; // re-read: memory growth replaces the buffer
+  mem().set(new Uint8Array(a.limbs.buffer, a.limbs.byteOffset, N * 32), pa);
+  mem().set(new Uint8Array(b.limbs.buffer, b.limbs.byteOffset, N * 32), pb);
+  const resultAt = (i: number) => readMont(new Uint32Array(mem().slice(pc + 32 * i, pc + 32 * i + 32).buffer), 0);
+
+  const ffMulMs = best(REPS, () => {
+    for (let i = 0; i < N; i++) ex.frm_mul!(pa + 32 * i, pb + 32 * i, pc + 32 * i);
+  });
+  check(resultAt(N - 1) === cBig[N - 1] && resultAt(0) === cBig[0], "ffjavascript frm_mul");
+  row("ffjavascript frm_mul, one element per call", N / (ffMulMs / 1000));
+
+  const sums = aBig.slice(0, N).map((x, i) => (x + bBig[i]!) % P);
+  const ffAddMs = best(REPS, () => {
+    for (let i = 0; i < N; i++) ex.frm_add!(pa + 32 * i, pb + 32 * i, pc + 32 * i);
+  });
+  check(resultAt(7) === sums[7] && resultAt(N - 1) === sums[N - 1], "ffjavascript frm_add");
+  row("ffjavascript frm_add, one element per call", N / (ffAddMs / 1000));
+
+  let ours = vecAdd(a, b);
+  const oursAddMs = best(REPS, () => {
+    ours = vecAdd(a, b, ours);
+  });
+  check(ours.get(7) === sums[7]! && ours.get(N - 1) === sums[N - 1]!, "vecAdd");
+  row("wasm batch vecAdd (copy in/out)", N / (oursAddMs / 1000));
+
+  // the public API: a fresh Uint8Array per operand and result
+  const m = N / 4;
+  const ea = aBig.slice(0, m).map((v) => curve.Fr.e(v));
+  const eb = bBig.slice(0, m).map((v) => curve.Fr.e(v));
+  const apiMs = best(REPS, () => {
+    for (let i = 0; i < m; i++) curve.Fr.mul(ea[i]!, eb[i]!);
+  });
+  row("ffjavascript Fr.mul (API, copies per call)", m / (apiMs / 1000));
+
+  // inverses of the whole vector
+  const invs = [0, 1, N - 1].map((i) => Fr.inv(aBig[i]!));
+  let inv = batchInvert(a);
+  const oursInvMs = best(REPS, () => {
+    inv = batchInvert(a, inv);
+  });
+  check([0, 1, N - 1].every((i, j) => inv.get(i) === invs[j]), "batchInvert");
+  row("zkc batchInvert (Montgomery's trick)", N / (oursInvMs / 1000));
+  const ffInvMs = best(REPS, () => {
+    ex.frm_batchInverse!(pa, 32, N, pc, 32);
+  });
+  check([0, 1, N - 1].every((i, j) => resultAt(i) === invs[j]), "ffjavascript frm_batchInverse");
+  row("ffjavascript frm_batchInverse", N / (ffInvMs / 1000));
+  const one = 64;
+  const scalarInvMs = best(REPS, () => {
+    for (let i = 0; i < one; i++) Fr.inv(aBig[i]!);
+  });
+  row("zkc Fr.inv (bigint, one element)", one / (scalarInvMs / 1000));
+  const ffOneInvMs = best(REPS, () => {
+    for (let i = 0; i < one; i++) ex.frm_inverse!(pa + 32 * i, pc + 32 * i);
+  });
+  check(resultAt(1) === invs[1], "ffjavascript frm_inverse");
+  row("ffjavascript frm_inverse (one element)", one / (ffOneInvMs / 1000));
+  await curve.terminate();
 }
 
 // Sumcheck over a product of two 2^n multilinears.

@@ -11,6 +11,7 @@ import { loadModelBytes } from "../compiler/onnx/load.js";
 import { calibrateAsync, randomSamples } from "../compiler/quant/calibrate.js";
 import { mulberry32 } from "../compiler/util/rng.js";
 import { resnet18, resnet50, squeezenet } from "./large-models.js";
+import { bestMs } from "./best-of.js";
 
 const args = process.argv.slice(2);
 const want = (s: string) => (args.length === 0 ? !s.startsWith("calib-") && s !== "resnet50" : args.includes(s));
@@ -26,13 +27,7 @@ function randomTensor(shape: number[], seed: number): Tensor {
 /** Best of `reps` runs (after one warm-up), in ms. */
 function time(f: () => void, reps = 3): number {
   f();
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
+  return bestMs(reps, f);
 }
 
 function opCase(name: string, spec: ModelSpec, feeds: Record<string, Tensor>, reps = 3): void {

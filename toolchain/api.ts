@@ -146,6 +146,8 @@ export interface CompileApiOptions {
   insecureDevSetup?: boolean;
   /** "chain" (default) or "independent" kernel proofs (see toolchain/compile.ts `CompileOptions.linking`) */
   linking?: "chain" | "independent";
+  /** backend "auto" may prove the whole model as one circuit when estimated cheaper (default true) */
+  wholeModel?: boolean;
   /** key and cost cache directory (default: ZKC_CACHE_DIR, else the user cache) */
   cacheDir?: string;
   /** the model's name in the manifest (default: the file's name, else the graph's) */
@@ -281,6 +283,7 @@ async function compileSteps(model: Uint8Array | string, o: CompileApiOptions): P
     ...(o.ptau ? { ptau: o.ptau } : {}),
     ...(o.insecureDevSetup ? { insecureDevSetup: true } : {}),
     ...(o.linking ? { linking: o.linking } : {}),
+    ...(o.wholeModel === false ? { wholeModel: false } : {}),
     ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
     ...(o.memoryBudget !== undefined ? { memoryBudget: o.memoryBudget } : {}),
     ...(o.overrides ? { overrides: o.overrides } : {}),

@@ -70,6 +70,11 @@ export interface CompileOptions {
    * (runtime/link/independent.ts; costs a commitment and an opening per boundary tensor)
    */
   linking?: "chain" | "independent";
+  /**
+   * With backend "auto": let the cost model choose one circuit for the whole model when it
+   * estimates that cheaper than the kernel plan (default true; never with independent linking)
+   */
+  wholeModel?: boolean;
   /** cancels the build: checked before each kernel's build and after the last (ZkcError ABORTED) */
   signal?: AbortSignal;
 }
@@ -119,7 +124,7 @@ export async function compileModel(graph: Graph, calibration: CalibrationResult,
     costs,
     memoryBudget: opts.memoryBudget ?? 4 * 1024 ** 3,
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
-    wholeModel: opts.linking !== "independent",
+    wholeModel: opts.wholeModel !== false && opts.linking !== "independent",
   });
 
   const files = new Map<string, Uint8Array>();

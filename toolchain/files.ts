@@ -1,15 +1,17 @@
 /**
  * Artifact files on disk, shared by the library API (toolchain/api.ts) and the CLI: a directory is
- * built beside its destination and renamed into place only when complete, so a failure never
- * leaves a half-written directory; single files go through a temporary name and a rename. Reading
+ * built beside its destination, every file flushed to disk, and renamed into place only when
+ * complete, so a failure or a crash never leaves a half-written directory; single files go
+ * through a flushed temporary file and a rename (backends/atomic-file.ts). Reading
  * an artifacts directory gives its manifest and a lazy side-file reader. Node only.
  *
  * Signal handling (Ctrl-C) is the CLI's business (cli/artifacts.ts): a library must not exit the
  * process, so this module only tracks the temporaries a handler would remove (`unfinishedPaths`).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
+import { syncDirectory, temporaryName, writeFileAtomicSync, writeNewFileSynced } from "../backends/atomic-file.js";
 import { ZkcError } from "../compiler/errors.js";
 import { type Manifest, parseManifest } from "../runtime/manifest.js";
 
@@ -23,20 +25,24 @@ export function unfinishedPaths(): string[] {
 /** Writes every file of `files` (relative names) as directory `dir`, replacing it whole. */
 export function writeDirAtomic(dir: string, files: ReadonlyMap<string, Uint8Array | string>): void {
   const target = resolve(dir);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
-  const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
+  const tmp = join(dirname(target), `.${basename(temporaryName(target))}`);
+  const old = `${tmp}.old`;
   pending.add(tmp);
   try {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
+    const dirs = new Set<string>([tmp]);
     for (const [name, data] of files) {
       const path = join(tmp, name);
       if (!path.startsWith(tmp + sep)) throw new ZkcError("INTERNAL", `artifact name "${name}" escapes the directory`);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, data);
+      dirs.add(dirname(path));
+      writeNewFileSynced(path, data);
     }
+    for (const d of dirs) syncDirectory(d);
     if (existsSync(target)) renameSync(target, old);
     renameSync(tmp, target);
+    syncDirectory(dirname(target));
     rmSync(old, { recursive: true, force: true });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
@@ -47,19 +53,13 @@ export function writeDirAtomic(dir: string, files: ReadonlyMap<string, Uint8Arra
   }
 }
 
-/** Writes one file through a temporary name and a rename. */
+/** Writes one file through a flushed temporary file and a rename. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  pending.add(tmp);
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, data, (tmp, done) => (done ? pending.delete(tmp) : pending.add(tmp)));
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new ZkcError("INPUT", `cannot write ${path}: ${(e as Error).message}`, { hint: "check the path and permissions" });
-  } finally {
-    pending.delete(tmp);
   }
 }
 

@@ -51,7 +51,7 @@ import { evaluateMle } from "../math/mle.js";
 import type { Transcript } from "../math/transcript.js";
 import { BUILTIN_LAYERS } from "./builtin.js";
 import { PendingClaims, proveCombine, verifyCombine } from "../math/claims.js";
-import { cachedIntegerTable, integerTable, numVarsOfShape, sizeOfShape } from "../math/layout.js";
+import { cachedIntegerTable, evaluateIntegerMle, integerTable, numVarsOfShape, sizeOfShape } from "../math/layout.js";
 import { GKR_LABELS, isClaim, isRecord, type Claim, type CombineProof } from "./messages.js";
 
 /** Shape (and, for public weights, values) of a tensor a kernel touches; `QTensor` fits. */
@@ -466,9 +466,8 @@ function verifyKernelUnchecked(kernel: Kernel, proof: unknown, outputClaims: rea
     if (pub) {
       const shape = shapeOf(t);
       if (pub.length !== sizeOfShape(shape)) return { ok: false, reason: `public tensor "${t}" has ${pub.length} values, shape [${shape.join(", ")}] needs ${sizeOfShape(shape)}` };
-      const table = cachedIntegerTable(pub, shape);
       for (const c of claims) {
-        if (evaluateMle(table, c.point) !== c.value) return { ok: false, reason: `claim on public tensor "${t}" is false (its MLE at the claimed point differs)` };
+        if (evaluateIntegerMle(pub, shape, c.point) !== c.value) return { ok: false, reason: `claim on public tensor "${t}" is false (its MLE at the claimed point differs)` };
       }
       continue;
     }

@@ -10,13 +10,17 @@
  * conventions as the group FFT, so by linearity the result is identical) and do one fixed-base
  * multiplication per output point. Geometric sections (τ^i·G) use `batchApplyKey`.
  *
- * The file has the layout preparePhase2 writes (sections 1–7 and 12–15) with an empty
- * contributions list, so `snarkjs powersoftau verify` does not accept it; zKey.newZKey, prove and
- * verify do. Speed comes from knowing the secrets, not from where they come from: both
- * generators run the same code.
+ * The file has the layout preparePhase2 writes (sections 1–7 and 12–15) and records the one
+ * contribution the way `snarkjs powersoftau contribute` does on a new accumulator: the
+ * proof-of-knowledge keys for τ, α, β bound to the first challenge hash, the response hash and
+ * the next challenge hash, so `snarkjs powersoftau verify` accepts it. Speed comes from knowing
+ * the secrets, not from where they come from: both generators run the same code.
  */
 import { randomBytes } from "node:crypto";
+import { blake2b } from "@noble/hashes/blake2.js";
+import { ChaCha } from "ffjavascript";
 import * as snarkjs from "snarkjs";
+import { ZkcError } from "../../compiler/errors.js";
 import { fieldMod, fieldMul } from "./field.js";
 import { sha256Hex } from "./formats.js";
 
@@ -59,11 +63,15 @@ function section(out: Out, type: number, parts: Uint8Array[]): void {
   for (const p of parts) out.push(p);
 }
 
-/** The three phase-1 secrets. */
+/** The three phase-1 secrets, and the base scalars of their proof-of-knowledge keys. */
 interface Phase1Secrets {
   tau: bigint;
   alpha: bigint;
   beta: bigint;
+  /** s with g1_s = s·G1 in the key of τ, α, β (snarkjs draws a random point; any nonzero s does) */
+  keyBase: [bigint, bigint, bigint];
+  /** the contributor's name written in the contributions section */
+  name: string;
 }
 
 /** Secret scalar for `label`, derived from the public seed (never 0). */
@@ -123,7 +131,8 @@ async function lagrange(curve: Curve, G: Curve, q: number, first: bigint, tau: b
  * @param onSection called with a fraction in [0, 1] as sections complete
  */
 export async function fastDevPtau(power: number, seed: string, onSection?: (fraction: number) => void): Promise<Uint8Array> {
-  return fastPtau(power, { tau: secret(seed, "tau"), alpha: secret(seed, "alpha"), beta: secret(seed, "beta") }, onSection);
+  const keyBase: [bigint, bigint, bigint] = [secret(seed, "tau key"), secret(seed, "alpha key"), secret(seed, "beta key")];
+  return fastPtau(power, { tau: secret(seed, "tau"), alpha: secret(seed, "alpha"), beta: secret(seed, "beta"), keyBase, name: "zkc INSECURE seeded development setup" }, onSection);
 }
 
 /**
@@ -132,7 +141,8 @@ export async function fastDevPtau(power: number, seed: string, onSection?: (frac
  * whoever trusts the machine that ran it. Every call gives a different file.
  */
 export async function fastRandomPtau(power: number, onSection?: (fraction: number) => void): Promise<Uint8Array> {
-  return fastPtau(power, { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar() }, onSection);
+  const keyBase: [bigint, bigint, bigint] = [randomScalar(), randomScalar(), randomScalar()];
+  return fastPtau(power, { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar(), keyBase, name: "zkc local one-party setup" }, onSection);
 }
 
 async function fastPtau(power: number, secrets: Phase1Secrets, onSection?: (fraction: number) => void): Promise<Uint8Array> {
@@ -156,14 +166,15 @@ async function fastPtau(power: number, secrets: Phase1Secrets, onSection?: (frac
   header.u32(power); // ceremony power
   section(out, 1, [header.bytes()]);
 
-  section(out, 2, [await geometric(G1, 2 * n - 1, 1n, tau)]);
-  section(out, 3, [await geometric(G2, n, 1n, tau)]);
-  section(out, 4, [await geometric(G1, n, alpha, tau)]);
-  section(out, 5, [await geometric(G1, n, beta, tau)]);
-  section(out, 6, [await geometric(G2, 1, beta, 1n)]);
-  const noContributions = new Out();
-  noContributions.u32(0);
-  section(out, 7, [noContributions.bytes()]);
+  const phase1: [Curve, Uint8Array][] = [
+    [G1, await geometric(G1, 2 * n - 1, 1n, tau)],
+    [G2, await geometric(G2, n, 1n, tau)],
+    [G1, await geometric(G1, n, alpha, tau)],
+    [G1, await geometric(G1, n, beta, tau)],
+    [G2, await geometric(G2, 1, beta, 1n)],
+  ];
+  phase1.forEach(([, bytes], i) => section(out, 2 + i, [bytes]));
+  section(out, 7, [await contributions(curve, power, secrets, phase1)]);
   onSection?.(0.1);
 
   const plan: [number, Curve, bigint, number][] = [
@@ -178,5 +189,140 @@ async function fastPtau(power: number, secrets: Phase1Secrets, onSection?: (frac
     section(out, id, parts);
     onSection?.(0.1 + (0.9 * (id - 11)) / 4);
   }
+  return out.bytes();
+}
+
+// ---- the contributions section (what `snarkjs powersoftau verify` checks) ----
+
+const newBlake2b = () => blake2b.create({ dkLen: 64 });
+type Blake2b = ReturnType<typeof newBlake2b>;
+/** Bytes per hash update: the sections of a large power are hundreds of MB. */
+const HASH_CHUNK = 1 << 24;
+
+function hashInChunks(h: Blake2b, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; at += HASH_CHUNK) h.update(bytes.subarray(at, at + HASH_CHUNK));
+}
+
+/** `count` copies of `block` into `h`, a few thousand at a time. */
+function hashRepeated(h: Blake2b, block: Uint8Array, count: number): void {
+  const perUpdate = Math.max(1, Math.min(count, Math.floor(HASH_CHUNK / block.length)));
+  const many = new Uint8Array(perUpdate * block.length);
+  for (let i = 0; i < perUpdate; i++) many.set(block, i * block.length);
+  let left = count;
+  for (; left >= perUpdate; left -= perUpdate) h.update(many);
+  if (left > 0) h.update(many.subarray(0, left * block.length));
+}
+
+/** A point as uncompressed big-endian coordinates (the form the ptau hashes use). */
+function uncompressed(G: Curve, p: Uint8Array): Uint8Array {
+  const buff = new Uint8Array(G.F.n8 * 2);
+  G.toRprUncompressed(buff, 0, p);
+  return buff;
+}
+
+/** The challenge hash of a new accumulator of `power` (every section holds the generators). */
+function firstChallengeHash(curve: Curve, power: number): Uint8Array {
+  const { G1, G2 } = curve;
+  const g1 = uncompressed(G1, G1.g);
+  const g2 = uncompressed(G2, G2.g);
+  const h = newBlake2b();
+  h.update(newBlake2b().digest());
+  hashRepeated(h, g1, 2 ** (power + 1) - 1);
+  hashRepeated(h, g2, 2 ** power);
+  hashRepeated(h, g1, 2 ** power);
+  hashRepeated(h, g1, 2 ** power);
+  h.update(g2);
+  return h.digest();
+}
+
+/**
+ * The unfinished response hash as snarkjs stores it in a contribution (its misc.toPartialHash):
+ * blake2b's 128-byte block buffer, the eight 64-bit chaining words as sixteen little-endian u32
+ * halves, then the bytes hashed before the buffer and the bytes in it, each as two u32 halves.
+ * That is noble-hashes' internal state; the verify test fails if its layout ever changes.
+ */
+function partialHash(h: Blake2b): Uint8Array {
+  const state = h as unknown as { buffer?: Uint8Array; pos?: number; length?: number; get?: () => number[] };
+  const words = typeof state.get === "function" ? state.get.call(h) : undefined;
+  if (!(state.buffer instanceof Uint8Array) || state.buffer.length !== 128 || words?.length !== 16 || typeof state.pos !== "number" || typeof state.length !== "number") {
+    throw new ZkcError("INTERNAL", "this version of @noble/hashes keeps its blake2b state differently: cannot record the ptau response hash", {
+      hint: "install the @noble/hashes version in zkc's package.json",
+    });
+  }
+  const out = new Uint8Array(216);
+  const view = new DataView(out.buffer);
+  out.set(state.buffer, 0);
+  words.forEach((w, i) => view.setUint32(128 + 4 * i, w >>> 0, true));
+  const before = state.length - state.pos;
+  view.setUint32(192, before % 2 ** 32, true);
+  view.setUint32(196, Math.floor(before / 2 ** 32), true);
+  view.setUint32(200, state.pos, true);
+  return out;
+}
+
+/** g2_sp of a proof-of-knowledge key: a G2 point from ChaCha seeded by a hash of the key's G1 half. */
+function keyG2Base(curve: Curve, personalisation: number, challenge: Uint8Array, g1s: Uint8Array, g1sx: Uint8Array): Uint8Array {
+  const h = newBlake2b();
+  h.update(new Uint8Array([personalisation]));
+  h.update(challenge);
+  h.update(uncompressed(curve.G1, g1s));
+  h.update(uncompressed(curve.G1, g1sx));
+  const digest = h.digest();
+  const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength);
+  const rng = new ChaCha(Array.from({ length: 8 }, (_, i) => view.getUint32(4 * i)));
+  return curve.G2.fromRng(rng);
+}
+
+/**
+ * The contributions section with the one contribution that took the new accumulator to these
+ * sections: its first points, the keys proving knowledge of τ, α, β (g1_s, x·g1_s, x·g2_sp with
+ * g2_sp hashed from the first challenge), the partial response hash, the next challenge hash.
+ */
+async function contributions(curve: Curve, power: number, secrets: Phase1Secrets, phase1: [Curve, Uint8Array][]): Promise<Uint8Array> {
+  const { G1, G2, Fr } = curve;
+  const challenge = firstChallengeHash(curve, power);
+  const keys = [secrets.tau, secrets.alpha, secrets.beta].map((x, personalisation) => {
+    const s = secrets.keyBase[personalisation]!;
+    const g1s = G1.toAffine(G1.timesFr(G1.g, Fr.e(s)));
+    const g1sx = G1.toAffine(G1.timesFr(G1.g, Fr.e(fieldMul(s, x))));
+    const g2spx = G2.toAffine(G2.timesFr(keyG2Base(curve, personalisation, challenge, g1s, g1sx), Fr.e(x)));
+    return { g1s, g1sx, g2spx };
+  });
+  const keyPoints: [Curve, Uint8Array][] = [...keys.flatMap((k) => [[G1, k.g1s] as [Curve, Uint8Array], [G1, k.g1sx] as [Curve, Uint8Array]]), ...keys.map((k) => [G2, k.g2spx] as [Curve, Uint8Array])];
+
+  // response hash: challenge, the new sections compressed, the public key uncompressed
+  const response = newBlake2b();
+  response.update(challenge);
+  for (const [G, bytes] of phase1) hashInChunks(response, new Uint8Array(await G.batchLEMtoC(bytes)));
+  const partial = partialHash(response);
+  for (const [G, p] of keyPoints) response.update(uncompressed(G, p));
+  const responseHash = response.digest();
+  // next challenge: the response hash and the new sections uncompressed
+  const next = newBlake2b();
+  next.update(responseHash);
+  for (const [G, bytes] of phase1) hashInChunks(next, new Uint8Array(await G.batchLEMtoU(bytes)));
+  const nextChallenge = next.digest();
+
+  const lem = (G: Curve, p: Uint8Array) => {
+    const buff = new Uint8Array(G.F.n8 * 2);
+    G.toRprLEM(buff, 0, p);
+    return buff;
+  };
+  const [tauG1, tauG2, alphaTauG1, betaTauG1, betaG2] = phase1.map(([, bytes]) => bytes);
+  const out = new Out();
+  out.u32(1); // one contribution
+  out.push(tauG1!.slice(64, 128)); // τ·G1
+  out.push(tauG2!.slice(128, 256)); // τ·G2
+  out.push(alphaTauG1!.slice(0, 64)); // α·G1
+  out.push(betaTauG1!.slice(0, 64)); // β·G1
+  out.push(betaG2!.slice(0, 128)); // β·G2
+  for (const [G, p] of keyPoints) out.push(lem(G, p));
+  out.push(partial);
+  out.push(nextChallenge);
+  out.u32(0); // type: contribution (1 would be a beacon)
+  const name = new TextEncoder().encode(secrets.name).slice(0, 64);
+  out.u32(2 + name.length);
+  out.push(new Uint8Array([1, name.length])); // parameter 1: name
+  out.push(name);
   return out.bytes();
 }

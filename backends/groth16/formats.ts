@@ -47,10 +47,17 @@ class ByteWriter {
   /** A field element (or any value < 2^256) as 32 little-endian bytes. */
   fe(v: bigint): void {
     this.ensure(N8);
-    let x = v;
-    for (let i = 0; i < N8 / 4; i++) {
-      this.view.setUint32(this.length + 4 * i, Number(x & 0xffffffffn), true);
-      x >>= 32n;
+    const at = this.length;
+    if (v >= 0n && v <= 0xffffffffn) {
+      // small coefficients (±1 and shifts are most of them) skip the bigint limb split
+      this.view.setUint32(at, Number(v), true);
+      this.buf.fill(0, at + 4, at + N8);
+    } else {
+      let x = v;
+      for (let i = 0; i < N8 / 8; i++) {
+        this.view.setBigUint64(at + 8 * i, BigInt.asUintN(64, x), true);
+        x >>= 64n;
+      }
     }
     this.length += N8;
   }

@@ -16,6 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as snarkjs from "snarkjs";
 import { ZkcError } from "../../compiler/errors.js";
+import { writeFileAtomicSync } from "../atomic-file.js";
 import { fastDevPtau, fastRandomPtau } from "./fastptau.js";
 import { sha256Hex, writeR1cs } from "./formats.js";
 import type { R1cs } from "./r1cs.js";
@@ -85,7 +86,7 @@ export interface KeyOptions {
   /**
    * With `insecureSeededSetup` only: how the seeded ptau is made: "fast" (default; Lagrange points
    * from scalar FFTs, see fastptau.ts) or "beacon" (snarkjs new accumulator + public beacon +
-   * preparePhase2, about 5× slower, and verifiable with `snarkjs powersoftau verify`).
+   * preparePhase2, about 9× slower at power 12). Both pass `snarkjs powersoftau verify`.
    */
   devGenerator?: "fast" | "beacon";
   onProgress?: ProgressFn;
@@ -112,17 +113,10 @@ export function requiredPower(nConstraints: number, nPublic: number): number {
   return Math.floor(Math.log2(Math.max(1, nConstraints + nPublic))) + 1;
 }
 
-/** Writes bytes to `file` atomically (temp file in the same directory, then rename). */
+/** Writes bytes to `file` atomically and durably (backends/atomic-file.ts), creating its directory. */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomicSync(file, data);
 }
 
 const identityMemo = new Map<string, string>();

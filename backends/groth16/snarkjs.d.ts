@@ -52,6 +52,8 @@ declare module "snarkjs" {
     function newAccumulator(curve: unknown, power: number, out: FileOut, logger?: Logger): Promise<unknown>;
     function beacon(oldPtau: FileIn, newPtau: FileOut, name: string, beaconHashHex: string, numIterationsExp: number, logger?: Logger): Promise<unknown>;
     function preparePhase2(oldPtau: FileIn, newPtau: FileOut, logger?: Logger): Promise<void>;
+    /** `snarkjs powersoftau verify`: checks every contribution and the prepared sections. */
+    function verify(ptau: FileIn, logger?: Logger): Promise<boolean>;
   }
   export namespace zKey {
     function newZKey(r1cs: FileIn, ptau: FileIn, zkey: FileOut, logger?: Logger): Promise<unknown>;

@@ -95,11 +95,7 @@ function makePrimeField(p: bigint, byteLength: number): Field {
     toSigned: (a) => (a > half ? a - p : a),
     toBytes: (a) => {
       const out = new Uint8Array(byteLength);
-      let v = a;
-      for (let i = 0; i < byteLength; i++) {
-        out[i] = Number(v & 0xffn);
-        v >>= 8n;
-      }
+      writeBigintLE(out, 0, a, byteLength);
       return out;
     },
     fromBytes: (bytes) => {
@@ -115,10 +111,33 @@ function makePrimeField(p: bigint, byteLength: number): Field {
   return Object.freeze(field);
 }
 
+const M64 = (1n << 64n) - 1n;
+
+/** Little-endian integer of bytes (64-bit words first: a handful of bigint operations, not one per byte). */
 function bytesToBigintLE(bytes: Uint8Array): bigint {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const words = Math.floor(bytes.length / 8);
   let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  for (let i = bytes.length - 1; i >= 8 * words; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  for (let w = words - 1; w >= 0; w--) v = (v << 64n) | view.getBigUint64(8 * w, true);
   return v;
+}
+
+/**
+ * Write the low `byteLength` bytes of a non-negative `v` little-endian at `at` (64-bit words, then
+ * single bytes).
+ */
+export function writeBigintLE(out: Uint8Array, at: number, v: bigint, byteLength: number): void {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let i = 0;
+  for (; i + 8 <= byteLength; i += 8) {
+    view.setBigUint64(at + i, v & M64, true);
+    v >>= 64n;
+  }
+  for (; i < byteLength; i++) {
+    out[at + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
 }
 
 /** The BN254 scalar field. */

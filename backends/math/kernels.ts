@@ -15,6 +15,9 @@
 import { FR_MODULUS, MODULUS_LIMBS, modInverse } from "./fr-constants.js";
 import { instantiateFrWasm, instantiateFrWasmAsync, type FrWasmExports } from "./wasm/fr-module.js";
 
+/** Most terms of one `dotSmallInto` call (with factors below 2^16 the wasm sums stay exact). */
+export const DOT_SMALL_MAX_TERMS = 4096;
+
 /** The batch operations every implementation provides (offsets in elements unless noted). */
 export interface FrKernels {
   readonly kind: "wasm" | "ts";
@@ -36,6 +39,11 @@ export interface FrKernels {
   sumInto(acc: number, a: number, n: number): void;
   /** heap[acc] += sum of a[i]*b[i] */
   dotInto(acc: number, a: number, b: number, n: number): void;
+  /**
+   * heap[acc] += sum of a[i]*k[i], k unsigned 32-bit words below 2^16 at heap *word* offset kWord,
+   * n <= DOT_SMALL_MAX_TERMS (callers split longer sums)
+   */
+  dotSmallInto(acc: number, a: number, kWord: number, n: number): void;
   /** out[i] = lo[i] + r * (hi[i] - lo[i]) (r one element) */
   fold(out: number, lo: number, hi: number, r: number, n: number): void;
 }
@@ -158,6 +166,12 @@ function makeTsKernels(heapElements: number): FrKernels {
         add(acc, acc, T0);
       }
     },
+    dotSmallInto(acc, a, kWord, n) {
+      let s = 0n;
+      for (let i = 0; i < n; i++) s += read(a + i) * BigInt(heap[kWord + i]!);
+      write(T0, s % FR_MODULUS);
+      add(acc, acc, T0);
+    },
     fold(out, lo, hi, r, n) {
       for (let i = 0; i < n; i++) {
         sub(T0, hi + i, lo + i);
@@ -181,6 +195,7 @@ function makeWasmKernels(x: FrWasmExports): FrKernels {
     mulSmallAdd: (out, a, aStep, kWord, n) => x.mulSmallAdd(out * 32, a * 32, aStep * 32, kWord * 4, n),
     sumInto: (acc, a, n) => x.sumInto(acc * 32, a * 32, n),
     dotInto: (acc, a, b, n) => x.dotInto(acc * 32, a * 32, b * 32, n),
+    dotSmallInto: (acc, a, kWord, n) => x.dotSmallInto(acc * 32, a * 32, kWord * 4, n),
     fold: (out, lo, hi, r, n) => x.fold(out * 32, lo * 32, hi * 32, r * 32, n),
   };
 }

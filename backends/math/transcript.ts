@@ -12,7 +12,7 @@
  *   i.e. 512 uniform bits reduced mod r (statistical distance from uniform < 2^-258).
  * Every operation is labelled, so the same bytes under another label give another state.
  */
-import { Fr, FrVector } from "./field.js";
+import { Fr, FrVector, writeBigintLE } from "./field.js";
 import { sha256 } from "./sha256.js";
 
 const encoder = new TextEncoder();
@@ -83,7 +83,7 @@ export class Transcript {
     const data = new Uint8Array(32 * xs.length);
     xs.forEach((x, i) => {
       if (!Fr.isValid(x)) throw new RangeError(`Transcript.absorbFields: expected canonical elements, element ${i} is ${String(x)}`);
-      data.set(Fr.toBytes(x), 32 * i);
+      writeBigintLE(data, 32 * i, x, 32);
     });
     this.absorbBytes(label, data);
   }

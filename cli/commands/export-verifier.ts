@@ -184,7 +184,8 @@ export const exportVerifierCommand: CommandModule<object, Args> = {
       "verifier.d.ts",
       `export declare const manifest: unknown;
 export interface VerifiedOutput { name: string; onnxName: string; shape: number[]; visibility: "public" | "hashed"; integers?: number[]; floats?: number[]; hash?: string }
-export declare function verify(proof: unknown, opts?: { allowInsecureDevKeys?: boolean }): Promise<{ ok: true; outputs: VerifiedOutput[] } | { ok: false; reason: string }>;
+export interface VerifyTimings { parseMs: number; modelLoadMs: number; checkMs: number }
+export declare function verify(proof: unknown, opts?: { allowInsecureDevKeys?: boolean }): Promise<{ ok: true; outputs: VerifiedOutput[]; timings: VerifyTimings } | { ok: false; reason: string }>;
 `,
     );
     // extra verifiers the backends export (Solidity for Groth16 kernels)

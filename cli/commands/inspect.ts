@@ -9,7 +9,6 @@ import { isBinaryProof, parseAnyProof } from "../../runtime/proof-binary.js";
 import { serializeProof } from "../../runtime/proof.js";
 import { readInputFile, readJsonFile, writeFileAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
-import { inspectHtml } from "../inspect-html.js";
 import { short, table } from "../table.js";
 
 interface Args {
@@ -57,6 +56,8 @@ export const inspectCommand: CommandModule<object, Args> = {
     if (args.html) {
       const program = decodeProgram(await art.files(m.program.file), await art.files(m.weights.file));
       const shapes = new Map([...program.tensors].map(([n, t]) => [n, t.shape] as const));
+      // the graph layout library loads only for the page, not with every command
+      const { inspectHtml } = await import("../inspect-html.js");
       writeFileAtomic(args.html, inspectHtml({ manifest: m, plan, shapes, ...(measured ? { measured } : {}) }));
       console.log(`wrote ${args.html}`);
     }

@@ -63,7 +63,8 @@ export const verifyCommand: CommandModule<object, Args> = {
         : {};
       console.log(JSON.stringify({ verified: result.ok, outputs, ...(result.ok ? {} : { reason: result.reason }) }));
     } else if (result.ok) {
-      console.log(`verified in ${ms} ms`);
+      const t = result.timings;
+      console.log(`verified in ${ms} ms (model files ${Math.round(t.modelLoadMs)} ms, proof parsing ${Math.round(t.parseMs)} ms, checks ${Math.round(t.checkMs)} ms)`);
       for (const o of result.outputs) {
         const shown = o.floats ? preview(o.floats) : `hash ${o.hash}`;
         console.log(`  ${o.onnxName} [${o.shape.join(", ")}]: ${shown}`);

@@ -146,7 +146,8 @@ export function decodeProgram(programBytes: Uint8Array, weightsBytes: Uint8Array
       } catch {
         return bad(`${f}.weights`, `${size} values inside the weights file`, files.weights);
       }
-      for (const v of t.values) if (!Number.isInteger(v) || Math.abs(v) > t.maxAbs) bad(`values of ${e.name}`, `integers within ±${t.maxAbs}`, files.weights);
+      const values = t.values;
+      for (let j = 0; j < values.length; j++) if (!Number.isInteger(values[j]!) || Math.abs(values[j]!) > t.maxAbs) bad(`values of ${e.name}`, `integers within ±${t.maxAbs}`, files.weights);
     }
     tensors.set(t.name, t);
   });

@@ -101,7 +101,7 @@ describe("results", () => {
     const row = emptyRow("lenet", "fixture", null);
     row.macs = 1000;
     row.inferenceS = 0.01;
-    row.zkc.auto = { ...row.zkc.auto, proveS: 0.5, verifyS: 0.05, proofBytes: 100_000, peakRssMB: 100 };
+    row.zkc.auto = { ...row.zkc.auto, proveS: 0.5, verifyS: 0.05, proofBytes: 100_000, peakRssMB: 100, verifyBreakdown: { parseS: 0.004, modelLoadS: 0.006, checkS: 0.04 } };
     row.monolithic = { ...row.monolithic, proveS: 20, peakRssMB: 2000, constraints: 400_000 };
     return deriveRow(row);
   }
@@ -133,6 +133,8 @@ describe("results", () => {
     expect(md).toMatch(/≥ 30× faster than monolithic: 40\.0× — met/);
     expect(md).toMatch(/≥ 10× lower than monolithic: 20\.0× — met/);
     expect(md).toMatch(/prove \/ inference ≤ 100×: 50\.0× — met/);
+    expect(md).toContain("| lenet | auto | 50.0 ms | 4.00 ms | 6.00 ms | 40.0 ms |"); // the verify split
+    expect(md).toContain("| lenet | gkr | — | — | — | — |");
     const slow = measuredRow();
     slow.monolithic.proveS = 2;
     expect(renderMarkdown([deriveRow(slow)], info())).toMatch(/faster than monolithic: 4\.00× — not met/);

@@ -116,12 +116,23 @@ describe.skipIf(!CHROMIUM)("in Chromium", () => {
         rows: await page.locator("table#plan tbody tr").count(),
         title: await page.title(),
         box: await page.locator("svg#graph").boundingBox(),
+        boxes: await page.locator("svg#graph g.node rect").evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number })),
       };
     });
     const plan = JSON.parse(readFileSync(join(work, "out", "plan.json"), "utf8")) as unknown[];
     expect(seen.nodes).toBe(plan.length + 2); // kernels plus inputs and outputs
     expect(seen.rows).toBe(plan.length);
     expect(seen.title).toMatch(/mlp\.onnx/);
-    expect(seen.box!.width).toBeGreaterThan(300);
+    // laid out top to bottom: the boxes are drawn at full size, one rank below another, none overlapping
+    expect(seen.box!.width).toBeGreaterThanOrEqual(190);
+    expect(seen.box!.height).toBeGreaterThan(seen.nodes * 64);
+    const b = seen.boxes;
+    expect(b.length).toBe(seen.nodes);
+    for (let i = 0; i < b.length; i++) {
+      for (let j = i + 1; j < b.length; j++) {
+        const apart = b[i]!.x + b[i]!.width <= b[j]!.x || b[j]!.x + b[j]!.width <= b[i]!.x || b[i]!.y + b[i]!.height <= b[j]!.y || b[j]!.y + b[j]!.height <= b[i]!.y;
+        expect(apart, JSON.stringify([b[i], b[j]])).toBe(true);
+      }
+    }
   });
 });

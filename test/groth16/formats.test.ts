@@ -58,6 +58,25 @@ describe(".r1cs writer", () => {
     expect(r).toBe(FIELD_MODULUS);
   });
 
+  it("snarkjs's r1csfile parser reads every constraint back term by term, and the wire map", async () => {
+    /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped snarkjs dependency */
+    const r1csfile: any = await import("r1csfile" as string);
+    const parsed = await r1csfile.readR1cs({ type: "mem", data: writeR1cs(built.r1cs) }, { loadConstraints: true, loadMap: true, singleThread: true });
+    try {
+      const Fr = parsed.curve.Fr;
+      const terms = (lc: Record<string, Uint8Array>) => Object.entries(lc).map(([w, c]) => `${w}:${Fr.toObject(c)}`).sort();
+      const ours = (t: readonly (readonly [number, bigint])[]) => t.map(([w, c]) => `${w}:${((c % FIELD_MODULUS) + FIELD_MODULUS) % FIELD_MODULUS}`).sort();
+      expect(parsed.constraints.length).toBe(built.r1cs.constraints.length);
+      built.r1cs.constraints.forEach((k, i) => {
+        const [a, b, c] = parsed.constraints[i];
+        expect([terms(a), terms(b), terms(c)]).toEqual([ours(k.a), ours(k.b), ours(k.c)]);
+      });
+      expect(parsed.map).toEqual(Array.from({ length: built.r1cs.nWires }, (_, i) => i));
+    } finally {
+      await parsed.curve.terminate();
+    }
+  });
+
   it("setup-time (zero inputs) and prove-time builds give identical bytes", () => {
     const zero = build(mlpCircuit, [0n, 0n, 0n, 0n]);
     const other = build(mlpCircuit, [-32n, 31n, 0n, 5n]);
@@ -82,6 +101,11 @@ describe(".wtns writer", () => {
     for (const w of [1, 2, built.r1cs.nWires - 1]) {
       expect(await snarkjs.wtns.check(r1cs, writeWtns(tamper(built.witness, w)), quiet)).toBe(false);
     }
+  });
+
+  it("stores every limb: values at the 32- and 64-bit boundaries and r - 1 read back unchanged", () => {
+    const values = [1n, 0n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 192n + 5n, FIELD_MODULUS - 1n];
+    expect(readWtns(writeWtns(values))).toEqual(values);
   });
 
   it("negative values are stored as r - |v|", () => {

@@ -15,6 +15,7 @@ import {
   cacheDir,
   devPtau,
   fastDevPtau,
+  fastRandomPtau,
   proveGroth16,
   rangeCheckAll,
   verifyGroth16,
@@ -162,6 +163,42 @@ describe("insecure seeded development ptau (only on request)", () => {
     expect(Buffer.from(prepared.data!).equals(Buffer.from(ours))).toBe(true);
     // and a different seed gives a different file
     expect(Buffer.from(await fastDevPtau(power, "another seed")).equals(Buffer.from(ours))).toBe(false);
+  });
+
+  it("the fast generator's files pass snarkjs powersoftau verify; a tampered point or contribution does not", async () => {
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const power = 4;
+    const seeded = await fastDevPtau(power, "verify seed");
+    expect(await snarkjs.powersOfTau.verify(seeded, quiet)).toBe(true);
+    expect(await snarkjs.powersOfTau.verify(await fastRandomPtau(power), quiet)).toBe(true);
+    // byte offsets of each section's payload
+    const view = new DataView(seeded.buffer, seeded.byteOffset, seeded.byteLength);
+    const at = new Map<number, number>();
+    for (let pos = 12, s = 0; s < 11; s++) {
+      at.set(view.getUint32(pos, true), pos + 12);
+      pos += 12 + Number(view.getBigUint64(pos + 4, true));
+    }
+    const flipped = (offset: number) => {
+      const copy = seeded.slice();
+      copy[offset]! ^= 1;
+      return copy;
+    };
+    // contribution record: count, τ·G1, τ·G2, α·G1, β·G1, β·G2, the key (6 G1, 3 G2), partial hash
+    const alphaG1 = at.get(7)! + 4 + 64 + 128;
+    const partialHash = at.get(7)! + 4 + 3 * 64 + 2 * 128 + 6 * 64 + 3 * 128;
+    // a bit of τ^3·G1 (off the geometric sequence), of the recorded α·G1, of a chaining word of
+    // the partial response hash
+    for (const offset of [at.get(2)! + 3 * 64, alphaG1, partialHash + 130]) {
+      const ok = await snarkjs.powersOfTau.verify(flipped(offset), quiet).catch(() => false);
+      expect(ok).toBe(false);
+    }
+    // a Lagrange point changed to another curve point (its double): the phase-2 check catches it
+    type G1 = { fromRprLEM(b: Uint8Array, o: number): Uint8Array; toRprLEM(b: Uint8Array, o: number, p: Uint8Array): void; double(p: Uint8Array): Uint8Array; toAffine(p: Uint8Array): Uint8Array };
+    const curve = (await snarkjs.curves.getCurveFromName("bn128")) as { G1: G1 };
+    const lagrange = seeded.slice();
+    const p = curve.G1.fromRprLEM(lagrange, at.get(12)! + 5 * 64);
+    curve.G1.toRprLEM(lagrange, at.get(12)! + 5 * 64, curve.G1.toAffine(curve.G1.double(p)));
+    expect(await snarkjs.powersOfTau.verify(lagrange, quiet)).toBe(false);
   });
 
   it("snarkjs sets up, proves and verifies with the default local ptau", async () => {

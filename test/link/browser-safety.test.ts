@@ -12,8 +12,8 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-/** Packages the verifier may use: browser-capable (snarkjs ships a browser build; noble and ffjavascript are pure JS/wasm). */
-const ALLOWED_PACKAGES = new Set(["snarkjs", "@noble/curves", "@noble/hashes", "ffjavascript"]);
+/** Packages the verifier may use: browser-capable (snarkjs ships a browser build; noble, scure and ffjavascript are pure JS/wasm). */
+const ALLOWED_PACKAGES = new Set(["snarkjs", "@noble/curves", "@noble/hashes", "@scure/base", "ffjavascript"]);
 
 /** Value imports (not `import type` / `export type`) of a TypeScript source. */
 function importsOf(src: string): string[] {

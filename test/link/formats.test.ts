@@ -34,6 +34,20 @@ describe("codec", () => {
     expect(() => decodeValue("b64:A")).toThrow();
     expect(fromBase64(toBase64(Uint8Array.of(1, 2, 3, 4)))).toEqual(Uint8Array.of(1, 2, 3, 4));
   });
+
+  it("base64 agrees with Node's Buffer on every length and accepts one spelling only", () => {
+    for (let n = 0; n < 70; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+      const text = Buffer.from(bytes).toString("base64");
+      expect(toBase64(bytes)).toBe(text);
+      expect(Array.from(fromBase64(text))).toEqual(Array.from(bytes));
+    }
+    // Buffer accepts all of these; the codec must not (a changed spelling must not decode the same)
+    for (const loose of ["AR==", "AQ", "AQ=", "AQ===", " AQ==", "AQ==\n", "A Q==", "AQ-_", "QUJD\t"]) {
+      expect(() => fromBase64(loose), loose).toThrow(RangeError);
+    }
+    expect(() => decodeValue("b64:AR==")).toThrow();
+  });
 });
 
 describe("program files", () => {

@@ -73,9 +73,12 @@ export function fixtureModel(name: string): TestModel {
   return { graph, calibration, input: Object.fromEntries(graph.inputs.map((i, k) => [i.name, data[k]!])) };
 }
 
-/** Compile with defaults filled in. */
+/**
+ * Compile with defaults filled in. The tests' plans are kernel plans (they test kernels and their
+ * linking): backend "auto" may not swap in a whole-model circuit unless a test asks for it.
+ */
 export function compile(m: TestModel, opts: Partial<CompileOptions> = {}): Promise<CompiledModel> {
-  return compileModel(m.graph, m.calibration, { backend: "auto", inputVisibility: "public", outputVisibility: "public", ...opts });
+  return compileModel(m.graph, m.calibration, { backend: "auto", inputVisibility: "public", outputVisibility: "public", wholeModel: false, ...opts });
 }
 
 /** A side-file reader over the compiled model's in-memory files. */

@@ -18,6 +18,7 @@ import { loadLinkedModel } from "../../runtime/link/model.js";
 import { defaultVerifiers } from "../../backends/verifiers.js";
 import { verify } from "../../runtime/verify.js";
 import { quantiseInput, runProgram } from "../../runtime/witness.js";
+import { DEFAULT_COSTS } from "../../backends/registry.js";
 import { clone, compile, filesOf, proveJson, type Json, type TestModel } from "./helpers.js";
 
 afterAll(async () => {
@@ -71,6 +72,21 @@ describe("whole-model mode (--backend groth16)", () => {
     // the manifest round-trips through the strict parser
     expect(parseManifest(JSON.parse(JSON.stringify(c.manifest)))).toEqual(c.manifest);
   });
+
+  it("backend auto makes the same circuit itself where the cost model estimates it cheaper, and it verifies", async () => {
+    const cheap = { ...DEFAULT_COSTS, groth16Ns: 1, groth16ProveMs: 1 };
+    const auto = await compile(m, { backend: "auto", wholeModel: true, costs: cheap });
+    expect(auto.manifest.kernels.map((k) => [k.kind, k.backend])).toEqual([["whole-model", "groth16"]]);
+    expect(auto.plan[0]!.reason).toMatch(/^cheaper as one groth16 circuit: est\. .* vs .* for 2 kernels/);
+    const proof = (await proveJson(auto, m.input)).json;
+    expect((await verify(auto.manifest, proof, filesOf(auto))).ok).toBe(true);
+    const bad = clone(proof);
+    bad.outputs[0].integers[0] += 1;
+    bad.outputs[0].floats[0] = bad.outputs[0].integers[0] * 2 ** -auto.manifest.quantisation.outputs[0]!.scale;
+    expect((await verify(auto.manifest, bad, filesOf(auto))).ok).toBe(false);
+    // on the shipped constants the two GKR kernels stay
+    expect((await compile(m, { backend: "auto", wholeModel: true })).manifest.kernels.map((k) => k.backend)).toEqual(["gkr", "gkr"]);
+  }, 120_000);
 
   it("verifies, with the outputs of the integer program", async () => {
     const v = await verify(c.manifest, json, filesOf(c));

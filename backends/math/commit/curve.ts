@@ -17,6 +17,7 @@
 import { bn254 } from "@noble/curves/bn254.js";
 import { pippenger } from "@noble/curves/abstract/curve.js";
 import { FR_MODULUS } from "../field.js";
+import { CONST_BYTES, FQ_PRIME, FQ_WASM_PAGES, instantiateFqWasm, instantiateFqWasmAsync, type FqWasmExports } from "../wasm/fq-module.js";
 
 /** A G1 point (projective, @noble/curves). */
 export const G1 = bn254.G1.Point;
@@ -24,16 +25,14 @@ export type G1Point = InstanceType<typeof bn254.G1.Point>;
 
 /** The base field prime p of BN254 (coordinates of G1 points). */
 export const FQ_MODULUS: bigint = bn254.G1.Point.Fp.ORDER;
+if (FQ_MODULUS !== FQ_PRIME) throw new Error("internal error: the base field of @noble/curves' bn254 is not the wasm kernels' prime");
 
 /** Bytes of one encoded point. */
 export const POINT_BYTES = 64;
 
 /** Write a 256-bit value as 32 little-endian bytes at `at`. */
 export function writeLE(out: Uint8Array, at: number, v: bigint): void {
-  for (let i = 0; i < 32; i++) {
-    out[at + i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
+  write256(new DataView(out.buffer, out.byteOffset, out.byteLength), at, v);
 }
 
 /** Read 32 little-endian bytes at `at`. */
@@ -122,6 +121,165 @@ export function decompressPoint(bytes: Uint8Array, at = 0): G1Point | null {
   return G1.fromAffine({ x, y });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Base-field wasm: batched square roots (decompression) and Montgomery conversion (MSM bases)
+
+let fqWasm: FqWasmExports | null | undefined;
+/** The Fq kernels, or null where WebAssembly cannot be compiled synchronously (bigint fallback). */
+function fqKernels(): FqWasmExports | null {
+  if (fqWasm === undefined) fqWasm = instantiateFqWasm();
+  return fqWasm;
+}
+
+/**
+ * Compile the base-field wasm asynchronously: a browser main thread refuses synchronous
+ * compilation of all but tiny modules, so verifiers call this once before decoding points there.
+ */
+export async function initCurveWasm(): Promise<boolean> {
+  if (fqWasm === undefined) fqWasm = instantiateFqWasm() ?? (await instantiateFqWasmAsync());
+  return fqWasm !== null;
+}
+
+/** Use the bigint paths only (false) or the wasm ones where they load (true): tests compare both. */
+export function useCurveWasm(on: boolean): void {
+  fqWasm = on ? undefined : null;
+}
+
+/** Points per wasm call: x, y (32 bytes each) and a flag word per point, within the module's memory. */
+const FQ_CHUNK = Math.floor((FQ_WASM_PAGES * 65536 - CONST_BYTES - 64) / 68);
+
+function read256(view: DataView, at: number): bigint {
+  return view.getBigUint64(at, true) | (view.getBigUint64(at + 8, true) << 64n) | (view.getBigUint64(at + 16, true) << 128n) | (view.getBigUint64(at + 24, true) << 192n);
+}
+
+/**
+ * `count` consecutive compressed points from `at`, as `decompressPoint` decodes each (same
+ * points, same refusals); null when any is malformed. The square roots run in one wasm call per
+ * chunk instead of one bigint exponentiation per point.
+ */
+export function decompressPoints(bytes: Uint8Array, at: number, count: number): G1Point[] | null {
+  if (!(bytes instanceof Uint8Array) || !Number.isSafeInteger(count) || count < 0 || bytes.length < at + count * COMPRESSED_POINT_BYTES) return null;
+  const fq = fqKernels();
+  const out: G1Point[] = new Array(count);
+  if (!fq) {
+    for (let i = 0; i < count; i++) {
+      const p = decompressPoint(bytes, at + i * COMPRESSED_POINT_BYTES);
+      if (!p) return null;
+      out[i] = p;
+    }
+    return out;
+  }
+  for (let start = 0; start < count; start += FQ_CHUNK) {
+    const m = Math.min(FQ_CHUNK, count - start);
+    const mem = new Uint8Array(fq.memory.buffer);
+    const view = new DataView(fq.memory.buffer);
+    const xsAt = CONST_BYTES;
+    const ysAt = xsAt + 32 * m;
+    const okAt = ysAt + 32 * m;
+    const tmpAt = okAt + 4 * m;
+    const xs: bigint[] = new Array(m);
+    const flagsOf = new Uint8Array(m);
+    for (let i = 0; i < m; i++) {
+      const src = at + (start + i) * COMPRESSED_POINT_BYTES;
+      const last = bytes[src + 31]!;
+      const flags = last & (FLAG_ODD_Y | FLAG_INFINITY);
+      const dst = xsAt + 32 * i;
+      if (flags & FLAG_INFINITY) {
+        if (flags !== FLAG_INFINITY || last !== FLAG_INFINITY) return null;
+        for (let j = 0; j < 31; j++) if (bytes[src + j] !== 0) return null;
+        mem.fill(0, dst, dst + 32);
+        flagsOf[i] = FLAG_INFINITY;
+        continue;
+      }
+      mem.set(bytes.subarray(src, src + 32), dst);
+      mem[dst + 31] = last & ~FLAG_ODD_Y;
+      const x = read256(view, dst);
+      if (x >= FQ_MODULUS) return null;
+      xs[i] = x;
+      flagsOf[i] = flags;
+    }
+    fq.sqrtRhs(ysAt, okAt, xsAt, m, tmpAt);
+    for (let i = 0; i < m; i++) {
+      const flags = flagsOf[i]!;
+      if (flags & FLAG_INFINITY) {
+        out[start + i] = G1.ZERO;
+        continue;
+      }
+      if (view.getUint32(okAt + 4 * i, true) !== 1) return null; // x^3 + 3 is not a square
+      let y = read256(view, ysAt + 32 * i);
+      if (((y & 1n) === 1n) !== ((flags & FLAG_ODD_Y) !== 0)) y = y === 0n ? 0n : FQ_MODULUS - y;
+      if (y === 0n && flags !== 0) return null;
+      out[start + i] = G1.fromAffine({ x: xs[i]!, y });
+    }
+  }
+  return out;
+}
+
+/**
+ * For each canonical x (0 <= x < p): a square root of x^3 + 3, or null when it has none (no
+ * curve point has abscissa x). Batched through the wasm kernels when they load.
+ */
+export function curveRhsSqrts(xs: readonly bigint[]): (bigint | null)[] {
+  const fq = fqKernels();
+  const Fp = G1.Fp;
+  if (!fq) {
+    return xs.map((x) => {
+      try {
+        return Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 3n));
+      } catch {
+        return null;
+      }
+    });
+  }
+  const out: (bigint | null)[] = new Array(xs.length);
+  for (let start = 0; start < xs.length; start += FQ_CHUNK) {
+    const m = Math.min(FQ_CHUNK, xs.length - start);
+    const view = new DataView(fq.memory.buffer);
+    const xsAt = CONST_BYTES;
+    const ysAt = xsAt + 32 * m;
+    const okAt = ysAt + 32 * m;
+    for (let i = 0; i < m; i++) {
+      const x = xs[start + i]!;
+      if (x < 0n || x >= FQ_MODULUS) throw new RangeError("curveRhsSqrts: expected coordinates in [0, p)");
+      write256(view, xsAt + 32 * i, x);
+    }
+    fq.sqrtRhs(ysAt, okAt, xsAt, m, okAt + 4 * m);
+    for (let i = 0; i < m; i++) out[start + i] = view.getUint32(okAt + 4 * i, true) === 1 ? read256(view, ysAt + 32 * i) : null;
+  }
+  return out;
+}
+
+/**
+ * x·2^256 mod p for each x, as 32-byte little-endian words written at `out + 64·i + offset`
+ * (ffjavascript's affine Montgomery layout), through the wasm kernels when they load.
+ */
+function writeMontgomeryFq(values: readonly bigint[], out: Uint8Array, stride: number, offset: number): void {
+  const fq = fqKernels();
+  if (!fq) {
+    values.forEach((v, i) => writeLE(out, i * stride + offset, (v << 256n) % FQ_MODULUS));
+    return;
+  }
+  const chunk = Math.floor((FQ_WASM_PAGES * 65536 - CONST_BYTES) / 64);
+  for (let start = 0; start < values.length; start += chunk) {
+    const m = Math.min(chunk, values.length - start);
+    const view = new DataView(fq.memory.buffer);
+    const inAt = CONST_BYTES;
+    const outAt = inAt + 32 * m;
+    for (let i = 0; i < m; i++) write256(view, inAt + 32 * i, values[start + i]!);
+    fq.toMont(outAt, inAt, m);
+    const mem = new Uint8Array(fq.memory.buffer);
+    for (let i = 0; i < m; i++) out.set(mem.subarray(outAt + 32 * i, outAt + 32 * i + 32), (start + i) * stride + offset);
+  }
+}
+
+const M64 = (1n << 64n) - 1n;
+function write256(view: DataView, at: number, v: bigint): void {
+  view.setBigUint64(at, v & M64, true);
+  view.setBigUint64(at + 8, (v >> 64n) & M64, true);
+  view.setBigUint64(at + 16, (v >> 128n) & M64, true);
+  view.setBigUint64(at + 24, v >> 192n, true);
+}
+
 /** True for a well-formed point object on the curve (used by verifiers on untrusted input). */
 export function isG1Point(p: unknown): p is G1Point {
   if (!(p instanceof G1)) return false;
@@ -156,12 +314,10 @@ export class PointSet {
   lemBytes(): Uint8Array {
     if (!this.lem) {
       const out = new Uint8Array(this.points.length * POINT_BYTES);
-      const affine = this.points.map((p) => (p.is0() ? null : p.toAffine()));
-      affine.forEach((a, i) => {
-        if (!a) return; // (0, 0) is ffjavascript's affine identity
-        writeLE(out, i * POINT_BYTES, (a.x << 256n) % FQ_MODULUS);
-        writeLE(out, i * POINT_BYTES + 32, (a.y << 256n) % FQ_MODULUS);
-      });
+      // (0, 0) is ffjavascript's affine identity, and 0 stays 0 in Montgomery form
+      const affine = this.points.map((p) => (p.is0() ? { x: 0n, y: 0n } : p.toAffine()));
+      writeMontgomeryFq(affine.map((a) => a.x), out, POINT_BYTES, 0);
+      writeMontgomeryFq(affine.map((a) => a.y), out, POINT_BYTES, 32);
       this.lem = out;
     }
     return this.lem;

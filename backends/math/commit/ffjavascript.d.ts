@@ -1,7 +1,8 @@
 /**
  * Minimal typings for the parts of ffjavascript 0.3.1 that the commitment layer uses: the bn128
  * curve's G1 multi-exponentiation over wasm (points as 64-byte affine little-endian Montgomery
- * buffers, scalars as little-endian standard-form integers of any fixed byte width).
+ * buffers, scalars as little-endian standard-form integers of any fixed byte width), and the
+ * ChaCha stream the powers-of-tau format hashes to G2 points with (backends/groth16/fastptau.ts).
  */
 declare module "ffjavascript" {
   export interface WasmG1 {
@@ -15,6 +16,11 @@ declare module "ffjavascript" {
   export interface Bn128Curve {
     G1: WasmG1;
     terminate(): Promise<void>;
+  }
+  /** ChaCha20 keyed by eight 32-bit words, as snarkjs seeds it. */
+  export class ChaCha {
+    constructor(seed: number[]);
+    nextU32(): number;
   }
   export function buildBn128(singleThread?: boolean): Promise<Bn128Curve>;
 }

@@ -14,7 +14,7 @@
  * distribution on the curve).
  */
 import { sha256 } from "../sha256.js";
-import { FQ_MODULUS, G1, type G1Point } from "./curve.js";
+import { FQ_MODULUS, G1, curveRhsSqrts, type G1Point } from "./curve.js";
 
 const encoder = new TextEncoder();
 const DOMAIN = encoder.encode("zkc/g1-generator/v1");
@@ -48,34 +48,65 @@ function leBigint(bytes: Uint8Array): bigint {
  * @throws RangeError for a negative or non-integer index, or an empty label
  */
 export function hashToG1(label: string, index: number): G1Point {
-  if (typeof label !== "string" || label.length === 0) throw new RangeError("hashToG1: expected a non-empty label");
-  if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 32) {
-    throw new RangeError(`hashToG1: expected an index in [0, 2^32), got ${index}`);
-  }
+  checkLabelIndex(label, index);
   const lab = encoder.encode(label);
-  const prefix = new Uint8Array(DOMAIN.length + 4 + lab.length + 8);
-  prefix.set(DOMAIN, 0);
-  prefix.set(u32(lab.length), DOMAIN.length);
-  prefix.set(lab, DOMAIN.length + 4);
-  prefix.set(u32(index), DOMAIN.length + 4 + lab.length);
-  const msg = new Uint8Array(prefix.length + 1);
-  msg.set(prefix);
   for (let c = 0; ; c++) {
-    msg.set(u32(c), prefix.length - 4);
-    msg[prefix.length] = 0;
-    const h0 = sha256(msg);
-    msg[prefix.length] = 1;
-    const h1 = sha256(msg);
-    const wide = new Uint8Array(64);
-    wide.set(h0, 0);
-    wide.set(h1, 32);
-    const x = leBigint(wide) % FQ_MODULUS;
+    const x = candidateX(lab, index, c);
     const a = (x * x * x + 3n) % FQ_MODULUS;
     const y = powMod(a, SQRT_EXP, FQ_MODULUS);
     if ((y * y) % FQ_MODULUS !== a) continue;
     const yEven = y % 2n === 0n ? y : FQ_MODULUS - y;
     return G1.fromAffine({ x, y: yEven });
   }
+}
+
+function checkLabelIndex(label: string, index: number): void {
+  if (typeof label !== "string" || label.length === 0) throw new RangeError("hashToG1: expected a non-empty label");
+  if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 32) {
+    throw new RangeError(`hashToG1: expected an index in [0, 2^32), got ${index}`);
+  }
+}
+
+/** The candidate abscissa of generator `index` at counter `c` (see the module header). */
+function candidateX(lab: Uint8Array, index: number, c: number): bigint {
+  const msg = new Uint8Array(DOMAIN.length + 4 + lab.length + 9);
+  msg.set(DOMAIN, 0);
+  msg.set(u32(lab.length), DOMAIN.length);
+  msg.set(lab, DOMAIN.length + 4);
+  msg.set(u32(index), DOMAIN.length + 4 + lab.length);
+  msg.set(u32(c), DOMAIN.length + 8 + lab.length);
+  const wide = new Uint8Array(64);
+  msg[msg.length - 1] = 0;
+  wide.set(sha256(msg), 0);
+  msg[msg.length - 1] = 1;
+  wide.set(sha256(msg), 32);
+  return leBigint(wide) % FQ_MODULUS;
+}
+
+/**
+ * Generators [from, to) of a family: `hashToG1` for each, with the square roots of one counter
+ * round taken for all pending indices at once (`curveRhsSqrts`, wasm), instead of a bigint
+ * exponentiation per candidate.
+ */
+function hashToG1Batch(label: string, from: number, to: number): G1Point[] {
+  checkLabelIndex(label, from);
+  if (to > from) checkLabelIndex(label, to - 1);
+  const lab = encoder.encode(label);
+  const out: G1Point[] = new Array(to - from);
+  let pending = Array.from({ length: to - from }, (_, i) => from + i);
+  for (let c = 0; pending.length > 0; c++) {
+    const xs = pending.map((index) => candidateX(lab, index, c));
+    const roots = curveRhsSqrts(xs);
+    const next: number[] = [];
+    pending.forEach((index, i) => {
+      const y = roots[i];
+      if (y === null || y === undefined) return void next.push(index);
+      const yEven = y % 2n === 0n ? y : FQ_MODULUS - y;
+      out[index - from] = G1.fromAffine({ x: xs[i]!, y: yEven });
+    });
+    pending = next;
+  }
+  return out;
 }
 
 const cache = new Map<string, G1Point[]>();
@@ -91,6 +122,6 @@ export function generators(label: string, n: number): readonly G1Point[] {
     list = [];
     cache.set(label, list);
   }
-  while (list.length < n) list.push(hashToG1(label, list.length));
+  if (list.length < n) list.push(...hashToG1Batch(label, list.length, n));
   return list.slice(0, n);
 }

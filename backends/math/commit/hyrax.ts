@@ -31,7 +31,7 @@
 import { FR_MODULUS, Fr, FrVector } from "../field.js";
 import { eqTable, evaluateMle, foldFirst } from "../mle.js";
 import type { Transcript } from "../transcript.js";
-import { COMPRESSED_POINT_BYTES, G1, PointSet, compressPoint, decompressPoint, getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "./curve.js";
+import { COMPRESSED_POINT_BYTES, G1, PointSet, compressPoint, decompressPoints, getMsmEngine, isG1Point, type G1Point, type MsmEngine } from "./curve.js";
 import { generators } from "./generators.js";
 
 /** Scheme name written into commitment bytes and manifests. */
@@ -211,6 +211,12 @@ export function commitmentBytes(c: HyraxCommitment, scheme: string = HYRAX_SCHEM
   return out;
 }
 
+/**
+ * Commitments `decodeCommitment` built (frozen, shape and points checked while decoding): the
+ * opening checks skip re-validating their points, a curve-equation check per row.
+ */
+const decoded = new WeakSet<HyraxCommitment>();
+
 /** Parse `commitmentBytes` (of that scheme); null (never a throw) when malformed. */
 export function decodeCommitment(bytes: Uint8Array, scheme: string = HYRAX_SCHEME): HyraxCommitment | null {
   const tag = new TextEncoder().encode(scheme);
@@ -220,13 +226,11 @@ export function decodeCommitment(bytes: Uint8Array, scheme: string = HYRAX_SCHEM
   if (numVars > 40) return null;
   const { rowVars, colVars } = hyraxShape(numVars);
   if (bytes.length !== tag.length + 4 + 2 ** rowVars * COMPRESSED_POINT_BYTES) return null;
-  const rows: G1Point[] = [];
-  for (let i = 0; i < 2 ** rowVars; i++) {
-    const p = decompressPoint(bytes, tag.length + 4 + i * COMPRESSED_POINT_BYTES);
-    if (!p) return null;
-    rows.push(p);
-  }
-  return Object.freeze({ numVars, rowVars, colVars, rows: Object.freeze(rows) });
+  const rows = decompressPoints(bytes, tag.length + 4, 2 ** rowVars);
+  if (!rows) return null;
+  const c: HyraxCommitment = Object.freeze({ numVars, rowVars, colVars, rows: Object.freeze(rows) });
+  decoded.add(c);
+  return c;
 }
 
 /** Absorb a commitment under a label (prover and verifier alike, before any challenge depending on it). */
@@ -305,6 +309,7 @@ function readCombined(proof: unknown, len: number): bigint[] | string {
 
 /** Why `c` is not a well-formed commitment (shape and points), or null; for verifiers on untrusted input. */
 export function commitmentProblem(c: unknown, where: string): string | null {
+  if (decoded.has(c as HyraxCommitment)) return null;
   const cc = c as HyraxCommitment | null;
   if (typeof c !== "object" || c === null || !Number.isSafeInteger(cc!.numVars) || !Array.isArray(cc!.rows)) return `${where}: not a commitment`;
   const { rowVars, colVars } = hyraxShape(cc!.numVars);

@@ -51,6 +51,10 @@ export const Op = {
   f64Const: 0x44,
   f64Mul: 0xa2,
   i64GtS: 0x55,
+  i32Store: 0x36,
+  i32Shl: 0x74,
+  i32ShrU: 0x76,
+  i64Xor: 0x85,
 } as const;
 
 /** Unsigned LEB128. */

@@ -17,16 +17,28 @@ const P = MODULUS_LIMBS.map((x) => BigInt(x));
 export const WASM_PAGES = 256;
 
 /** Load 8 limbs at `ptr` (+ byte offset) into i64 locals. */
-function load(f: FnBuilder, dst: number[], ptr: number, offset = 0): void {
+export function load(f: FnBuilder, dst: number[], ptr: number, offset = 0): void {
   for (let j = 0; j < 8; j++) f.get(ptr).mem(Op.i64Load32U, 2, offset + 4 * j).set(dst[j]!);
 }
 
 /** Store 8 i64 locals (each < 2^32) as limbs at `ptr`. */
-function store(f: FnBuilder, ptr: number, src: number[]): void {
+export function store(f: FnBuilder, ptr: number, src: number[]): void {
   for (let j = 0; j < 8; j++) f.get(ptr).get(src[j]!).mem(Op.i64Store32, 2, 4 * j);
 }
 
-interface Scratch {
+/** A modulus the Montgomery helpers work in: 8 little-endian 32-bit limbs, top limb below 2^30. */
+export interface WasmModulus {
+  limbs: readonly bigint[];
+  /** -m^-1 mod 2^32 */
+  nInv32: bigint;
+}
+
+/** BN254 Fr, the modulus of this module's kernels. */
+export const FR_WASM_MODULUS: WasmModulus = { limbs: P, nInv32: BigInt(N_INV_32) };
+
+/** Locals every helper below shares, and the modulus they reduce by. */
+export interface Scratch {
+  mod: WasmModulus;
   t: number[]; // 10 accumulator words
   d: number[]; // 8 words for the trial subtraction
   c: number; // carry / borrow
@@ -34,16 +46,16 @@ interface Scratch {
   m: number; // Montgomery quotient word
 }
 
-function scratch(f: FnBuilder): Scratch {
-  return { t: f.locals(I64, 10), d: f.locals(I64, 8), c: f.local(I64), s: f.local(I64), m: f.local(I64) };
+export function scratch(f: FnBuilder, mod: WasmModulus = FR_WASM_MODULUS): Scratch {
+  return { mod, t: f.locals(I64, 10), d: f.locals(I64, 8), c: f.local(I64), s: f.local(I64), m: f.local(I64) };
 }
 
 /** x := x - r if x >= r (x in 8 locals, x < 2r). Branch-free via select. */
-function condSubP(f: FnBuilder, x: number[], sc: Scratch): void {
+export function condSubP(f: FnBuilder, x: number[], sc: Scratch): void {
   f.i64(0n).set(sc.c);
   for (let j = 0; j < 8; j++) {
     // s = x_j - p_j - borrow; d_j = s mod 2^32; borrow = sign bit of s
-    f.get(x[j]!).i64(P[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
+    f.get(x[j]!).i64(sc.mod.limbs[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
     f.get(sc.s).i64(M32).op(Op.i64And).set(sc.d[j]!);
     f.get(sc.s).i64(63n).op(Op.i64ShrU).set(sc.c);
   }
@@ -58,7 +70,7 @@ function condSubP(f: FnBuilder, x: number[], sc: Scratch): void {
  * valid because r's top limb 0x30644e72 < (2^32 - 1)/2 - 1, so the accumulator never needs a
  * ninth word). `a` holds 8 limbs in locals; b is read from memory at `bPtr`. Result in sc.t[0..7].
  */
-function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
+export function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
   const t = sc.t;
   const bi = sc.d[0]!; // the trial-subtraction words are free until the final condSubP
   const carryA = sc.d[1]!;
@@ -70,8 +82,8 @@ function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
     f.set(sc.s);
     f.get(sc.s).i64(32n).op(Op.i64ShrU).set(carryA);
     f.get(sc.s).i64(M32).op(Op.i64And).set(t[0]!);
-    f.get(t[0]!).i64(BigInt(N_INV_32)).op(Op.i64Mul).i64(M32).op(Op.i64And).set(sc.m);
-    f.get(sc.m).i64(P[0]!).op(Op.i64Mul).get(t[0]!).op(Op.i64Add).i64(32n).op(Op.i64ShrU).set(sc.c);
+    f.get(t[0]!).i64(sc.mod.nInv32).op(Op.i64Mul).i64(M32).op(Op.i64And).set(sc.m);
+    f.get(sc.m).i64(sc.mod.limbs[0]!).op(Op.i64Mul).get(t[0]!).op(Op.i64Add).i64(32n).op(Op.i64ShrU).set(sc.c);
     for (let j = 1; j < 8; j++) {
       // (A, t_j) = t_j + a_j b_i + A
       f.get(a[j]!).get(bi).op(Op.i64Mul);
@@ -79,7 +91,7 @@ function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
       f.get(carryA).op(Op.i64Add).set(sc.s);
       f.get(sc.s).i64(32n).op(Op.i64ShrU).set(carryA);
       // (C, t_{j-1}) = low(s) + m p_j + C
-      f.get(sc.s).i64(M32).op(Op.i64And).get(sc.m).i64(P[j]!).op(Op.i64Mul).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
+      f.get(sc.s).i64(M32).op(Op.i64And).get(sc.m).i64(sc.mod.limbs[j]!).op(Op.i64Mul).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
       f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
       f.get(sc.s).i64(M32).op(Op.i64And).set(t[j - 1]!);
     }
@@ -87,13 +99,13 @@ function montMul(f: FnBuilder, a: number[], bPtr: number, sc: Scratch): void {
   }
   // The result is < r·(1 + r/2^256) < 2r: one conditional subtraction, skipped (a predictable
   // branch, most products) when the top limb alone shows the value is below r.
-  f.get(t[7]!).i64(P[7]!).op(Op.i64GeU).op(Op.if, 0x40);
+  f.get(t[7]!).i64(sc.mod.limbs[7]!).op(Op.i64GeU).op(Op.if, 0x40);
   condSubP(f, t.slice(0, 8), sc);
   f.op(Op.end);
 }
 
 /** z := x + y mod r (all in locals; z may alias x or y). */
-function modAdd(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch): void {
+export function modAdd(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch): void {
   f.i64(0n).set(sc.c);
   for (let j = 0; j < 8; j++) {
     f.get(x[j]!).get(y[j]!).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
@@ -105,7 +117,7 @@ function modAdd(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch
 }
 
 /** z := x - y mod r (all in locals; z may alias x or y). */
-function modSub(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch): void {
+export function modSub(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch): void {
   f.i64(0n).set(sc.c);
   for (let j = 0; j < 8; j++) {
     f.get(x[j]!).get(y[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
@@ -116,7 +128,7 @@ function modSub(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch
   f.get(sc.c).set(sc.m);
   f.i64(0n).set(sc.c);
   for (let j = 0; j < 8; j++) {
-    f.get(z[j]!).get(sc.m).i64(P[j]!).op(Op.i64Mul).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
+    f.get(z[j]!).get(sc.m).i64(sc.mod.limbs[j]!).op(Op.i64Mul).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
     f.get(sc.s).i64(M32).op(Op.i64And).set(z[j]!);
     f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
   }
@@ -126,7 +138,7 @@ function modSub(f: FnBuilder, z: number[], x: number[], y: number[], sc: Scratch
  * Emit `block loop (if n == 0 break) body; ptr_k += step_k; n -= 1; continue end end`.
  * `steps` pairs a pointer local with its byte stride (a local or a constant).
  */
-function countedLoop(
+export function countedLoop(
   f: FnBuilder,
   n: number,
   steps: { ptr: number; by: number | { local: number } }[],
@@ -245,7 +257,7 @@ function reduceSmallProduct(f: FnBuilder, x: number[], q: number, mc: number, sc
   f.i64(0n).set(sc.c).i64(0n).set(mc);
   for (let j = 0; j < 8; j++) {
     // prod = q * p_j + mulCarry; x_j -= low(prod) + borrow
-    f.get(q).i64(P[j]!).op(Op.i64Mul).get(mc).op(Op.i64Add).set(sc.s);
+    f.get(q).i64(sc.mod.limbs[j]!).op(Op.i64Mul).get(mc).op(Op.i64Add).set(sc.s);
     f.get(sc.s).i64(32n).op(Op.i64ShrU).set(mc);
     f.get(x[j]!).get(sc.s).i64(M32).op(Op.i64And).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
     f.get(sc.s).i64(M32).op(Op.i64And).set(x[j]!);
@@ -255,7 +267,7 @@ function reduceSmallProduct(f: FnBuilder, x: number[], q: number, mc: number, sc
   f.get(x[8]!).get(mc).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).i64(0n).op(Op.i64LtS).op(Op.if, 0x40);
   f.i64(0n).set(sc.c);
   for (let j = 0; j < 8; j++) {
-    f.get(x[j]!).i64(P[j]!).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
+    f.get(x[j]!).i64(sc.mod.limbs[j]!).op(Op.i64Add).get(sc.c).op(Op.i64Add).set(sc.s);
     f.get(sc.s).i64(M32).op(Op.i64And).set(x[j]!);
     f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
   }
@@ -289,7 +301,7 @@ function buildMulSmall(accumulate: boolean): FnBuilder {
     load(f, av, a);
     f.i64(0n).set(sc.c);
     for (let j = 0; j < 8; j++) {
-      f.i64(P[j]!).get(av[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
+      f.i64(sc.mod.limbs[j]!).get(av[j]!).op(Op.i64Sub).get(sc.c).op(Op.i64Sub).set(sc.s);
       f.get(sc.s).i64(M32).op(Op.i64And).get(av[j]!).get(neg).op(Op.select).set(av[j]!);
       f.get(sc.s).i64(63n).op(Op.i64ShrU).set(sc.c);
     }
@@ -314,6 +326,43 @@ function buildMulSmall(accumulate: boolean): FnBuilder {
   return f;
 }
 
+/**
+ * dotSmallInto(acc, a, k, n): acc += sum_j a[j] * k[j] with k unsigned 32-bit words below 2^16 and
+ * n <= 2^12 (the caller's contract). Montgomery form is linear, so the small factors multiply the
+ * limbs directly: eight 64-bit column sums of limb x k products (each below 2^60), one carry pass
+ * to 9 limbs (below r * 2^28 < 2^31 * r), one `reduceSmallProduct`: 8 word products per term
+ * instead of a Montgomery product and a reduction.
+ */
+function buildDotSmallInto(): FnBuilder {
+  const f = new FnBuilder([I32, I32, I32, I32]);
+  const [acc, a, k, n] = [0, 1, 2, 3];
+  const sc = scratch(f);
+  const cols = f.locals(I64, 8);
+  const x = f.locals(I64, 9);
+  const kv = f.local(I64);
+  const q = f.local(I64);
+  const mc = f.local(I64);
+  for (const c of cols) f.i64(0n).set(c);
+  countedLoop(f, n, [{ ptr: a, by: 32 }, { ptr: k, by: 4 }], () => {
+    f.get(k).mem(Op.i64Load32U, 2, 0).set(kv);
+    for (let j = 0; j < 8; j++) f.get(cols[j]!).get(a).mem(Op.i64Load32U, 2, 4 * j).get(kv).op(Op.i64Mul).op(Op.i64Add).set(cols[j]!);
+  });
+  // carry pass: x = sum_j cols[j] * 2^(32 j) as 9 limbs
+  f.i64(0n).set(sc.c);
+  for (let j = 0; j < 8; j++) {
+    f.get(cols[j]!).get(sc.c).op(Op.i64Add).set(sc.s);
+    f.get(sc.s).i64(M32).op(Op.i64And).set(x[j]!);
+    f.get(sc.s).i64(32n).op(Op.i64ShrU).set(sc.c);
+  }
+  f.get(sc.c).set(x[8]!);
+  reduceSmallProduct(f, x, q, mc, sc);
+  const s = cols; // free again
+  load(f, s, acc);
+  modAdd(f, s, s, x.slice(0, 8), sc);
+  store(f, acc, s);
+  return f;
+}
+
 /** The raw exports of the emitted module. */
 export interface FrWasmExports {
   memory: WebAssembly.Memory;
@@ -325,6 +374,7 @@ export interface FrWasmExports {
   fold(out: number, lo: number, hi: number, r: number, n: number): void;
   mulSmall(out: number, a: number, aStep: number, k: number, n: number): void;
   mulSmallAdd(out: number, a: number, aStep: number, k: number, n: number): void;
+  dotSmallInto(acc: number, a: number, k: number, n: number): void;
 }
 
 /** The module's bytes (deterministic). */
@@ -338,6 +388,7 @@ export function emitFrModule(): Uint8Array {
     { name: "fold", fn: buildFold() },
     { name: "mulSmall", fn: buildMulSmall(false) },
     { name: "mulSmallAdd", fn: buildMulSmall(true) },
+    { name: "dotSmallInto", fn: buildDotSmallInto() },
   ]);
 }
 
