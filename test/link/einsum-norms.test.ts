@@ -1,6 +1,6 @@
 /**
- * Einsum of two runtime operands, LpNormalization, MeanVarianceNormalization, RMSNormalization
- * and LpPool lower onto gathers, matmul, sums, tables and the proven division, and a causal -inf mask added to
+ * Einsum of two runtime operands, LpNormalization, MeanVarianceNormalization, RMSNormalization,
+ * LpPool and Mod by constants lower onto gathers, matmul, sums, tables and the proven division, and a causal -inf mask added to
  * Einsum scores before Softmax keeps its stand-in: a model using all of them proves and verifies
  * in GKR mode with real proofs, its outputs close to the float model's (the masked probabilities
  * exactly 0); a changed output is rejected. (Hardmax's argmax gets a Groth16 kernel of its own,
@@ -15,7 +15,7 @@ import { tensor } from "../../compiler/ir/tensor.js";
 import { calibrate } from "../../compiler/quant/calibrate.js";
 import { clone, provedModel, type TestModel } from "./helpers.js";
 
-const OUTPUTS = ["gram", "unit", "mvn", "lppool", "attn", "rms"] as const;
+const OUTPUTS = ["gram", "unit", "mvn", "lppool", "attn", "rms", "mod"] as const;
 /** 0 on and below the diagonal, -inf above */
 const CAUSAL = [0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0];
 
@@ -35,6 +35,8 @@ function normsModel(): TestModel {
   b.output("attn", "float32", [2, 3, 3]);
   b.op("RMSNormalization", ["x", b.floats("gamma", [4], [1, -0.5, 0.75, 1.25])], { axis: int(-1) }, "rms");
   b.output("rms", "float32", [2, 3, 4]);
+  b.op("Mod", ["x", b.floats("divisor", [4], [0.75, -0.5, 1.25, -1])], { fmod: int(1) }, "mod");
+  b.output("mod", "float32", [2, 3, 4]);
   const graph = loadModelBytes(b.encode(), "einsum-norms.onnx");
   const rng = new Rng(21);
   const draw = () => Float64Array.from({ length: 24 }, () => Math.fround(rng.uniform(-1.5, 1.5)));
@@ -44,7 +46,7 @@ function normsModel(): TestModel {
 
 const proved = provedModel(normsModel, { backend: "gkr" });
 
-describe("Einsum, LpNormalization, MeanVarianceNormalization, RMSNormalization, LpPool and a -inf causal mask, gkr mode", () => {
+describe("Einsum, LpNormalization, MeanVarianceNormalization, RMSNormalization, LpPool, Mod and a -inf causal mask, gkr mode", () => {
   it("verifies, with outputs close to the float model's", async () => {
     const v = await proved.check(proved.proof);
     if (!v.ok) throw new Error(v.reason);
