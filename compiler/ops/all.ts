@@ -125,6 +125,7 @@ import { GlobalMaxPool_1 } from "./global-max-pool.js";
 import { GroupNormalization_18, GroupNormalization_21 } from "./group-normalization.js";
 import { InstanceNormalization_1 } from "./instance-normalization.js";
 import { LayerNormalization_17 } from "./layer-normalization.js";
+import { RMSNormalization_23 } from "./rms-normalization.js";
 import { LRN_1 } from "./lrn.js";
 import { LpNormalization_1 } from "./lp-normalization.js";
 import { LpPool_1 } from "./lp-pool.js";
@@ -139,7 +140,7 @@ import { GRU_7, GRU_14, LSTM_7, LSTM_14, RNN_7, RNN_14 } from "./recurrent.js";
 const NN_OPS: OpDef[] = [
   AveragePool_1, BatchNormalization_1, BatchNormalization_7, BatchNormalization_9, BatchNormalization_14,
   BatchNormalization_15, Conv_1, ConvInteger_10, ConvTranspose_1, Einsum_12, Gemm_1, Gemm_7, Gemm_11, GlobalAveragePool_1, GlobalMaxPool_1,
-  GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, LRN_1, LpNormalization_1,
+  GroupNormalization_18, GroupNormalization_21, InstanceNormalization_1, LayerNormalization_17, RMSNormalization_23, LRN_1, LpNormalization_1,
   LpPool_1, MatMul_1, MatMulInteger_10, MaxPool_1, MaxUnpool_9, MeanVarianceNormalization_9,
   QLinearConv_10, QLinearMatMul_10,
   RNN_7, RNN_14, GRU_7, GRU_14, LSTM_7, LSTM_14,

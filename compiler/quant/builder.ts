@@ -40,6 +40,18 @@ export function quantiseValue(x: number, scale: number): number {
   return Math.sign(v) * Math.round(Math.abs(v));
 }
 
+/**
+ * The integer that stands for ±inf in a constant (an attention mask's -inf): far beyond every
+ * finite value a tensor holds, so that Softmax gives exactly 0 where it was added, and small
+ * enough that sums of a few masks stay below the safe bound.
+ */
+export const INFINITY_STAND_IN = 2 ** 40;
+
+/** quantiseValue, with ±inf saturated at ±INFINITY_STAND_IN (NaN stays NaN and is refused). */
+export function quantiseSaturating(x: number, scale: number): number {
+  return x === Infinity ? INFINITY_STAND_IN : x === -Infinity ? -INFINITY_STAND_IN : quantiseValue(x, scale);
+}
+
 function maxAbsOf(values: Float64Array): number {
   let m = 0;
   for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]!));
@@ -113,7 +125,7 @@ export class ProgramBuilder {
   param(hint: string, shape: number[], floats: ArrayLike<number>, scaleOrAuto: number | "weight"): QTensor {
     const scale = scaleOrAuto === "weight" ? this.weightScale(floats) : scaleOrAuto;
     const values = new Float64Array(floats.length);
-    for (let i = 0; i < values.length; i++) values[i] = quantiseValue(floats[i]!, scale);
+    for (let i = 0; i < values.length; i++) values[i] = quantiseSaturating(floats[i]!, scale);
     return this.paramInts(hint, shape, values, scale);
   }
 

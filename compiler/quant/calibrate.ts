@@ -38,17 +38,27 @@ class RangeCollector {
     if (t.dtype === "bool" || this.graph.constants.has(name) || t.data.length === 0) return;
     let min = Infinity;
     let max = -Infinity;
+    let negInf = false;
+    let posInf = false;
     const d = t.data;
     for (let i = 0; i < d.length; i++) {
       const v = d[i]!;
       // ±inf and NaN (x/0, log 0) have no place on a fixed-point grid: ranges hold finite values
-      if (!Number.isFinite(v)) continue;
+      if (!Number.isFinite(v)) {
+        // an attention mask's -inf is noted: its fixed-point stand-in must survive saturation
+        if (v === -Infinity) negInf = true;
+        else if (v === Infinity) posInf = true;
+        continue;
+      }
       if (v < min) min = v;
       if (v > max) max = v;
     }
     if (min > max) return; // nothing finite
     const r = this.ranges.get(name);
-    this.ranges.set(name, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
+    const range: ValueRange = r ? { ...r, min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max };
+    if (negInf) range.negInf = true;
+    if (posInf) range.posInf = true;
+    this.ranges.set(name, range);
   }
 }
 

@@ -20,9 +20,12 @@ export interface LowerInput {
   value(): QTensor;
 }
 
+/** Calibrated range of a value's finite elements; the flags say it also held -inf or +inf. */
 export interface ValueRange {
   min: number;
   max: number;
+  negInf?: boolean;
+  posInf?: boolean;
 }
 
 export interface LowerContext extends OpContext {

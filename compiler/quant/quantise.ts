@@ -27,7 +27,9 @@ function saturate(q: ProgramBuilder, t: QTensor, r: ValueRange | undefined): QTe
   const real = Math.max(Math.abs(r.min), Math.abs(r.max)) * q.config.rangeMargin;
   const limit = Math.max(1, Math.ceil(real * 2 ** t.scale));
   if (t.maxAbs <= limit * SATURATION_SLACK) return t;
-  return q.clamp(t, -limit, limit);
+  // a side that held ±inf keeps its stand-in (far beyond the finite values): only the other saturates
+  if (r.negInf && r.posInf) return t;
+  return q.clamp(t, r.negInf ? -t.maxAbs : -limit, r.posInf ? t.maxAbs : limit);
 }
 
 export function quantiseGraph(graph: Graph, config: QuantConfig, ranges: ReadonlyMap<string, ValueRange>): QProgram {

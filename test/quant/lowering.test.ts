@@ -9,6 +9,7 @@ import { loadModelBytes } from "../../compiler/onnx/load.js";
 import { calibrate, seededRandom, type Feeds } from "../../compiler/quant/calibrate.js";
 import { measureAccuracy } from "../../compiler/quant/accuracy.js";
 import { type Tensor, tensor, tensorOf } from "../../compiler/ir/tensor.js";
+import { runFloat } from "../../compiler/float/interpret.js";
 
 interface Case {
   name: string;
@@ -97,6 +98,18 @@ const CASES: Case[] = [
   { name: "Softmax last axis", x: [3, 10], node: { op: "Softmax", attrs: { axis: -1 } }, range: [-4, 4] },
   { name: "Softmax middle axis", x: [2, 5, 3], node: { op: "Softmax", attrs: { axis: 1 } } },
   { name: "LogSoftmax", x: [2, 8], node: { op: "LogSoftmax", attrs: { axis: 1 } } },
+  { name: "Einsum matmul by constant", x: [3, 4], node: { op: "Einsum", inputs: ["x", "w"], attrs: { equation: "ij,jk->ik" } }, init: { w: randT([4, 5]) }, opset: 12 },
+  { name: "Einsum batched, both runtime", x: [2, 3, 4], node: { op: "Einsum", inputs: ["x", "x"], attrs: { equation: "bij,bkj->bik" } }, opset: 12 },
+  { name: "Einsum diagonal, summed and transposed", x: [3, 3, 4], node: { op: "Einsum", inputs: ["x"], attrs: { equation: "iij->ji" } }, opset: 12 },
+  { name: "Einsum three operands, ellipsis", x: [2, 3, 4], node: { op: "Einsum", inputs: ["x", "w", "v"], attrs: { equation: "...ij,jk,k->...i" } }, init: { w: randT([4, 5]), v: randT([5]) }, opset: 12 },
+  { name: "Hardmax middle axis", x: [2, 6, 3], node: { op: "Hardmax", attrs: { axis: 1 } }, opset: 13 },
+  { name: "LpNormalization p 1", x: [3, 5], node: { op: "LpNormalization", attrs: { p: 1, axis: 1 } } },
+  { name: "LpNormalization p 2 axis 0", x: [4, 3], node: { op: "LpNormalization", attrs: { p: 2, axis: 0 } } },
+  { name: "MeanVarianceNormalization", x: [2, 3, 4, 4], node: { op: "MeanVarianceNormalization" }, opset: 13 },
+  { name: "RMSNormalization axis 1, broadcast scale", x: [2, 3, 8], node: { op: "RMSNormalization", inputs: ["x", "s"], attrs: { axis: 1, epsilon: 1e-3 } }, init: { s: randT([1, 8]) }, opset: 23 },
+  { name: "LpPool p 2 padded", x: [1, 2, 5, 5], node: { op: "LpPool", attrs: { kernel_shape: [2, 2], pads: [1, 1, 0, 0], p: 2 } } },
+  { name: "LpPool p 3", x: [1, 2, 6], node: { op: "LpPool", attrs: { kernel_shape: [3], strides: [1], p: 3 } } },
+  { name: "Mod fmod 1 by constants of both signs", x: [2, 8], node: { op: "Mod", inputs: ["x", "d"], attrs: { fmod: 1 } }, init: { d: tensorOf("float32", [8], [0.75, -1.25, 1.5, -0.5, 3, -3, 0.25, 1]) }, opset: 13 },
   { name: "Transpose", x: [2, 3, 4], node: { op: "Transpose", attrs: { perm: [2, 0, 1] } } },
   { name: "Concat with constant", x: [2, 3], node: { op: "Concat", inputs: ["x", "b", "x"], attrs: { axis: 1 } }, init: { b: randT([2, 2]) } },
   { name: "Slice", x: [4, 6], node: { op: "Slice", inputs: ["x", "st", "en", "ax", "sp"] }, init: { st: tensorOf("int64", [2], [1, 5]), en: tensorOf("int64", [2], [4, 0]), ax: tensorOf("int64", [2], [0, 1]), sp: tensorOf("int64", [2], [2, -2]) } },
@@ -132,4 +145,70 @@ describe("lowerings match float semantics", () => {
       expect(coarse.accuracy.worstRelL2).toBeGreaterThan(acc.worstRelL2);
     });
   }
+});
+
+describe("Mod on integers by a constant divisor", () => {
+  const x = [-7, -6, -5, -1, 0, 1, 4, 5, 6, 7, 11, -11];
+  const divisors = [3, -3, 4, -4, 5, 2, 3, -3, 4, -4, 5, -2];
+  for (const fmod of [0, 1]) {
+    it(`fmod ${fmod}: exactly the float interpreter's remainders, signs included`, () => {
+      const bytes = buildModel({
+        opset: 13,
+        inputs: [{ name: "x", dtype: "int32", shape: [12] }],
+        outputs: [{ name: "y" }],
+        initializers: { d: tensorOf("int32", [12], divisors) },
+        nodes: [{ op: "Mod", inputs: ["x", "d"], outputs: ["y"], attrs: { fmod } }],
+      });
+      const g = loadModelBytes(bytes, `mod-${fmod}.onnx`);
+      const feeds = { x: tensorOf("int32", [12], x) };
+      const acc = measureAccuracy(g, calibrate(g, [feeds], { scale: 8 }).program, [feeds]);
+      expect(acc.outputs[0]!.maxAbsError).toBe(0);
+      // the reference differs between the modes on mixed signs, so equality above is not vacuous
+      const want = fmod ? x.map((v, i) => v % divisors[i]!) : x.map((v, i) => ((v % divisors[i]!) + divisors[i]!) % divisors[i]!);
+      expect(Array.from(runFloat(g, feeds).get("y")!.data)).toEqual(want.map((v) => v + 0));
+    });
+  }
+
+  it("a divisor of 0 is refused, naming the constant", () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: "x", dtype: "int32", shape: [2] }],
+      outputs: [{ name: "y" }],
+      initializers: { zero: tensorOf("int32", [2], [3, 0]) },
+      nodes: [{ op: "Mod", inputs: ["x", "zero"], outputs: ["y"] }],
+    });
+    const g = loadModelBytes(bytes, "mod-0.onnx");
+    expect(() => calibrate(g, [{ x: tensorOf("int32", [2], [1, 2]) }], { scale: 8 })).toThrow(/divisor that is 0 on x's grid \(constant "zero"\)/);
+  });
+});
+
+describe("BitShift by constant amounts", () => {
+  const model = (direction: string, amounts: number[]) =>
+    loadModelBytes(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: "x", dtype: "uint16", shape: [6] }],
+        outputs: [{ name: "y" }],
+        initializers: { k: tensorOf("uint16", [6], amounts) },
+        nodes: [{ op: "BitShift", inputs: ["x", "k"], outputs: ["y"], attrs: { direction } }],
+      }),
+      `shift-${direction}.onnx`,
+    );
+  const feeds = { x: tensorOf("uint16", [6], [0, 1, 7, 255, 1000, 4095]) };
+
+  for (const [direction, amounts, want] of [
+    ["LEFT", [1, 2, 3, 4, 0, 4], [0, 4, 56, 4080, 1000, 65520]],
+    ["RIGHT", [1, 0, 2, 4, 3, 13], [0, 1, 1, 15, 125, 0]],
+  ] as const) {
+    it(`${direction}: exactly the float interpreter's values`, () => {
+      const g = model(direction, [...amounts]);
+      expect(Array.from(runFloat(g, feeds).get("y")!.data)).toEqual(want);
+      expect(measureAccuracy(g, calibrate(g, [feeds], { scale: 8 }).program, [feeds]).outputs[0]!.maxAbsError).toBe(0);
+    });
+  }
+
+  it("a LEFT shift that could wrap around is refused", () => {
+    const g = model("LEFT", [8, 8, 8, 8, 8, 8]);
+    expect(() => calibrate(g, [feeds], { scale: 8 })).toThrow(/could pass 65535.*wrap-around/);
+  });
 });

@@ -23,6 +23,20 @@ export function notQuantisable(ctx: LowerContext, reason: string, hint?: string)
   });
 }
 
+/**
+ * The value of a compile-time constant input, or the error that says it must be one (the phrase
+ * "must be known at compile time" is what callers and the conformance runner look for).
+ */
+export function constantInput(ctx: LowerContext, input: LowerInput, i: number, why: string, hint: string): Tensor {
+  if (input.constant) return input.constant;
+  throw new ZkcError("UNSUPPORTED_FEATURE", `input ${i} ("${input.name}") must be known at compile time to quantise ${ctx.node.opType}: ${why}`, {
+    file: ctx.source,
+    node: ctx.node.name,
+    op: ctx.node.opType,
+    hint,
+  });
+}
+
 /** Same shape, element for element. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

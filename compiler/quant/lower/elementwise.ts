@@ -4,10 +4,11 @@
  */
 import { sizeOf } from "../../ir/tensor.js";
 import type { OpDef } from "../../ops/op.js";
+import { broadcastIndex } from "../../ops/util/broadcast.js";
 import { quantiseValue } from "../builder.js";
 import { lowerAsLookup } from "../generic.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, broadcastTo, constantAs, mulByConstant, negate, notQuantisable, operand } from "./common.js";
+import { type Lower, broadcastTo, constantAs, constantInput, mulByConstant, negate, notQuantisable, operand } from "./common.js";
 
 /** Add / Sub: a constant operand is quantised at the other operand's scale (no rescale). */
 function addLike(kind: "add" | "sub"): Lower {
@@ -196,3 +197,56 @@ export function lowerPow(def: OpDef): Lower {
 export function lowerUnary(def: OpDef): Lower {
   return lowerAsLookup(def.run);
 }
+
+/**
+ * Mod by a constant divisor d (non-zero), on x's grid (d rounded onto it; integers exactly):
+ * fmod = 0 (Python %, the divisor's sign): x - d·floor(x/d), the floor a proven `divide` of
+ * sign(d)·x by |d|; fmod = 1 (C fmod, the dividend's sign): sign(x)·(|x| - |d|·floor(|x|/|d|)).
+ * The division proves 0 <= rem < |d|, so the remainder is bounded by the largest |d|.
+ */
+export const lowerMod: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const shape = ctx.outputs[0]!.shape;
+  const [A, B] = [inputs[0]!, inputs[1]!];
+  const divisor = constantInput(ctx, B, 1, "a runtime divisor is not proven yet", "export the model with a constant divisor");
+  const x = broadcastTo(q, A.value(), shape);
+  const at = broadcastIndex(divisor.shape, shape);
+  const d = Float64Array.from(at, (i) => quantiseValue(divisor.data[i]!, x.scale));
+  if (d.some((v) => v === 0)) throw notQuantisable(ctx, `Mod by a divisor that is 0 on x's grid (constant "${B.name}")`, "use a non-zero divisor");
+  const absD = q.paramInts(`|${B.name}|`, shape, d.map(Math.abs), x.scale);
+  const bound = absD.maxAbs;
+  if (ctx.attrs.int("fmod", 0) === 1) {
+    const absX = q.maxT(x, negate(q, x));
+    const rem = q.tighten(q.subT(absX, q.mulT(q.divide(absX, absD, 0), absD)), bound);
+    return [q.tighten(q.mulT(q.clamp(x, -1, 1, 0), rem), bound)];
+  }
+  const signed = q.mulT(x, q.paramInts(`sign(${B.name})`, shape, d.map(Math.sign), 0));
+  const quotient = q.divide(signed, absD, 0);
+  return [q.tighten(q.subT(x, q.mulT(quotient, q.paramInts(B.name, shape, d, x.scale))), bound)];
+};
+
+const UNSIGNED_MAX: Readonly<Record<string, number>> = { uint8: 255, uint16: 65535, uint32: 4294967295 };
+
+/**
+ * BitShift by constant amounts k: LEFT multiplies by 2^k, RIGHT is floor(x / 2^k), a proven
+ * `divide` by the constant 2^k. Bits shifted past the type's width wrap around in ONNX; that is
+ * not reproduced, so a LEFT shift whose calibrated (or static) input range could overflow is refused.
+ */
+export const lowerBitShift: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const shape = ctx.outputs[0]!.shape;
+  const [A, B] = [inputs[0]!, inputs[1]!];
+  const amounts = constantInput(ctx, B, 1, "runtime shift amounts are not proven yet", "export the model with constant shift amounts");
+  const x = broadcastTo(q, A.value(), shape);
+  const at = broadcastIndex(amounts.shape, shape);
+  const powers = Float64Array.from(at, (i) => 2 ** amounts.data[i]!);
+  const p = q.paramInts(`2^${B.name}`, shape, powers, 0);
+  if (ctx.attrs.string("direction") === "RIGHT") return [q.divide(x, p, 0)];
+  const r = ctx.range(A.name);
+  const hi = (r ? r.max : x.maxAbs) * p.maxAbs;
+  const max = UNSIGNED_MAX[ctx.outputs[0]!.dtype];
+  if (max !== undefined && hi > max) {
+    throw notQuantisable(ctx, `BitShift LEFT of "${A.name}" could pass ${max} (${r ? "calibrated" : "static"} range up to ${r ? r.max : x.maxAbs}, shifted by up to ${Math.log2(p.maxAbs)} bits), and zkc does not reproduce wrap-around`, "mask the input first, or calibrate with inputs that do not overflow");
+  }
+  return [q.mulT(x, p)];
+};

@@ -13,7 +13,7 @@
  */
 import { type DType, isFloat } from "../../ir/tensor.js";
 import { broadcastIndex } from "../../ops/util/broadcast.js";
-import { quantiseValue, type ProgramBuilder } from "../builder.js";
+import { INFINITY_STAND_IN, quantiseValue, type ProgramBuilder } from "../builder.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
 import { type Lower, broadcastTo, filled, notQuantisable } from "./common.js";
@@ -38,8 +38,9 @@ function gridValues(input: LowerInput, shape: number[], scale: number, rounding:
   for (let i = 0; i < idx.length; i++) {
     const u = c.data[idx[i]!]! * 2 ** scale;
     vals[i] = rounding === "floor" ? Math.floor(u) : rounding === "ceil" ? Math.ceil(u) : quantiseValue(c.data[idx[i]!]!, scale);
-    // ±inf compares like a value just past the other operand's bound
-    if (!Number.isFinite(vals[i]!)) vals[i] = Math.sign(u) * (bound + 2);
+    // ±inf compares like a value just past the other operand's bound; against an operand that
+    // holds infinities (their stand-ins), or as a Where branch, it is the stand-in itself
+    if (!Number.isFinite(vals[i]!)) vals[i] = Math.sign(u) * (bound === 0 || bound >= INFINITY_STAND_IN ? INFINITY_STAND_IN : bound + 2);
   }
   return vals;
 }
@@ -121,8 +122,13 @@ export const lowerEqual: Lower = (inputs, ctx) => {
   const [A, B] = [inputs[0]!, inputs[1]!];
   const a = A.constant ? constantOnGrid(q, A, shape, partner(B), "nearest") : broadcastTo(q, A.value(), shape);
   const b = B.constant ? constantOnGrid(q, B, shape, partner(A), "nearest") : broadcastTo(q, B.value(), shape);
-  return [complement(q, nonZero(q, q.subT(a, b)))];
+  return [equalOnGrid(q, a, b)];
 };
+
+/** [a = b] for integer tensors of one shape: 1 - sign(a - b)^2, a 0/1 tensor at scale 0. */
+export function equalOnGrid(q: ProgramBuilder, a: QTensor, b: QTensor): QTensor {
+  return complement(q, nonZero(q, q.subT(a, b)));
+}
 
 export const lowerNot: Lower = (inputs, ctx) => [complement(ctx.q, boolOperand(ctx.q, inputs[0]!, ctx.outputs[0]!.shape))];
 
@@ -153,8 +159,8 @@ export const lowerWhere: Lower = (inputs, ctx) => {
   const shape = ctx.outputs[0]!.shape;
   const [C, X, Y] = [inputs[0]!, inputs[1]!, inputs[2]!];
   for (const t of [X, Y]) {
-    if (t.constant && t.constant.data.some((v) => !Number.isFinite(v))) {
-      throw notQuantisable(ctx, `branch "${t.name}" holds NaN or an infinity, which has no fixed-point value`, "replace the non-finite constant by a large finite value in the model");
+    if (t.constant && t.constant.data.some((v) => Number.isNaN(v))) {
+      throw notQuantisable(ctx, `branch "${t.name}" holds NaN, which has no fixed-point value`, "replace the NaN constant by a finite value in the model");
     }
   }
   const c = boolOperand(q, C, shape);

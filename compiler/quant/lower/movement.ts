@@ -1,7 +1,7 @@
 /** Data-movement lowerings that need more than plain tracing. */
 import { scalar } from "../../ir/tensor.js";
 import { Attrs, type OpDef } from "../../ops/op.js";
-import { quantiseValue } from "../builder.js";
+import { quantiseSaturating } from "../builder.js";
 import { lowerByTracing } from "../generic.js";
 import type { Lower } from "./common.js";
 
@@ -29,7 +29,7 @@ export function lowerPad(def: OpDef): Lower {
     const last = q.prims[q.prims.length - 1];
     if (value === 0 || !last || last.op !== "gather" || last.out !== out!.name) return [out!];
     const fill = new Float64Array(last.idx.length);
-    const c = quantiseValue(value, out!.scale);
+    const c = quantiseSaturating(value, out!.scale);
     for (let i = 0; i < fill.length; i++) if (last.idx[i] === -1) fill[i] = c;
     return [q.addT(out!, q.paramInts(`${ctx.node.name}.pad`, out!.shape, fill, out!.scale))];
   };

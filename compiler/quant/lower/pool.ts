@@ -7,7 +7,10 @@ import { sizeOf } from "../../ir/tensor.js";
 import { cachedWindowIndexMap, paddedWindowCounts } from "../../ops/util/conv-geometry.js";
 import { poolPlan } from "../../ops/util/pool-plan.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, maxOverLast, mulByConstant, notQuantisable } from "./common.js";
+import { quantiseValue } from "../builder.js";
+import { type Lower, filled, maxOverLast, mulByConstant, negate, notQuantisable } from "./common.js";
+import { rowNorms } from "./norm.js";
+import { inputSpan } from "./reduce.js";
 
 /** Gathers every window into a row: [planes * outSpatial, K]; padding reads source 1 (or zero). */
 function windows(q: Parameters<Lower>[1]["q"], x: QTensor, planes: number, HW: number, OHW: number, K: number, win: Int32Array, pad: QTensor | null): QTensor {
@@ -55,6 +58,52 @@ export const lowerAveragePool: Lower = (inputs, ctx) => {
     for (let p = 0; p < plan.planes; p++) inv[p * OHW + o] = 1 / Math.max(1, c);
   }
   return [mulByConstant(q, sums, inv, "1/count")];
+};
+
+/** A table of `fn` on [lo, hi] (reals) for `x`, on x's grid made coarser until it fits; inputs saturate at the ends. */
+function tableOn(q: Parameters<Lower>[1]["q"], x: QTensor, fn: (v: number) => number, lo: number, hi: number, outScale: number, id: string): QTensor {
+  let t = x.scale;
+  while (t > 0 && (hi - lo) * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
+  const loI = Math.floor(lo * 2 ** t);
+  const hiI = Math.max(loI + 1, Math.ceil(hi * 2 ** t));
+  const values = new Float64Array(hiI - loI + 1);
+  for (let j = 0; j < values.length; j++) values[j] = quantiseValue(fn((loI + j) / 2 ** t), outScale);
+  return q.lookup(q.clamp(q.toScale(x, t), loI, hiI), { id: `${id}@${t}->${outScale}`, lo: loI, values }, outScale);
+}
+
+/** Extra output bits of the |x|^p table: the p-th root amplifies the rounding of small sums. */
+const POWER_EXTRA_BITS = 8;
+
+/**
+ * LpPool: the p-norm of each gathered window (padding reads 0 and adds nothing). p = 1 and 2 are
+ * exact sums (then a sqrt table for p = 2); any other p >= 1 looks up |x|^p (at 8 extra bits),
+ * sums, and takes the p-th root from two tables: a fine one for sums below 1, where the root is
+ * steep, and one over [1, hi] (hi from the calibrated output range), chosen by [sum >= 1].
+ */
+export const lowerLpPool: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const X = inputs[0]!;
+  const x = X.value();
+  const p = ctx.attrs.float("p", 2);
+  if (!(p >= 1) || !Number.isFinite(p)) throw notQuantisable(ctx, `LpPool with p = ${p}: only finite p >= 1 is a norm`, "use p >= 1");
+  const plan = poolPlan(ctx, x.shape);
+  const K = sizeOf(plan.geom.kernelShape);
+  const OHW = sizeOf(plan.geom.outShape);
+  const rows = windows(q, x, plan.planes, sizeOf(plan.geom.inShape), OHW, K, cachedWindowIndexMap(plan.geom), null);
+  const span = inputSpan(ctx, X, x);
+  if (p === 1 || p === 2) return [rowNorms(ctx, rows, plan.planes * OHW, K, p, span, plan.outShape)];
+  const act = q.config.activationScale;
+  const ps = act + POWER_EXTRA_BITS;
+  const powers = tableOn(q, q.maxT(rows, negate(q, rows)), (v) => v ** p, 0, span, ps, `abs^${p}:${ctx.node.name}`);
+  const sums = q.reduceSum(powers, plan.planes * OHW, K, 1, plan.outShape);
+  // the root's domain: what the calibrated output allows, else the inputs' bound
+  const out = ctx.range(ctx.node.outputs[0]!);
+  const hi = Math.max(1, out ? Math.min(K * span ** p, (Math.max(Math.abs(out.min), Math.abs(out.max)) * q.config.rangeMargin) ** p) : K * span ** p);
+  const root = (v: number) => v ** (1 / p);
+  const fine = tableOn(q, sums, root, 0, 1, act, `root${p}<1:${ctx.node.name}`);
+  const coarse = tableOn(q, sums, root, 1, hi, act, `root${p}>=1:${ctx.node.name}`);
+  const atLeastOne = q.clamp(q.addT(sums, filled(q, sums.shape, 1 - 2 ** ps, ps, "1-one")), 0, 1, 0);
+  return [q.tighten(q.addT(fine, q.mulT(atLeastOne, q.subT(coarse, fine))), Math.max(fine.maxAbs, coarse.maxAbs))];
 };
 
 function globalPool(kind: "avg" | "max"): Lower {

@@ -9,6 +9,7 @@ import { normaliseAxis } from "../../ops/op.js";
 import { quantiseValue } from "../builder.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
+import { equalOnGrid } from "./logic.js";
 import { type Lower, constantAs, filled, maxOverLast, moveAxisBack, moveAxisLast, mulByConstant, negate, notQuantisable, repeatEach, reshape } from "./common.js";
 
 /** Reduced axes of a ReduceX node: from the attribute or from constant input 1. */
@@ -28,7 +29,7 @@ function reduceAxes(inputs: (LowerInput | undefined)[], ctx: LowerContext, rank:
 }
 
 /** Moves the reduced axes together at the end: x viewed as [kept..., reduced...] -> [rows, len]. */
-function groupReduced(q: LowerContext["q"], x: QTensor, axes: number[]): { t: QTensor; rows: number; len: number } {
+export function groupReduced(q: LowerContext["q"], x: QTensor, axes: number[]): { t: QTensor; rows: number; len: number; idx?: Int32Array } {
   const shape = x.shape;
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
@@ -49,7 +50,7 @@ function groupReduced(q: LowerContext["q"], x: QTensor, axes: number[]): { t: QT
       coord[d] = 0;
     }
   }
-  return { t: q.gather([x], [rows, len], idx), rows, len };
+  return { t: q.gather([x], [rows, len], idx), rows, len, idx };
 }
 
 function reduction(kind: "sum" | "mean" | "max" | "min"): Lower {
@@ -72,7 +73,7 @@ function reduction(kind: "sum" | "mean" | "max" | "min"): Lower {
  * table fits; values beyond `hi` saturate. `floor` is the smallest real argument used (a positive
  * one keeps log finite at 0).
  */
-function tableOnRange(ctx: LowerContext, x: QTensor, fn: (v: number) => number, hi: number, kind: string, floor = 0): QTensor {
+export function tableOnRange(ctx: LowerContext, x: QTensor, fn: (v: number) => number, hi: number, kind: string, floor = 0): QTensor {
   const { q } = ctx;
   const act = q.config.activationScale;
   let t = x.scale;
@@ -86,7 +87,7 @@ function tableOnRange(ctx: LowerContext, x: QTensor, fn: (v: number) => number, 
 }
 
 /** The largest |value| of the node's input, from its calibrated range (widened), else its bound. */
-function inputSpan(ctx: LowerContext, input: LowerInput, x: QTensor): number {
+export function inputSpan(ctx: LowerContext, input: LowerInput, x: QTensor): number {
   const r = ctx.range(input.name);
   return r ? Math.max(Math.abs(r.min), Math.abs(r.max)) * ctx.q.config.rangeMargin : x.maxAbs / 2 ** x.scale;
 }
@@ -300,11 +301,34 @@ export const lowerLogSoftmax: Lower = (inputs, ctx) => {
 };
 
 /**
+ * Hardmax: the lane's argmax (first maximum, as the float op), spread over the lane and compared
+ * with the constant positions 0..len-1: a one-hot of 0/1 values, brought exactly to the
+ * activation scale.
+ */
+export const lowerHardmax: Lower = (inputs, ctx) => {
+  const { q } = ctx;
+  const x = inputs[0]!.value();
+  const { outer, len, inner } = lanes(ctx, x.shape);
+  const best = q.argmax(x, outer, len, inner, [outer * inner]);
+  const spread = new Int32Array(outer * len * inner);
+  const positions = new Float64Array(outer * len * inner);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < len; k++)
+      for (let i = 0; i < inner; i++) {
+        spread[(o * len + k) * inner + i] = o * inner + i;
+        positions[(o * len + k) * inner + i] = k;
+      }
+  const hot = equalOnGrid(q, q.gather([best], x.shape, spread), q.paramInts("positions", x.shape, positions, 0));
+  return [q.toScale(hot, q.config.activationScale)];
+};
+
+/**
  * Rows of `x` viewed as [rows, len], normalised: mean, centred values, variance, a reciprocal
  * square root by table (domain from the calibrated input range), their product at the input's
  * scale. Shared by the normalisations, which differ in their rows and their scale and bias.
+ * `inverseStd` maps a variance to the factor (`step` is the table's grid step).
  */
-function normalisedRows(ctx: LowerContext, X: LowerInput, x: QTensor, rows: number, len: number, eps: number) {
+export function normalisedRows(ctx: LowerContext, X: LowerInput, x: QTensor, rows: number, len: number, eps: number, inverseStd = (v: number, _step: number) => 1 / Math.sqrt(v + eps)) {
   const { q } = ctx;
   const s = x.scale;
   const flat = [rows, len];
@@ -315,19 +339,29 @@ function normalisedRows(ctx: LowerContext, X: LowerInput, x: QTensor, rows: numb
   const sq = q.rescale(q.mulT(d, d), s); // scale s
   const variance = mulByConstant(q, q.reduceSum(sq, rows, len, 1, [rows]), new Float64Array(rows).fill(1 / len), "1/len");
 
-  // reciprocal square root by table over [0, vmax]; vmax from the calibrated input range
-  const span = inputSpan(ctx, X, x);
-  const vmax = span * span;
-  let t = s;
-  while (t > 0 && vmax * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
-  const hiI = Math.max(1, Math.ceil(vmax * 2 ** t));
-  const rs = s + 6; // extra output precision: 1/sqrt(var) varies fast where var is small
-  const values = new Float64Array(hiI + 1);
-  for (let j = 0; j <= hiI; j++) values[j] = quantiseValue(1 / Math.sqrt(j / 2 ** t + eps), rs);
-  const vq = q.clamp(q.toScale(variance, t), 0, hiI);
-  const rstd = q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
+  const rstd = inverseStdByTable(ctx, X, x, variance, inverseStd);
+  const rs = rstd.scale;
   const y = q.rescale(q.mulT(d, q.gather([rstd], flat, repeatEach(rows, len))), rs); // scale s
   return { y, mean, rstd, flat };
+}
+
+/**
+ * The factor `inverseStd(variance)` per row by table over [0, span²] (the span of the node's
+ * input `X` from its calibrated range), at the input's scale + 6: 1/sqrt(var) varies fast where
+ * var is small. `step` is the table's grid step.
+ */
+export function inverseStdByTable(ctx: LowerContext, X: LowerInput, x: QTensor, variance: QTensor, inverseStd: (v: number, step: number) => number): QTensor {
+  const { q } = ctx;
+  const span = inputSpan(ctx, X, x);
+  const vmax = span * span;
+  let t = x.scale;
+  while (t > 0 && vmax * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
+  const hiI = Math.max(1, Math.ceil(vmax * 2 ** t));
+  const rs = x.scale + 6;
+  const values = new Float64Array(hiI + 1);
+  for (let j = 0; j <= hiI; j++) values[j] = quantiseValue(inverseStd(j / 2 ** t, 2 ** -t), rs);
+  const vq = q.clamp(q.toScale(variance, t), 0, hiI);
+  return q.lookup(vq, { id: `rsqrt@${t}->${rs}:${ctx.node.name}`, lo: 0, values }, rs);
 }
 
 /**

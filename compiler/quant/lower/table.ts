@@ -5,11 +5,13 @@
 import type { OpDef } from "../../ops/op.js";
 import { lowerAsLookup, lowerByTracing } from "../generic.js";
 import { type Lower, notQuantisable } from "./common.js";
+import { lowerEinsum } from "./einsum.js";
 import * as ew from "./elementwise.js";
 import * as lin from "./linear.js";
 import * as logic from "./logic.js";
 import * as ml from "./ml.js";
 import { lowerPad } from "./movement.js";
+import * as norm from "./norm.js";
 import * as pool from "./pool.js";
 import * as red from "./reduce.js";
 import * as rec from "./recurrent.js";
@@ -47,6 +49,8 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   Sum: fixed(ew.lowerSum),
   Mean: fixed(ew.lowerMean),
   Pow: ew.lowerPow,
+  Mod: fixed(ew.lowerMod),
+  BitShift: fixed(ew.lowerBitShift),
   // unary functions as tables from their own float semantics
   Sigmoid: lookup,
   Tanh: lookup,
@@ -99,6 +103,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   IsInf: fixed(logic.lowerNeverTrue),
   // linear algebra, convolution, normalisation
   MatMul: fixed(lin.lowerMatMul),
+  Einsum: fixed(lowerEinsum),
   Gemm: fixed(lin.lowerGemm),
   Conv: fixed(lin.lowerConv),
   ConvTranspose: fixed(lin.lowerConvTranspose),
@@ -107,6 +112,9 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   InstanceNormalization: fixed(red.lowerInstanceNorm),
   GroupNormalization: fixed(red.lowerGroupNorm),
   LRN: fixed(red.lowerLRN),
+  LpNormalization: fixed(norm.lowerLpNormalization),
+  MeanVarianceNormalization: fixed(norm.lowerMeanVarianceNormalization),
+  RMSNormalization: fixed(norm.lowerRMSNormalization),
   // recurrent: unrolled over the sequence
   RNN: fixed(rec.lowerRNN),
   GRU: fixed(rec.lowerGRU),
@@ -116,6 +124,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   AveragePool: fixed(pool.lowerAveragePool),
   GlobalAveragePool: fixed(pool.lowerGlobalAveragePool),
   GlobalMaxPool: fixed(pool.lowerGlobalMaxPool),
+  LpPool: fixed(pool.lowerLpPool),
   // reductions
   ReduceSum: fixed(red.lowerReduceSum),
   ReduceMean: fixed(red.lowerReduceMean),
@@ -132,6 +141,7 @@ export const LOWERINGS: Readonly<Record<string, LowerFactory>> = {
   ReduceProd: fixed(red.lowerReduceProd),
   Softmax: fixed(red.lowerSoftmax),
   LogSoftmax: fixed(red.lowerLogSoftmax),
+  Hardmax: fixed(red.lowerHardmax),
   // data movement: traced through the op's own semantics
   Identity: traced([0]),
   Dropout: traced([0]),
