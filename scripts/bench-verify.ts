@@ -52,8 +52,11 @@ try {
     for (const [i, r] of rows.entries()) console.log(`verify ${i + 1}: ${r.cpuMs.toFixed(0)} ms CPU (parse ${r.parseMs.toFixed(0)}, model load ${r.modelLoadMs.toFixed(0)}, checks ${r.checkMs.toFixed(0)} ms wall)`);
     console.log(`warm median: ${summary.warmMedianCpuMs} ms CPU, checks ${summary.warmMedianCheckMs} ms wall`);
   }
+} catch (e) {
+  console.error(`bench-verify: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
 } finally {
   if (!keepDir) rmSync(dir, { recursive: true, force: true });
 }
 // worker threads the prover left (proof pools) must not keep the script alive
-process.exit(0);
+process.exit();
