@@ -18,11 +18,17 @@ import { sha256 } from "./sha256.js";
 const encoder = new TextEncoder();
 const DOMAIN = encoder.encode("zkc/transcript/v1");
 
+/** Encoded labels: a proof uses a few dozen, each thousands of times (read-only, never handed out). */
+const labelCache = new Map<string, Uint8Array>();
+
 function encLabel(label: string): Uint8Array {
+  const cached = labelCache.get(label);
+  if (cached) return cached;
   const bytes = encoder.encode(label);
   const out = new Uint8Array(4 + bytes.length);
   new DataView(out.buffer).setUint32(0, bytes.length, true);
   out.set(bytes, 4);
+  if (labelCache.size < 4096) labelCache.set(label, out);
   return out;
 }
 

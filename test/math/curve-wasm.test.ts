@@ -17,7 +17,7 @@ import {
   useCurveWasm,
   writeLE,
 } from "../../backends/math/commit/curve.js";
-import { FQ_PRIME, instantiateFqWasm } from "../../backends/math/wasm/fq-module.js";
+import { FQ_PRIME, instantiateFqWasm, windowSchedule } from "../../backends/math/wasm/fq-module.js";
 import { generators, hashToG1 } from "../../backends/math/commit/generators.js";
 import { makeRng } from "./rng.js";
 
@@ -46,6 +46,21 @@ function encodings(): Uint8Array[] {
 }
 
 describe("base-field wasm kernels", () => {
+  it("the square root's window schedule multiplies out to its exponent, with fewer multiplications than by bits", () => {
+    for (const e of [(FQ_PRIME + 1n) / 4n, 1n, 2n, 0b1011_0000_1111_0001n, (1n << 70n) - 1n, 1n << 40n]) {
+      const { first, steps } = windowSchedule(e);
+      let acc = BigInt(first);
+      for (const { squarings, power } of steps) {
+        expect(power === 0 || power % 2 === 1).toBe(true);
+        expect(power).toBeLessThan(16);
+        acc = (acc << BigInt(squarings)) + BigInt(power);
+      }
+      expect(acc).toBe(e);
+    }
+    const sqrt = windowSchedule((FQ_PRIME + 1n) / 4n);
+    expect(sqrt.steps.filter((s) => s.power > 0).length).toBeLessThan(60);
+  });
+
   it("load in Node, on noble's base field", async () => {
     expect(FQ_PRIME).toBe(FQ_MODULUS);
     expect(instantiateFqWasm()).not.toBeNull();

@@ -219,4 +219,30 @@ describe("round polynomial interpolation", () => {
     const values = [0n, 1n, 2n, 3n].map(g);
     for (const x of [0n, 3n, 4n, 10n, P - 1n, 123456789n]) expect(interpolateAt(values, x)).toBe(Fr.fromSigned(3n * x ** 3n - 2n * x + 7n));
   });
+
+  it("agrees with Lagrange interpolation at every degree 1..9 on pseudo-random values and points", () => {
+    const lagrange = (values: bigint[], x: bigint): bigint => {
+      let acc = 0n;
+      values.forEach((v, i) => {
+        let num = 1n;
+        let den = 1n;
+        values.forEach((_, j) => {
+          if (j === i) return;
+          num = Fr.mul(num, Fr.sub(x, BigInt(j)));
+          den = Fr.mul(den, Fr.fromSigned(BigInt(i - j)));
+        });
+        acc = Fr.add(acc, Fr.mul(v, Fr.mul(num, Fr.inv(den))));
+      });
+      return acc;
+    };
+    let seed = 0x5eed;
+    const next = (): bigint => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Fr.fromBytesWide(Uint8Array.from({ length: 64 }, (_, i) => (seed * (i + 7)) & 0xff));
+    };
+    for (let d = 1; d <= 9; d++) {
+      const values = Array.from({ length: d + 1 }, next);
+      for (const x of [BigInt(d) + 1n, P - 1n, next(), next()]) expect(interpolateAt(values, x)).toBe(lagrange(values, x));
+    }
+  });
 });

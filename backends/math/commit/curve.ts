@@ -17,7 +17,7 @@
 import { bn254 } from "@noble/curves/bn254.js";
 import { pippenger } from "@noble/curves/abstract/curve.js";
 import { FR_MODULUS } from "../field.js";
-import { CONST_BYTES, FQ_PRIME, FQ_WASM_PAGES, instantiateFqWasm, instantiateFqWasmAsync, type FqWasmExports } from "../wasm/fq-module.js";
+import { CONST_BYTES, FQ_PRIME, FQ_WASM_PAGES, SQRT_TMP_BYTES, instantiateFqWasm, instantiateFqWasmAsync, type FqWasmExports } from "../wasm/fq-module.js";
 
 /** A G1 point (projective, @noble/curves). */
 export const G1 = bn254.G1.Point;
@@ -146,7 +146,7 @@ export function useCurveWasm(on: boolean): void {
 }
 
 /** Points per wasm call: x, y (32 bytes each) and a flag word per point, within the module's memory. */
-const FQ_CHUNK = Math.floor((FQ_WASM_PAGES * 65536 - CONST_BYTES - 64) / 68);
+const FQ_CHUNK = Math.floor((FQ_WASM_PAGES * 65536 - CONST_BYTES - SQRT_TMP_BYTES) / 68);
 
 function read256(view: DataView, at: number): bigint {
   return view.getBigUint64(at, true) | (view.getBigUint64(at + 8, true) << 64n) | (view.getBigUint64(at + 16, true) << 128n) | (view.getBigUint64(at + 24, true) << 192n);
