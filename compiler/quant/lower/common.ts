@@ -3,7 +3,7 @@ import { ZkcError } from "../../errors.js";
 import { type Tensor, sizeOf } from "../../ir/tensor.js";
 import type { OpDef } from "../../ops/op.js";
 import { broadcastIndex } from "../../ops/util/broadcast.js";
-import type { ProgramBuilder } from "../builder.js";
+import { type ProgramBuilder, quantiseValue } from "../builder.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
 
@@ -153,4 +153,15 @@ export function repeatEach(rows: number, len: number): Int32Array {
   const idx = new Int32Array(rows * len);
   for (let r = 0; r < rows; r++) idx.fill(r, r * len, (r + 1) * len);
   return idx;
+}
+
+/** A table of `fn` on [lo, hi] (reals) for `x`, on x's grid made coarser until it fits; inputs saturate at the ends. */
+export function tableOn(q: ProgramBuilder, x: QTensor, fn: (v: number) => number, lo: number, hi: number, outScale: number, id: string): QTensor {
+  let t = x.scale;
+  while (t > 0 && (hi - lo) * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
+  const loI = Math.floor(lo * 2 ** t);
+  const hiI = Math.max(loI + 1, Math.ceil(hi * 2 ** t));
+  const values = new Float64Array(hiI - loI + 1);
+  for (let j = 0; j < values.length; j++) values[j] = quantiseValue(fn((loI + j) / 2 ** t), outScale);
+  return q.lookup(q.clamp(q.toScale(x, t), loI, hiI), { id: `${id}@${t}->${outScale}`, lo: loI, values }, outScale);
 }

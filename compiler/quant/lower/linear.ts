@@ -5,7 +5,7 @@
  * float semantics read through) followed by a matmul with the weights.
  */
 import { type Tensor, sizeOf } from "../../ir/tensor.js";
-import { convPlan } from "../../ops/conv.js";
+import { type ConvPlan, convPlan } from "../../ops/conv.js";
 import { convTransposePlan, convTransposeScatterMap } from "../../ops/conv-transpose.js";
 import { matmulPlan } from "../../ops/matmul.js";
 import { cachedWindowIndexMap } from "../../ops/util/conv-geometry.js";
@@ -80,30 +80,20 @@ export const lowerGemm: Lower = (inputs, ctx) => {
   return [q.toScale(y, q.config.activationScale)];
 };
 
-/** What `patchMatmul` needs: sizes, the window map and where each weight lives. */
-interface PatchPlan {
-  N: number;
-  C: number;
-  M: number;
-  G: number;
-  /** taps per window, input and output spatial sizes */
-  K: number;
-  HW: number;
-  OHW: number;
-  /** win[o*K + kk]: the input spatial position tap kk of output position o reads, or -1 (zero) */
-  win: Int32Array;
-  /** flat index into W of the weight from input channel c (of group g) through tap kk to output channel j (of group g) */
-  weightAt(g: number, c: number, kk: number, j: number): number;
-  outShape: number[];
-}
+/** Flat index into W of the weight from input channel c (of group g) through tap kk to output channel j (of group g). */
+type WeightAt = (g: number, c: number, kk: number, j: number) => number;
 
 /**
  * A convolution as im2col + matmul. Per group g: patches [N*G, OHW, Cg*K] x W_g^T [G, Cg*K, Mg],
  * bias at the product scale, one rescale, then a gather to the ONNX layout [N, M, out spatial...].
+ * `win[o*K + kk]` is the input spatial position tap kk of output position o reads, or -1 (zero).
  */
-function patchMatmul(ctx: Parameters<Lower>[1], x: QTensor, W: Tensor, wName: string, B: { constant?: Tensor; name: string } | undefined, plan: PatchPlan): QTensor {
+function patchMatmul(ctx: Parameters<Lower>[1], x: QTensor, W: Tensor, wName: string, B: { constant?: Tensor; name: string } | undefined, plan: ConvPlan, win: Int32Array, weightAt: WeightAt): QTensor {
   const { q } = ctx;
-  const { N, C, M, G, K, HW, OHW, win } = plan;
+  const { geom, batch: N, inChannels: C, outChannels: M, group: G } = plan;
+  const K = sizeOf(geom.kernelShape);
+  const HW = sizeOf(geom.inShape);
+  const OHW = sizeOf(geom.outShape);
   const Cg = C / G;
   const Mg = M / G;
 
@@ -126,7 +116,7 @@ function patchMatmul(ctx: Parameters<Lower>[1], x: QTensor, W: Tensor, wName: st
   for (let t = 0; t < wb; t++) {
     const g = t % G;
     for (let c = 0; c < Cg; c++)
-      for (let kk = 0; kk < K; kk++) for (let j = 0; j < Mg; j++) wt[(t * CK + c * K + kk) * Mg + j] = W.data[plan.weightAt(g, c, kk, j)]!;
+      for (let kk = 0; kk < K; kk++) for (let j = 0; j < Mg; j++) wt[(t * CK + c * K + kk) * Mg + j] = W.data[weightAt(g, c, kk, j)]!;
   }
   const w = q.param(wName, [wb, CK, Mg], wt, "weight");
   const batchN = N * G;
@@ -149,47 +139,51 @@ function patchMatmul(ctx: Parameters<Lower>[1], x: QTensor, W: Tensor, wName: st
   return q.gather([y], plan.outShape, back);
 }
 
+/**
+ * A Conv-like op: constant weights and bias, its plan, the window map of its geometry and where
+ * its weight layout keeps each weight (from the plan's per-group channel counts and taps).
+ */
+function convLowering(
+  opType: string,
+  planOf: (ctx: Parameters<Lower>[1], x: number[], w: number[], b?: number[]) => ConvPlan,
+  windowOf: (plan: ConvPlan) => Int32Array,
+  weightAt: (s: { Cg: number; Mg: number; K: number }) => WeightAt,
+): Lower {
+  return (inputs, ctx) => {
+    const [X, W, B] = [inputs[0]!, inputs[1]!, inputs[2]];
+    if (!W.constant) throw notQuantisable(ctx, `${opType} needs constant weights`);
+    if (B && !B.constant) throw notQuantisable(ctx, `${opType} needs a constant bias`);
+    const plan = planOf(ctx, X.shape, W.shape, B?.shape);
+    const sizes = { Cg: plan.inChannels / plan.group, Mg: plan.outChannels / plan.group, K: sizeOf(plan.geom.kernelShape) };
+    return [patchMatmul(ctx, X.value(), W.constant, W.name, B, plan, windowOf(plan), weightAt(sizes))];
+  };
+}
+
 /** Conv: patches through the window map, W [M, C/G, k...]. */
-export const lowerConv: Lower = (inputs, ctx) => {
-  const [X, W, B] = [inputs[0]!, inputs[1]!, inputs[2]];
-  if (!W.constant) throw notQuantisable(ctx, "Conv needs constant weights");
-  if (B && !B.constant) throw notQuantisable(ctx, "Conv needs a constant bias");
-  const plan = convPlan(ctx, X.shape, W.shape, B?.shape);
-  const { geom, batch: N, inChannels: C, outChannels: M, group: G } = plan;
-  const K = sizeOf(geom.kernelShape);
-  const Cg = C / G;
-  const Mg = M / G;
-  const win = cachedWindowIndexMap(geom);
-  const weightAt = (g: number, c: number, kk: number, j: number) => ((g * Mg + j) * Cg + c) * K + kk;
-  return [patchMatmul(ctx, X.value(), W.constant, W.name, B, { N, C, M, G, K, HW: sizeOf(geom.inShape), OHW: sizeOf(geom.outShape), win, weightAt, outShape: plan.outShape })];
-};
+export const lowerConv = convLowering("Conv", convPlan, (p) => cachedWindowIndexMap(p.geom), ({ Cg, Mg, K }) => (g, c, kk, j) => ((g * Mg + j) * Cg + c) * K + kk);
 
 /**
  * ConvTranspose: the same patches and matmul, through the inverse of its scatter map (output
  * position o, tap kk read the one input position i with o = i*stride - pad + kk*dilation, if any),
  * W [C, M/G, k...].
  */
-export const lowerConvTranspose: Lower = (inputs, ctx) => {
-  const [X, W, B] = [inputs[0]!, inputs[1]!, inputs[2]];
-  if (!W.constant) throw notQuantisable(ctx, "ConvTranspose needs constant weights");
-  if (B && !B.constant) throw notQuantisable(ctx, "ConvTranspose needs a constant bias");
-  const plan = convTransposePlan(ctx, X.shape, W.shape, B?.shape);
-  const { geom, batch: N, inChannels: C, outChannels: M, group: G } = plan;
-  const K = sizeOf(geom.kernelShape);
-  const HW = sizeOf(geom.inShape);
-  const OHW = sizeOf(geom.outShape);
-  const scatter = convTransposeScatterMap(geom);
-  const win = new Int32Array(OHW * K).fill(-1);
-  for (let i = 0; i < HW; i++)
-    for (let kk = 0; kk < K; kk++) {
-      const o = scatter[i * K + kk]!;
-      if (o >= 0) win[o * K + kk] = i;
-    }
-  const Cg = C / G;
-  const Mg = M / G;
-  const weightAt = (g: number, c: number, kk: number, j: number) => ((g * Cg + c) * Mg + j) * K + kk;
-  return [patchMatmul(ctx, X.value(), W.constant, W.name, B, { N, C, M, G, K, HW, OHW, win, weightAt, outShape: plan.outShape })];
-};
+export const lowerConvTranspose = convLowering(
+  "ConvTranspose",
+  convTransposePlan,
+  ({ geom }) => {
+    const K = sizeOf(geom.kernelShape);
+    const HW = sizeOf(geom.inShape);
+    const scatter = convTransposeScatterMap(geom);
+    const win = new Int32Array(sizeOf(geom.outShape) * K).fill(-1);
+    for (let i = 0; i < HW; i++)
+      for (let kk = 0; kk < K; kk++) {
+        const o = scatter[i * K + kk]!;
+        if (o >= 0) win[o * K + kk] = i;
+      }
+    return win;
+  },
+  ({ Cg, Mg, K }) => (g, c, kk, j) => ((g * Cg + c) * Mg + j) * K + kk,
+);
 
 /** BatchNormalization (inference): y = x * a_c + b_c per channel, folded from the statistics. */
 export const lowerBatchNorm: Lower = (inputs, ctx) => {

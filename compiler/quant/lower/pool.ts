@@ -7,8 +7,7 @@ import { sizeOf } from "../../ir/tensor.js";
 import { cachedWindowIndexMap, paddedWindowCounts } from "../../ops/util/conv-geometry.js";
 import { poolPlan } from "../../ops/util/pool-plan.js";
 import type { QTensor } from "../prim.js";
-import { quantiseValue } from "../builder.js";
-import { type Lower, filled, maxOverLast, mulByConstant, negate, notQuantisable } from "./common.js";
+import { type Lower, filled, maxOverLast, mulByConstant, negate, notQuantisable, tableOn } from "./common.js";
 import { rowNorms } from "./norm.js";
 import { inputSpan } from "./reduce.js";
 
@@ -59,17 +58,6 @@ export const lowerAveragePool: Lower = (inputs, ctx) => {
   }
   return [mulByConstant(q, sums, inv, "1/count")];
 };
-
-/** A table of `fn` on [lo, hi] (reals) for `x`, on x's grid made coarser until it fits; inputs saturate at the ends. */
-function tableOn(q: Parameters<Lower>[1]["q"], x: QTensor, fn: (v: number) => number, lo: number, hi: number, outScale: number, id: string): QTensor {
-  let t = x.scale;
-  while (t > 0 && (hi - lo) * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
-  const loI = Math.floor(lo * 2 ** t);
-  const hiI = Math.max(loI + 1, Math.ceil(hi * 2 ** t));
-  const values = new Float64Array(hiI - loI + 1);
-  for (let j = 0; j < values.length; j++) values[j] = quantiseValue(fn((loI + j) / 2 ** t), outScale);
-  return q.lookup(q.clamp(q.toScale(x, t), loI, hiI), { id: `${id}@${t}->${outScale}`, lo: loI, values }, outScale);
-}
 
 /** Extra output bits of the |x|^p table: the p-th root amplifies the rounding of small sums. */
 const POWER_EXTRA_BITS = 8;

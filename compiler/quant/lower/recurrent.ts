@@ -7,10 +7,9 @@
  */
 import { sizeOf, tensor } from "../../ir/tensor.js";
 import { type RnnActivation, type RnnAlgebra, type RnnKind, activationFn, activeRows, rnnOutputs, rnnSpec, rnnWeights, runDirection, stateIndex, xIndex, yIndex } from "../../ops/util/recurrent.js";
-import { quantiseValue } from "../builder.js";
 import type { LowerContext, LowerInput } from "../lower-context.js";
 import type { QTensor } from "../prim.js";
-import { type Lower, constantAs, filled, notQuantisable } from "./common.js";
+import { type Lower, constantAs, filled, notQuantisable, tableOn } from "./common.js";
 
 /** Where an activation saturates (|x| beyond it changes the value by less than the output grid). */
 function saturation(f: RnnActivation): number {
@@ -50,14 +49,7 @@ function quantAlgebra(ctx: LowerContext): RnnAlgebra<QTensor> {
       if (f.name === "Relu") return q.clamp(x, 0, x.maxAbs);
       // the table covers the static bound of the argument, or where the function saturates
       const bound = Math.min(x.maxAbs / 2 ** x.scale, saturation(f));
-      let t = x.scale;
-      while (t > 0 && 2 * bound * 2 ** t + 1 > 2 ** q.config.maxTableBits) t--;
-      const hiI = Math.max(1, Math.ceil(bound * 2 ** t));
-      const fn = activationFn(f);
-      const values = new Float64Array(2 * hiI + 1);
-      for (let j = 0; j < values.length; j++) values[j] = quantiseValue(fn((j - hiI) / 2 ** t), act);
-      const xs = q.clamp(q.toScale(x, t), -hiI, hiI);
-      return q.lookup(xs, { id: `${f.name}(${f.alpha},${f.beta})@${t}->${act}:${ctx.node.name}#${tables++}`, lo: -hiI, values }, act);
+      return tableOn(q, x, activationFn(f), -bound, bound, act, `${f.name}(${f.alpha},${f.beta}):${ctx.node.name}#${tables++}`);
     },
     pickRows(fromA, a, b) {
       const [rows, cols] = a.shape as [number, number];
