@@ -63,7 +63,7 @@ try {
     join(consumer, "use.mjs"),
     `import * as zkc from "zkc";
 import * as verifier from "zkc/verifier";
-for (const f of ["compile", "prove", "verify", "verifierArtifacts", "compileModel", "proveBundle", "verifyBundle", "loadModelFile", "calibrate", "terminateWorkers"]) if (typeof zkc[f] !== "function") throw new Error("zkc." + f + " missing");
+for (const f of ["compile", "prove", "verify", "inspect", "inspectProof", "verifierArtifacts", "compileModel", "proveBundle", "verifyBundle", "loadModelFile", "calibrate", "terminateWorkers"]) if (typeof zkc[f] !== "function") throw new Error("zkc." + f + " missing");
 if (typeof verifier.verify !== "function") throw new Error("zkc/verifier verify missing");
 const r = await verifier.verify({}, {}, async () => new Uint8Array());
 if (r.ok !== false) throw new Error("verify of garbage must be { ok: false }");

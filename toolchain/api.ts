@@ -25,6 +25,7 @@ import { type Manifest, type Visibility, parseManifest, serializeManifest } from
 import { type InputValues, parseInputs, parseSamples } from "../runtime/inputs.js";
 import { prove as proveBundle, type ProveProgress, type ProveStats } from "../runtime/prove.js";
 import { type ProofBundle, serializeProof } from "../runtime/proof.js";
+import { isBinaryProof, parseAnyProof } from "../runtime/proof-binary.js";
 import { verify as verifyBundle, type VerifyResult } from "../runtime/verify.js";
 import { loadLinkedModel, type LinkedModel } from "../runtime/link/model.js";
 import { abortedError, checkAborted } from "./abort.js";
@@ -500,4 +501,51 @@ export async function verify(artifacts: ArtifactsSource, proof: Proof | ProofBun
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** What `inspect` gives: the model and, per kernel, its plan row with the measured prove time where a prove recorded one. */
+export interface InspectResult {
+  model: { name: string; digest: string; primitives: number };
+  kernels: (PlanRow & { measuredSeconds?: number })[];
+}
+
+/**
+ * The compiled plan and its costs, like `zkc inspect`: `plan.json`, with the kernel times of
+ * `prove-stats.json` (written by `zkc prove`) or of `options.stats` (a library prove's `stats`).
+ * @throws ZkcError USAGE / MODEL_FORMAT for artifacts without a readable plan
+ */
+export async function inspect(artifacts: ArtifactsSource, options: { stats?: ProveStats } = {}): Promise<InspectResult> {
+  const { manifest, files } = open(artifacts);
+  const json = (bytes: Uint8Array, name: string, what: string): unknown => {
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    } catch {
+      throw new ZkcError("MODEL_FORMAT", `${name}: the ${what} is not valid JSON`, { hint: "compile the model again" });
+    }
+  };
+  const plan = json(await files("plan.json"), "plan.json", "plan") as PlanRow[];
+  if (!Array.isArray(plan)) throw new ZkcError("MODEL_FORMAT", "plan.json: the plan is not a list of kernels", { hint: "compile the model again" });
+  let stats: { kernels: { name: string; seconds: number }[] } | undefined = options.stats;
+  if (!stats) {
+    // a prove's statistics, when one was written beside the artifacts
+    const bytes = await files("prove-stats.json").catch(() => undefined);
+    if (bytes) stats = json(bytes, "prove-stats.json", "prove statistics") as typeof stats;
+  }
+  const measured = new Map((stats?.kernels ?? []).map((k) => [k.name, k.seconds] as const));
+  return {
+    model: { name: manifest.model.name, digest: manifest.model.digest, primitives: manifest.program.prims },
+    kernels: plan.map((r) => (measured.has(r.kernel) ? { ...r, measuredSeconds: measured.get(r.kernel)! } : { ...r })),
+  };
+}
+
+/**
+ * A proof (proof.bin or proof.json bytes) in its JSON form for people, like `zkc inspect --proof`:
+ * the envelope is checked, the proof is not verified.
+ * @throws ZkcError INPUT for bytes that are no zkc proof
+ */
+export function inspectProof(bytes: Uint8Array): { json: unknown; format: "binary" | "json"; bytes: number; jsonBytes: number } {
+  const r = parseAnyProof(bytes, defaultVerifiers);
+  if (!r.ok) throw new ZkcError("INPUT", `malformed proof: field ${r.field}: ${r.reason}`, { hint: "pass a proof.bin or proof.json written by zkc prove" });
+  const text = serializeProof(r.proof);
+  return { json: JSON.parse(text) as unknown, format: isBinaryProof(bytes) ? "binary" : "json", bytes: bytes.length, jsonBytes: new TextEncoder().encode(text).length };
 }

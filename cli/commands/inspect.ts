@@ -1,13 +1,9 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import type { PlanRow } from "../../toolchain/compile.js";
 import { ZkcError } from "../../compiler/errors.js";
-import { defaultVerifiers } from "../../backends/verifiers.js";
 import { decodeProgram } from "../../runtime/link/program-file.js";
-import { isBinaryProof, parseAnyProof } from "../../runtime/proof-binary.js";
-import { serializeProof } from "../../runtime/proof.js";
-import { readInputFile, readJsonFile, writeFileAtomic } from "../artifacts.js";
+import { inspect, inspectProof } from "../../toolchain/api.js";
+import { readInputFile, writeFileAtomic } from "../artifacts.js";
 import { openArtifacts } from "../artifacts-read.js";
 import { short, table } from "../table.js";
 
@@ -31,34 +27,32 @@ export const inspectCommand: CommandModule<object, Args> = {
       return;
     }
     const art = openArtifacts(args.dir);
-    const plan = readJsonFile(join(args.dir, "plan.json"), "plan") as PlanRow[];
-    const statsPath = join(args.dir, "prove-stats.json");
-    const measured = existsSync(statsPath)
-      ? new Map((readJsonFile(statsPath, "prove statistics") as { kernels: { name: string; seconds: number }[] }).kernels.map((k) => [k.name, k.seconds]))
-      : undefined;
     const m = art.manifest;
+    const { kernels } = await inspect(art);
     console.log(`model ${m.model.name} (sha256 ${m.model.digest.slice(0, 16)}…), ${m.program.prims} primitives, ${m.kernels.length} kernels`);
     console.log(
       table(
         ["kernel", "ops", "shapes", "backend", "est. prove", "measured", "est. memory", "est. proof"],
-        plan.map((r) => [
+        kernels.map((r) => [
           r.kernel,
           r.ops,
           r.shapes,
           r.backend,
           `${short(r.estimate.proveSeconds)} s`,
-          measured?.has(r.kernel) ? `${short(measured.get(r.kernel)!)} s` : "-",
+          r.measuredSeconds !== undefined ? `${short(r.measuredSeconds)} s` : "-",
           `${short(r.estimate.memoryBytes / 2 ** 20)} MiB`,
           `${short(r.estimate.proofBytes / 1024)} KiB`,
         ]),
       ),
     );
+    const measured = new Map(kernels.flatMap((r) => (r.measuredSeconds !== undefined ? [[r.kernel, r.measuredSeconds] as const] : [])));
+    const plan: PlanRow[] = kernels;
     if (args.html) {
       const program = decodeProgram(await art.files(m.program.file), await art.files(m.weights.file));
       const shapes = new Map([...program.tensors].map(([n, t]) => [n, t.shape] as const));
       // the graph layout library loads only for the page, not with every command
       const { inspectHtml } = await import("../inspect-html.js");
-      writeFileAtomic(args.html, inspectHtml({ manifest: m, plan, shapes, ...(measured ? { measured } : {}) }));
+      writeFileAtomic(args.html, inspectHtml({ manifest: m, plan, shapes, ...(measured.size > 0 ? { measured } : {}) }));
       console.log(`wrote ${args.html}`);
     }
   },
@@ -66,11 +60,13 @@ export const inspectCommand: CommandModule<object, Args> = {
 
 /** A proof in JSON (the proof.json form) for people; the envelope is checked, the proof itself is not verified. */
 function printProof(path: string): void {
-  const bytes = readInputFile(path, "proof file");
-  const r = parseAnyProof(bytes, defaultVerifiers);
-  if (!r.ok) throw new ZkcError("INPUT", `malformed proof: field ${r.field}: ${r.reason}`, { file: path, hint: "pass a proof.bin or proof.json written by zkc prove" });
-  const text = serializeProof(r.proof);
-  process.stdout.write(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
-  const kind = isBinaryProof(bytes) ? "binary" : "JSON";
-  console.error(`${path}: ${kind}, ${(bytes.length / 1024).toFixed(1)} KiB (${(new TextEncoder().encode(text).length / 1024).toFixed(1)} KiB as JSON)`);
+  let r: ReturnType<typeof inspectProof>;
+  try {
+    r = inspectProof(readInputFile(path, "proof file"));
+  } catch (e) {
+    if (e instanceof ZkcError) throw new ZkcError(e.code, e.reason, { ...e.details, file: path });
+    throw e;
+  }
+  process.stdout.write(`${JSON.stringify(r.json, null, 2)}\n`);
+  console.error(`${path}: ${r.format === "binary" ? "binary" : "JSON"}, ${(r.bytes / 1024).toFixed(1)} KiB (${(r.jsonBytes / 1024).toFixed(1)} KiB as JSON)`);
 }

@@ -13,7 +13,9 @@ import { ModelBuilder, float, int } from "../../fixtures/lib/onnx-builder.js";
 import { Rng } from "../../fixtures/lib/rng.js";
 import { runFloat } from "../../compiler/float/interpret.js";
 import { tensor } from "../../compiler/ir/tensor.js";
-import { compile, prove, terminateWorkers, verifierArtifacts, verify, ZkcError, type Artifacts, type CompileProgress } from "../../lib/index.js";
+import { compile, inspect, inspectProof, prove, terminateWorkers, verifierArtifacts, verify, ZkcError, type Artifacts, type CompileProgress } from "../../lib/index.js";
+import { serializeProofBinary } from "../../runtime/proof-binary.js";
+import { defaultVerifiers } from "../../backends/verifiers.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 const mlp = join(FIXTURES, "mlp.onnx");
@@ -85,6 +87,24 @@ describe("the library API in memory (fixture MLP)", () => {
     const got = outputs[0]!.floats;
     const err = Math.hypot(...got.map((v, i) => v - want[i]!)) / Math.hypot(...want);
     expect(err).toBeLessThan(2e-2);
+  });
+
+  it("inspect gives the plan with the measured times of a prove's stats; inspectProof reads either proof form", async () => {
+    const before = await inspect(art);
+    expect(before.model).toEqual({ name: art.manifest.model.name, digest: art.manifest.model.digest, primitives: art.manifest.program.prims });
+    expect(before.kernels.map((k) => k.kernel)).toEqual(art.plan.map((r) => r.kernel));
+    expect(before.kernels.every((k) => k.measuredSeconds === undefined)).toBe(true);
+    const { proof, stats } = await prove(art, inputJson);
+    const after = await inspect(art, { stats });
+    expect(after.kernels.map((k) => k.measuredSeconds)).toEqual(art.plan.map((r) => stats.kernels.find((k) => k.name === r.kernel)!.seconds));
+    const json = new TextEncoder().encode(proof.serialize());
+    const fromJson = inspectProof(json);
+    expect(fromJson).toMatchObject({ format: "json", bytes: json.length });
+    const bin = serializeProofBinary(proof, defaultVerifiers);
+    const fromBin = inspectProof(bin);
+    expect(fromBin).toMatchObject({ format: "binary", bytes: bin.length, jsonBytes: fromJson.jsonBytes });
+    expect(fromBin.json).toEqual(fromJson.json);
+    expect(() => inspectProof(new TextEncoder().encode("{}"))).toThrow(ZkcError);
   });
 
   it("a tampered proof gives { ok: false, reason } and never throws", async () => {
